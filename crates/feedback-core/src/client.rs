@@ -1,0 +1,320 @@
+//! [`Client`]: one HTTP request per submit attempt, turned into an
+//! [`Outcome`] plus the reply's rate-limit headers.
+//!
+//! Redirects are never followed: the endpoint does not redirect, and
+//! following one could carry the token to another host. A redirect is
+//! reported as an unexpected reply instead.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION};
+use reqwest::{StatusCode, redirect};
+use serde::de::DeserializeOwned;
+
+use crate::api_base::ApiBase;
+use crate::envelope::{Envelope, ErrorBody, ValidationBody};
+use crate::new_ticket::NewTicket;
+use crate::outcome::Outcome;
+use crate::rate_limit::RateLimitHeaders;
+use crate::ticket::Ticket;
+use crate::token::Token;
+use crate::transport::TransportError;
+
+/// Larger replies are not the API's; reading stops there.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("could not set up the HTTP client: {0}")]
+    Build(#[from] reqwest::Error),
+}
+
+/// Timeouts and identification.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Time to open the connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Time for the whole attempt, from connecting to the last byte.
+    pub timeout: Duration,
+    pub user_agent: String,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            user_agent: default_user_agent("WemasyFeedback"),
+        }
+    }
+}
+
+/// `Product/1.2.3 (linux; x86_64)`, naming the app and version.
+pub fn default_user_agent(product: &str) -> String {
+    format!(
+        "{product}/{} ({}; {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// A client for one API base.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: ApiBase,
+}
+
+/// What one attempt came to, with the rate-limit headers it carried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub outcome: Outcome,
+    pub rate_limit: RateLimitHeaders,
+}
+
+impl Client {
+    pub fn new(base: ApiBase, config: &ClientConfig) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .user_agent(&config.user_agent)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .redirect(redirect::Policy::none())
+            .https_only(base.is_https())
+            .build()?;
+        Ok(Self { http, base })
+    }
+
+    pub fn base(&self) -> &ApiBase {
+        &self.base
+    }
+
+    /// Posts `ticket` once. `idempotency_key` is sent as `Idempotency-Key`
+    /// (the server ignores it today; it lets a server, or the sandbox, spot
+    /// retries).
+    pub async fn submit(
+        &self,
+        token: &Token,
+        ticket: &NewTicket,
+        idempotency_key: Option<&str>,
+    ) -> Reply {
+        let mut request = self
+            .http
+            .post(self.base.endpoint())
+            .bearer_auth(token.expose())
+            .header(ACCEPT, "application/json")
+            .json(ticket);
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        match request.send().await {
+            Ok(response) => read_reply(response).await,
+            Err(error) => Reply {
+                outcome: Outcome::Transport(TransportError::from_reqwest(error)),
+                rate_limit: RateLimitHeaders::default(),
+            },
+        }
+    }
+}
+
+async fn read_reply(mut response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let rate_limit = RateLimitHeaders::from_headers(&headers);
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_BODY_BYTES => {
+                body.extend_from_slice(&chunk)
+            }
+            Ok(Some(_)) => {
+                let outcome = unexpected(
+                    status,
+                    format!("the reply is larger than {MAX_BODY_BYTES} bytes"),
+                );
+                return Reply {
+                    outcome,
+                    rate_limit,
+                };
+            }
+            Ok(None) => break,
+            Err(error) => {
+                let outcome = Outcome::Transport(TransportError::from_reqwest(error));
+                return Reply {
+                    outcome,
+                    rate_limit,
+                };
+            }
+        }
+    }
+    Reply {
+        outcome: classify(status, &headers, &body),
+        rate_limit,
+    }
+}
+
+/// Maps a whole reply to an [`Outcome`].
+pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Outcome {
+    let message = || parse::<ErrorBody>(body).map(|body| body.message);
+    let or_reason = |message: Option<String>| {
+        message.unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned())
+    };
+    match status.as_u16() {
+        200..=299 => match parse::<Envelope<Ticket>>(body) {
+            Some(envelope) if !envelope.error => Outcome::Created(Box::new(envelope.data)),
+            Some(envelope) => unexpected(
+                status,
+                format!("a success status with error=true: {}", envelope.message),
+            ),
+            None => unexpected(status, describe_body(headers, body)),
+        },
+        300..=399 => {
+            let target = headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("nowhere");
+            unexpected(
+                status,
+                format!("redirected to {target}; is the API base URL right?"),
+            )
+        }
+        401 => Outcome::Unauthenticated {
+            message: or_reason(message()),
+        },
+        403 => Outcome::Forbidden {
+            message: or_reason(message()),
+        },
+        404 => Outcome::NotFound {
+            message: or_reason(message()),
+        },
+        422 => match parse::<ValidationBody>(body) {
+            Some(ValidationBody { message, errors }) => Outcome::Invalid { message, errors },
+            None => unexpected(status, describe_body(headers, body)),
+        },
+        429 => {
+            let rate_limit = RateLimitHeaders::from_headers(headers);
+            Outcome::RateLimited {
+                retry_after: rate_limit.retry_after,
+                reset: rate_limit.reset,
+            }
+        }
+        500..=599 => match message() {
+            Some(message) => Outcome::ServerError {
+                status: status.as_u16(),
+                message,
+            },
+            None => unexpected(status, describe_body(headers, body)),
+        },
+        _ => unexpected(status, describe_body(headers, body)),
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::from_slice(body).ok()
+}
+
+fn unexpected(status: StatusCode, problem: String) -> Outcome {
+    Outcome::Unexpected {
+        status: status.as_u16(),
+        problem,
+    }
+}
+
+/// A short, printable account of a body that is not what the API sends.
+fn describe_body(headers: &HeaderMap, body: &[u8]) -> String {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("no content type");
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return format!("an empty body ({content_type})");
+    }
+    let text = String::from_utf8_lossy(body);
+    let mut excerpt: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(160)
+        .collect();
+    if excerpt.len() < text.len() {
+        excerpt.push('…');
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(_) => format!("JSON that is not the API's reply ({content_type}): {excerpt}"),
+        Err(_) => format!("a body that is not JSON ({content_type}): {excerpt}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn classify_json(status: u16, body: &str) -> Outcome {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        classify(
+            StatusCode::from_u16(status).unwrap(),
+            &headers,
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn laravels_bodies() {
+        assert_eq!(
+            classify_json(401, r#"{"message":"Unauthenticated."}"#),
+            Outcome::Unauthenticated {
+                message: "Unauthenticated.".into()
+            }
+        );
+        assert_eq!(
+            classify_json(401, ""),
+            Outcome::Unauthenticated {
+                message: "Unauthorized".into()
+            },
+            "a 401 is a 401 even without a body"
+        );
+        assert!(matches!(
+            classify_json(500, r#"{"message":"Server Error"}"#),
+            Outcome::ServerError { status: 500, .. }
+        ));
+    }
+
+    #[test]
+    fn malformed_replies_are_unexpected_not_panics() {
+        for (status, body) in [
+            (200, ""),
+            (200, "{"),
+            (200, r#"{"error":false,"message":"ok","data":[]}"#),
+            (
+                200,
+                r#"{"error":false,"message":"ok","data":{"id":"seven"}}"#,
+            ),
+            (422, "<html>oops</html>"),
+            (422, r#"{"message":"x"}"#),
+            (502, "<html><body><h1>502 Bad Gateway</h1></body></html>"),
+            (418, "{}"),
+            (302, ""),
+        ] {
+            let outcome = classify_json(status, body);
+            assert!(
+                matches!(outcome, Outcome::Unexpected { status: s, .. } if s == status),
+                "{status} {body:?} gave {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn excerpts_are_short_and_single_line() {
+        let page = format!("<html>\n<body>{}</body>\n</html>", "x".repeat(1000));
+        let Outcome::Unexpected { problem, .. } = classify_json(502, &page) else {
+            panic!("expected Unexpected");
+        };
+        assert!(problem.chars().count() < 250, "{problem}");
+        assert!(!problem.contains('\n'));
+        assert!(problem.ends_with('…'));
+    }
+}

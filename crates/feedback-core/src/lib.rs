@@ -1,0 +1,57 @@
+//! The Wemasy support-ticket API, as a Rust library with no Tauri in it.
+//!
+//! Everything that decides anything lives here; the CLI (`feedback`) and the
+//! desktop shell are thin layers over it.
+//!
+//! # Layout
+//!
+//! - [`draft`]: [`Draft`], the nine request fields exactly as a person typed them.
+//! - [`validation`]: the server's rules, applied locally; turns a `Draft` into a
+//!   [`NewTicket`] or [`FieldErrors`].
+//! - [`new_ticket`]: [`NewTicket`], a validated request body, the only thing the
+//!   client will send.
+//! - [`field_errors`]: [`FieldErrors`], `field -> [messages]` in the server's
+//!   422 shape, shared by local and server validation.
+//! - [`ticket`]: [`Ticket`], the 20 `data.*` fields of a created ticket.
+//! - [`envelope`]: the JSON bodies the server answers with, per status.
+//! - [`rate_limit`]: parsing of `X-RateLimit-*` and `Retry-After`.
+//! - [`outcome`]: [`Outcome`], what one submit attempt came to, and its
+//!   [`Class`] for retry decisions.
+//! - [`transport`]: [`TransportError`], network failures told apart by whether
+//!   the request may have reached the server.
+//! - [`api_base`]: [`ApiBase`], the configured server, checked for HTTPS.
+//! - [`client`]: [`Client`], one HTTP call per attempt over reqwest + rustls.
+//! - [`token`]: [`Token`], the API token, redacted and never serialized.
+//! - [`token_store`]: [`TokenStore`], the token in the OS keyring, keyed by API
+//!   origin.
+
+pub mod api_base;
+pub mod client;
+pub mod draft;
+pub mod envelope;
+pub mod field_errors;
+pub mod new_ticket;
+pub mod outcome;
+pub mod rate_limit;
+pub mod ticket;
+pub mod token;
+pub mod token_store;
+pub mod transport;
+pub mod validation;
+
+pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
+pub use client::{Client, ClientConfig, ClientError, Reply};
+pub use draft::Draft;
+pub use field_errors::FieldErrors;
+pub use new_ticket::{NewTicket, Priority, TicketType};
+pub use outcome::{Class, Outcome};
+pub use rate_limit::{RateLimitHeaders, RetryAfter};
+pub use ticket::Ticket;
+pub use token::{Token, TokenError};
+pub use token_store::{TokenStore, TokenStoreError};
+pub use transport::{TransportError, TransportKind};
+pub use validation::validate;
+
+/// The app's identifier: the keyring service name and, later, the data
+/// directory name. Shared by the CLI and the desktop app.
+pub const APP_ID: &str = "nl.wemasy.feedback";

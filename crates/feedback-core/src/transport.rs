@@ -1,0 +1,106 @@
+//! [`TransportError`]: a request that got no HTTP reply, told apart by whether
+//! it may have reached the server, which decides whether a retry can create a
+//! duplicate ticket.
+
+use std::error::Error as _;
+use std::fmt;
+
+/// Why no reply came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// No connection: refused, unreachable, or the name did not resolve.
+    Connect,
+    /// The connection was not made in time.
+    ConnectTimeout,
+    /// The TLS handshake failed (bad certificate, not a TLS server).
+    Tls,
+    /// Connected and sent, but no reply came in time.
+    Timeout,
+    /// The connection closed before a whole reply arrived.
+    ConnectionLost,
+}
+
+impl TransportKind {
+    /// Whether the server may have received (and stored) the request.
+    pub fn may_have_arrived(self) -> bool {
+        matches!(self, Self::Timeout | Self::ConnectionLost)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect to the server",
+            Self::ConnectTimeout => "timed out connecting to the server",
+            Self::Tls => "the secure connection to the server failed",
+            Self::Timeout => "the server did not answer in time",
+            Self::ConnectionLost => "the connection closed before the server answered",
+        }
+    }
+}
+
+/// A failed request, with the underlying cause in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    pub kind: TransportKind,
+    /// The chain of causes, innermost last.
+    pub detail: String,
+}
+
+impl TransportError {
+    /// Classifies a reqwest error by the phase it happened in.
+    pub fn from_reqwest(error: reqwest::Error) -> Self {
+        // The URL is the caller's endpoint; leaving it out keeps messages short.
+        let error = error.without_url();
+        let kind = if is_tls(&error) {
+            TransportKind::Tls
+        } else if error.is_connect() && error.is_timeout() {
+            TransportKind::ConnectTimeout
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else if error.is_timeout() {
+            TransportKind::Timeout
+        } else {
+            TransportKind::ConnectionLost
+        };
+        Self {
+            kind,
+            detail: causes(&error),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.kind.describe(), self.detail)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+fn is_tls(error: &reqwest::Error) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let io_inner = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|inner| inner.is::<rustls::Error>());
+        if cause.is::<rustls::Error>() || io_inner {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+fn causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
