@@ -1,0 +1,50 @@
+//! The token a command uses: `FEEDBACK_TOKEN` when set, else the OS keyring;
+//! and `login`/`logout`, which write and remove the keyring entry.
+
+use std::io::{self, IsTerminal, Read};
+
+use feedback_core::{ApiBase, Token, TokenStore};
+
+use crate::failure::Failure;
+
+/// Overrides the keyring, for headless machines and scripts.
+const TOKEN_VARIABLE: &str = "FEEDBACK_TOKEN";
+
+/// The token for `base`, without touching the keyring when the variable is set.
+pub(crate) fn token_for(base: &ApiBase) -> Result<Token, Failure> {
+    if let Some(value) = std::env::var_os(TOKEN_VARIABLE) {
+        let value = value
+            .into_string()
+            .map_err(|_| Failure::Usage(format!("{TOKEN_VARIABLE} is not valid text")))?;
+        return Ok(Token::new(&value)?);
+    }
+    TokenStore::default().load(base)?.ok_or_else(|| {
+        Failure::Usage(format!(
+            "not signed in to {}: run `feedback login`, or set {TOKEN_VARIABLE}",
+            base.origin()
+        ))
+    })
+}
+
+pub(crate) fn login(base: &ApiBase) -> Result<String, Failure> {
+    let text = if io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("API token for {}: ", base.origin()))
+            .map_err(|error| Failure::Usage(format!("could not read the token: {error}")))?
+    } else {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map_err(|error| {
+            Failure::Usage(format!(
+                "could not read the token from standard input: {error}"
+            ))
+        })?;
+        text
+    };
+    let token = Token::new(&text)?;
+    TokenStore::default().save(base, &token)?;
+    Ok(format!("signed in to {}", base.origin()))
+}
+
+pub(crate) fn logout(base: &ApiBase) -> Result<String, Failure> {
+    TokenStore::default().delete(base)?;
+    Ok(format!("signed out of {}", base.origin()))
+}
