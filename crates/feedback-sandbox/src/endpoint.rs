@@ -1,0 +1,314 @@
+//! The store endpoint, in the order Laravel handles it: (a proxy's 502) →
+//! authentication → throttle → authorization → validation → channel lookup
+//! → (faults) → store → 200. Plus the sandbox's own `/__sandbox/*` routes.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::header::{HOST, REFERER, USER_AGENT};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+use crate::STORE_PATH;
+use crate::auth::Users;
+use crate::config::{Config, Faults};
+use crate::reply;
+use crate::store::{Store, StoredTicket, Ticket};
+use crate::throttle::{Allowed, Throttle};
+use crate::timestamp::iso8601;
+use crate::validation;
+
+/// The channels that exist, with their ids.
+const CHANNELS: [(&str, u64); 2] = [("feedback", 1), ("support", 2)];
+
+/// Lets a handler close its connection without replying.
+#[derive(Debug, Clone, Default)]
+pub struct Hangup(pub Arc<Notify>);
+
+/// What the sandbox has answered on the store endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Requests to the store endpoint, whatever became of them.
+    pub requests: u64,
+    /// Replies by status code.
+    pub by_status: BTreeMap<u16, u64>,
+    /// Connections closed without a reply.
+    pub dropped: u64,
+    /// Requests never answered.
+    pub stalled: u64,
+}
+
+#[derive(Debug)]
+pub struct App {
+    users: Users,
+    faults: Faults,
+    requests: AtomicU64,
+    throttle: Mutex<Throttle>,
+    store: Mutex<Store>,
+    stats: Mutex<Stats>,
+}
+
+impl App {
+    pub fn new(config: &Config, store: Store) -> Self {
+        Self {
+            users: Users::from_config(config),
+            faults: config.faults.clone(),
+            requests: AtomicU64::new(0),
+            throttle: Mutex::new(Throttle::new(config.rate_limit)),
+            store: Mutex::new(store),
+            stats: Mutex::new(Stats::default()),
+        }
+    }
+
+    pub fn tickets(&self) -> Vec<StoredTicket> {
+        lock(&self.store).all()
+    }
+
+    pub fn stats(&self) -> Stats {
+        lock(&self.stats).clone()
+    }
+
+    fn answered(&self, response: Response) -> Response {
+        *lock(&self.stats)
+            .by_status
+            .entry(response.status().as_u16())
+            .or_default() += 1;
+        response
+    }
+}
+
+/// Every lock here is held briefly and never across an `.await`; a poisoned
+/// lock only means a test panicked, and the data is still consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route(STORE_PATH, post(store).fallback(method_not_allowed))
+        .route("/__sandbox/tickets", get(list_tickets))
+        .route("/__sandbox/stats", get(stats))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+async fn store(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(hangup): Extension<Hangup>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let n = {
+        lock(&app.stats).requests += 1;
+        app.requests.fetch_add(1, Ordering::SeqCst) + 1
+    };
+    let faults = &app.faults;
+    if !faults.latency.is_zero() {
+        tokio::time::sleep(faults.latency).await;
+    }
+    if Faults::hits(faults.html_502_every, n) {
+        return app.answered(reply::bad_gateway());
+    }
+    let Some(user) = app.users.authenticate(&headers) else {
+        let body = json!({"message": "Unauthenticated."});
+        return app.answered(reply::error(&headers, StatusCode::UNAUTHORIZED, body));
+    };
+    let hit = lock(&app.throttle).hit(user.id, SystemTime::now());
+    let allowed = match hit {
+        Ok(allowed) => allowed,
+        Err(refused) => {
+            let body = json!({"message": "Too Many Attempts."});
+            let mut response = reply::error(&headers, StatusCode::TOO_MANY_REQUESTS, body);
+            let out = response.headers_mut();
+            out.insert("x-ratelimit-limit", refused.limit.into());
+            out.insert("x-ratelimit-remaining", 0.into());
+            out.insert("retry-after", refused.retry_after.into());
+            out.insert("x-ratelimit-reset", refused.reset.into());
+            return app.answered(response);
+        }
+    };
+    let response = match handle(&app, n, user.id, user.forbidden, peer, &headers, &body).await {
+        Handled::Reply(response) => response,
+        Handled::Hangup => {
+            lock(&app.stats).dropped += 1;
+            hangup.0.notify_one();
+            return std::future::pending().await;
+        }
+        Handled::Stall => {
+            lock(&app.stats).stalled += 1;
+            return std::future::pending().await;
+        }
+    };
+    app.answered(with_rate_headers(response, allowed))
+}
+
+enum Handled {
+    Reply(Response),
+    Hangup,
+    Stall,
+}
+
+async fn handle(
+    app: &App,
+    n: u64,
+    user_id: u64,
+    forbidden: bool,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Handled {
+    if forbidden {
+        let body = json!({"error": true, "message": "This action is unauthorized.", "data": []});
+        return Handled::Reply(reply::error(headers, StatusCode::FORBIDDEN, body));
+    }
+    let input = validation::prepare(body);
+    let errors = validation::validate(&input);
+    if !errors.is_empty() {
+        if !reply::expects_json(headers) {
+            return Handled::Reply(reply::redirect(&back(headers)));
+        }
+        let fields: serde_json::Map<String, Value> = errors
+            .iter()
+            .map(|(field, messages)| ((*field).to_owned(), json!(messages)))
+            .collect();
+        let body = json!({"message": validation::summary(&errors), "errors": fields});
+        return Handled::Reply(reply::json(StatusCode::UNPROCESSABLE_ENTITY, body));
+    }
+    let text = |field: &str| input.get(field).and_then(Value::as_str).map(str::to_owned);
+    let slug = text("channel_slug").unwrap_or_default();
+    let Some(channel_id) = CHANNELS
+        .iter()
+        .find(|(name, _)| *name == slug)
+        .map(|(_, id)| *id)
+    else {
+        let body = json!({"error": true, "message": "Channel not found.", "data": []});
+        return Handled::Reply(reply::error(headers, StatusCode::NOT_FOUND, body));
+    };
+    let faults = &app.faults;
+    if Faults::hits(faults.fail_every, n) {
+        return Handled::Reply(reply::error(
+            headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"message": "Server Error"}),
+        ));
+    }
+    if Faults::hits(faults.stall_every, n) {
+        return Handled::Stall;
+    }
+    if Faults::hits(faults.drop_before_store_every, n) {
+        return Handled::Hangup;
+    }
+    let now = iso8601(SystemTime::now());
+    let header_user_agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let stored = {
+        let mut store = lock(&app.store);
+        let id = store.next_id();
+        let stored = StoredTicket {
+            idempotency_key: headers
+                .get("idempotency-key")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            received_at: now.clone(),
+            ticket: Ticket {
+                id,
+                ticket_number: Some(format!("TCK-{id:06}")),
+                channel_id,
+                project_id: None,
+                user_id: Some(user_id),
+                assigned_to: None,
+                subject: text("subject").unwrap_or_default(),
+                message: text("message").unwrap_or_default(),
+                status: "open".into(),
+                priority: text("priority").unwrap_or_else(|| "normal".into()),
+                rating: input.get("rating").and_then(validation::php_integer),
+                kind: text("type"),
+                tool_key: text("tool_key"),
+                page: text("page"),
+                ip_address: Some(peer.ip().to_string()),
+                user_agent: text("user_agent").or(header_user_agent),
+                metadata: None,
+                migrated_from_id: None,
+                created_at: Some(now.clone()),
+                updated_at: Some(now),
+            },
+        };
+        if let Err(error) = store.add(stored.clone()) {
+            drop(store);
+            eprintln!("feedback-sandbox: could not store a ticket: {error}");
+            return Handled::Reply(reply::error(
+                headers,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"message": "Server Error"}),
+            ));
+        }
+        stored
+    };
+    if Faults::hits(faults.drop_after_store_every, n) {
+        return Handled::Hangup;
+    }
+    let body = json!({"error": false, "message": "Support ticket created successfully.", "data": stored.ticket});
+    Handled::Reply(reply::json(StatusCode::OK, body))
+}
+
+fn with_rate_headers(mut response: Response, allowed: Allowed) -> Response {
+    let headers = response.headers_mut();
+    headers.insert("x-ratelimit-limit", allowed.limit.into());
+    headers.insert("x-ratelimit-remaining", allowed.remaining.into());
+    response
+}
+
+/// Where Laravel's `back()` goes: the Referer, else the app's root.
+fn back(headers: &HeaderMap) -> String {
+    if let Some(referer) = headers.get(REFERER).and_then(|v| v.to_str().ok()) {
+        return referer.to_owned();
+    }
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}/")
+}
+
+async fn method_not_allowed(State(app): State<Arc<App>>, method: axum::http::Method) -> Response {
+    lock(&app.stats).requests += 1;
+    let message = format!(
+        "The {method} method is not supported for route {}. Supported methods: POST.",
+        STORE_PATH.trim_start_matches('/')
+    );
+    let mut response = reply::json(
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({ "message": message }),
+    );
+    response
+        .headers_mut()
+        .insert("allow", HeaderValue::from_static("POST"));
+    app.answered(response)
+}
+
+async fn not_found() -> Response {
+    reply::json(StatusCode::NOT_FOUND, json!({"message": "Not Found"}))
+}
+
+async fn list_tickets(State(app): State<Arc<App>>) -> Json<Vec<StoredTicket>> {
+    Json(app.tickets())
+}
+
+async fn stats(State(app): State<Arc<App>>) -> Json<Stats> {
+    Json(app.stats())
+}
