@@ -10,9 +10,10 @@ use crate::failure::Failure;
 /// Overrides the keyring, for headless machines and scripts.
 const TOKEN_VARIABLE: &str = "FEEDBACK_TOKEN";
 
-/// The token for `base`, without touching the keyring when the variable is set.
+/// The token for `base`, without touching the keyring when the variable is
+/// set (an empty value counts as unset).
 pub(crate) fn token_for(base: &ApiBase) -> Result<Token, Failure> {
-    if let Some(value) = std::env::var_os(TOKEN_VARIABLE) {
+    if let Some(value) = std::env::var_os(TOKEN_VARIABLE).filter(|value| !value.is_empty()) {
         let value = value
             .into_string()
             .map_err(|_| Failure::Usage(format!("{TOKEN_VARIABLE} is not valid text")))?;

@@ -79,16 +79,24 @@ impl std::error::Error for TransportError {}
 fn is_tls(error: &reqwest::Error) -> bool {
     let mut source = error.source();
     while let Some(cause) = source {
-        let io_inner = cause
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .is_some_and(|inner| inner.is::<rustls::Error>());
-        if cause.is::<rustls::Error>() || io_inner {
+        if is_rustls(cause) {
             return true;
         }
         source = cause.source();
     }
     false
+}
+
+/// `io::Error::source` skips the error it wraps, and the TLS stack nests
+/// `io::Error`s, so wrapped errors are unwrapped by hand.
+fn is_rustls(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    match error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        Some(inner) => is_rustls(inner),
+        None => false,
+    }
 }
 
 fn causes(error: &reqwest::Error) -> String {

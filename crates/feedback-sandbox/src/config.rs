@@ -76,6 +76,6 @@ impl Default for Config {
 impl Faults {
     /// Whether the fault set to `every` applies to request number `n` (from 1).
     pub fn hits(every: Option<u32>, n: u64) -> bool {
-        every.is_some_and(|every| every > 0 && n % u64::from(every) == 0)
+        every.is_some_and(|every| every > 0 && n.is_multiple_of(u64::from(every)))
     }
 }

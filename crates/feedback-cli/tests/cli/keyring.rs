@@ -1,0 +1,70 @@
+//! `login` and `logout` against a real Secret Service, and a clear error
+//! where there is none. The Secret Service tests are ignored by a plain
+//! `cargo test`; `scripts/test.sh` runs them in a private D-Bus session.
+
+use std::time::{Duration, Instant};
+
+use feedback_sandbox::Config;
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+use crate::support::{TOKEN, feedback, sandbox, submit_args};
+
+async fn login(base: &str, token: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feedback"))
+        .args(["--api-base", base, "login"])
+        .env_remove("FEEDBACK_TOKEN")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{token}\n").as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    child.wait_with_output().await.unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through scripts/in-test-session.sh"]
+async fn login_submit_logout() {
+    let sandbox = sandbox(Config::default()).await;
+    let base = sandbox.base_url();
+
+    let signed_in = login(&base, TOKEN).await;
+    assert!(signed_in.status.success(), "{signed_in:?}");
+
+    let run = feedback(&base, None, &submit_args("With the keyring's token")).await;
+    assert_eq!(run.code(), 0, "the stored token is used: {run:?}");
+
+    let out = feedback(&base, None, &["logout"]).await;
+    assert_eq!(out.code(), 0, "{out:?}");
+    let again = feedback(&base, None, &["logout"]).await;
+    assert_eq!(again.code(), 0, "signing out twice is fine: {again:?}");
+
+    let run = feedback(&base, None, &submit_args("No token")).await;
+    assert_eq!(run.code(), 2, "{run:?}");
+    assert!(run.stderr().contains("not signed in"), "{run:?}");
+    assert_eq!(sandbox.tickets().len(), 1);
+}
+
+#[tokio::test]
+async fn without_a_keyring_the_error_is_clear_and_quick() {
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_feedback"))
+        .args(["--api-base", "http://127.0.0.1:9/api", "logout"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the OS keyring is not available"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20), "no hang");
+}

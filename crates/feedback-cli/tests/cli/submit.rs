@@ -1,0 +1,175 @@
+//! `feedback submit`: every status reported with its exit code.
+
+use feedback_sandbox::{Config, RateLimit};
+
+use crate::support::{TOKEN, feedback, sandbox, submit_args};
+
+#[tokio::test]
+async fn a_valid_ticket_prints_its_number() {
+    let sandbox = sandbox(Config::default()).await;
+    let run = feedback(
+        &sandbox.base_url(),
+        Some(TOKEN),
+        &submit_args("Cannot connect"),
+    )
+    .await;
+    assert_eq!(run.code(), 0, "{run:?}");
+    assert_eq!(run.stdout().trim(), "TCK-000001");
+    assert_eq!(sandbox.tickets().len(), 1);
+}
+
+#[tokio::test]
+async fn json_prints_the_whole_ticket() {
+    let sandbox = sandbox(Config::default()).await;
+    let mut args = submit_args("Cannot connect");
+    args.extend([
+        "--priority",
+        "urgent",
+        "--rating",
+        "4",
+        "--type",
+        "suggestion",
+        "--tool-key",
+        "ads",
+        "--json",
+    ]);
+    let run = feedback(&sandbox.base_url(), Some(TOKEN), &args).await;
+    assert_eq!(run.code(), 0, "{run:?}");
+    let ticket: serde_json::Value = serde_json::from_str(&run.stdout()).expect("stdout is JSON");
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["rating"], 4);
+    assert_eq!(ticket["type"], "suggestion");
+    assert_eq!(ticket["tool_key"], "ads");
+    assert_eq!(
+        ticket.as_object().unwrap().len(),
+        20,
+        "all 20 documented fields"
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_is_reported_per_field_and_not_sent() {
+    let sandbox = sandbox(Config::default()).await;
+    let long = "😀".repeat(256);
+    let args = [
+        "submit",
+        "--channel",
+        " ",
+        "--subject",
+        &long,
+        "--message",
+        "m",
+        "--rating",
+        "6",
+        "--priority",
+        "asap",
+    ];
+    let run = feedback(&sandbox.base_url(), Some(TOKEN), &args).await;
+    assert_eq!(run.code(), 2, "{run:?}");
+    assert_eq!(
+        run.stderr().lines().collect::<Vec<_>>(),
+        [
+            "channel_slug: is required",
+            "subject: must not be longer than 255 characters",
+            "priority: must be one of: low, normal, high, urgent",
+            "rating: must be from 1 to 5",
+        ]
+    );
+    assert_eq!(run.stdout(), "");
+    assert!(sandbox.tickets().is_empty());
+    assert_eq!(
+        sandbox.stats().requests,
+        0,
+        "nothing was sent: no quota spent"
+    );
+}
+
+#[tokio::test]
+async fn server_rejections_exit_3() {
+    let sandbox = sandbox(Config::default()).await;
+    let wrong_token = feedback(&sandbox.base_url(), Some("wrong"), &submit_args("s")).await;
+    assert_eq!(wrong_token.code(), 3, "{wrong_token:?}");
+    assert!(
+        wrong_token.stderr().contains("sign in again"),
+        "{wrong_token:?}"
+    );
+
+    let args = [
+        "submit",
+        "--channel",
+        "nope",
+        "--subject",
+        "s",
+        "--message",
+        "m",
+    ];
+    let unknown_channel = feedback(&sandbox.base_url(), Some(TOKEN), &args).await;
+    assert_eq!(unknown_channel.code(), 3, "{unknown_channel:?}");
+    assert!(
+        unknown_channel.stderr().contains("not found"),
+        "{unknown_channel:?}"
+    );
+    assert!(sandbox.tickets().is_empty());
+}
+
+#[tokio::test]
+async fn a_forbidden_account_exits_3() {
+    let mut config = Config::default();
+    config.forbidden_tokens.push("reader-token".into());
+    let sandbox = sandbox(config).await;
+    let run = feedback(&sandbox.base_url(), Some("reader-token"), &submit_args("s")).await;
+    assert_eq!(run.code(), 3, "{run:?}");
+    assert!(run.stderr().contains("not allowed"), "{run:?}");
+}
+
+#[tokio::test]
+async fn rate_limited_server_error_and_no_server_exit_4() {
+    let config = Config {
+        rate_limit: RateLimit {
+            max: 1,
+            window: std::time::Duration::from_secs(300),
+        },
+        ..Config::default()
+    };
+    let sandbox = sandbox(config).await;
+    assert_eq!(
+        feedback(&sandbox.base_url(), Some(TOKEN), &submit_args("1"))
+            .await
+            .code(),
+        0
+    );
+    let limited = feedback(&sandbox.base_url(), Some(TOKEN), &submit_args("2")).await;
+    assert_eq!(limited.code(), 4, "{limited:?}");
+    assert!(limited.stderr().contains("rate limited"), "{limited:?}");
+
+    let mut failing = Config::default();
+    failing.faults.fail_every = Some(1);
+    let failing = crate::support::sandbox(failing).await;
+    let server_error = feedback(&failing.base_url(), Some(TOKEN), &submit_args("s")).await;
+    assert_eq!(server_error.code(), 4, "{server_error:?}");
+    assert!(
+        server_error.stderr().contains("server error 500"),
+        "{server_error:?}"
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = feedback(
+        &format!("http://127.0.0.1:{port}/api"),
+        Some(TOKEN),
+        &submit_args("s"),
+    )
+    .await;
+    assert_eq!(down.code(), 4, "{down:?}");
+    assert!(down.stderr().contains("could not connect"), "{down:?}");
+}
+
+#[tokio::test]
+async fn an_insecure_api_base_is_refused_before_anything_is_sent() {
+    let run = feedback("http://api.wemasy.nl/api", Some(TOKEN), &submit_args("s")).await;
+    assert_eq!(run.code(), 2, "{run:?}");
+    assert!(run.stderr().contains("must use https"), "{run:?}");
+}

@@ -1,0 +1,69 @@
+//! Running the real `feedback` binary against a sandbox.
+
+use std::process::Output;
+
+use feedback_sandbox::{Config, Sandbox};
+use tokio::process::Command;
+
+pub(crate) const TOKEN: &str = "demo-token";
+
+pub(crate) async fn sandbox(config: Config) -> Sandbox {
+    Sandbox::start(config)
+        .await
+        .expect("the sandbox starts on a free port")
+}
+
+/// `feedback ARGS` with the API base set to `base`, the token from
+/// `FEEDBACK_TOKEN` when `token` is given, and otherwise the keyring.
+pub(crate) async fn feedback(base: &str, token: Option<&str>, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_feedback"));
+    command
+        .args(args)
+        .env("FEEDBACK_API_BASE", base)
+        .kill_on_drop(true);
+    match token {
+        Some(token) => command.env("FEEDBACK_TOKEN", token),
+        None => command.env_remove("FEEDBACK_TOKEN"),
+    };
+    Run(command.output().await.expect("the feedback binary runs"))
+}
+
+pub(crate) fn submit_args(subject: &str) -> Vec<&str> {
+    vec![
+        "submit",
+        "--channel",
+        "feedback",
+        "--subject",
+        subject,
+        "--message",
+        "It fails.",
+    ]
+}
+
+pub(crate) struct Run(pub(crate) Output);
+
+impl Run {
+    pub(crate) fn code(&self) -> i32 {
+        self.0.status.code().expect("exited, not killed")
+    }
+
+    pub(crate) fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+
+    pub(crate) fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\nstdout: {}\nstderr: {}",
+            self.0.status.code(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+}

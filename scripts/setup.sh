@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Wemasy Feedback need on a
+# Debian or Ubuntu machine, skipping whatever is already there.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config # compilers for crates that build C (aws-lc for rustls)
+  dbus dbus-x11              # a private D-Bus session for keyring tests
+  gnome-keyring              # a real Secret Service for keyring tests
+  libsecret-tools            # secret-tool, to look into the keyring from tests
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for tool in cargo rustfmt cargo-clippy; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is missing; install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
+done

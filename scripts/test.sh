@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, then runs every check CI runs:
+# formatting, clippy, docs, and all tests (keyring tests against a real
+# Secret Service in a private D-Bus session).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+scripts/in-test-session.sh cargo test --workspace --locked -- --include-ignored
