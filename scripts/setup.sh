@@ -8,6 +8,7 @@ packages=(
   dbus dbus-x11              # a private D-Bus session for keyring tests
   gnome-keyring              # a real Secret Service for keyring tests
   libsecret-tools            # secret-tool, to look into the keyring from tests
+  curl                       # the API documentation's own cURL sample, replayed in tests
 )
 
 missing=()

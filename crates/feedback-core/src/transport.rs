@@ -93,7 +93,10 @@ fn is_rustls(error: &(dyn std::error::Error + 'static)) -> bool {
     if error.is::<rustls::Error>() {
         return true;
     }
-    match error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+    match error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
         Some(inner) => is_rustls(inner),
         None => false,
     }

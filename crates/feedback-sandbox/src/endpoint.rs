@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{HOST, REFERER, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Serialize;
@@ -155,6 +155,13 @@ async fn store(
     app.answered(with_rate_headers(response, allowed))
 }
 
+#[derive(Serialize)]
+struct Created<'a> {
+    error: bool,
+    message: &'static str,
+    data: &'a Ticket,
+}
+
 enum Handled {
     Reply(Response),
     Hangup,
@@ -262,8 +269,13 @@ async fn handle(
     if Faults::hits(faults.drop_after_store_every, n) {
         return Handled::Hangup;
     }
-    let body = json!({"error": false, "message": "Support ticket created successfully.", "data": stored.ticket});
-    Handled::Reply(reply::json(StatusCode::OK, body))
+    // A struct, not `json!`, so the fields keep the documented order.
+    let body = Created {
+        error: false,
+        message: "Support ticket created successfully.",
+        data: &stored.ticket,
+    };
+    Handled::Reply((StatusCode::OK, Json(body)).into_response())
 }
 
 fn with_rate_headers(mut response: Response, allowed: Allowed) -> Response {
