@@ -4,6 +4,7 @@
 set -euo pipefail
 
 packages=(
+  python3                    # replays the API documentation's Python sample in tests
   build-essential pkg-config # compilers for crates that build C (aws-lc for rustls)
   dbus dbus-x11              # a private D-Bus session for keyring tests
   gnome-keyring              # a real Secret Service for keyring tests
@@ -18,12 +19,19 @@ for package in "${packages[@]}"; do
   fi
 done
 
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The API documentation's own Python sample is replayed in tests.
+if ! python3 -c "import requests" 2>/dev/null; then
+  echo "setup: installing python3 requests"
+  python3 -m pip install --quiet requests 2>/dev/null ||
+    { "${sudo[@]}" apt-get install -y -qq python3-requests >/dev/null; }
 fi
 
 for tool in cargo rustfmt cargo-clippy; do

@@ -114,3 +114,51 @@ async fn priority_defaults_to_normal_and_the_user_agent_header_fills_in() {
         "the request's User-Agent: {data}"
     );
 }
+
+/// The documentation's Python sample, verbatim but for the URL and token.
+const PYTHON_SAMPLE: &str = r#"
+import requests
+
+headers = {
+    "Authorization": "Bearer demo-token",
+    "Accept": "application/json"
+}
+data = {
+    "channel_slug": "feedback",
+    "subject": "Cannot connect my Google Ads account",
+    "message": "I have been trying to connect my Google Ads account but keep getting an error.",
+    "priority": "normal",
+    "rating": 5,
+    "type": "bug",
+    "tool_key": "ads_protection",
+    "page": "https://example.com/wm/ads-protection/dashboard",
+    "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36"
+}
+r = requests.post(URL, headers=headers, json=data)
+print(r.json())
+"#;
+
+#[tokio::test]
+async fn the_python_sample_creates_a_ticket() {
+    let sandbox = start(Config::default()).await;
+    let script = format!("URL = {:?}\n{PYTHON_SAMPLE}", store_url(&sandbox));
+    let output = tokio::process::Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .await
+        .expect("python3 is installed");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.starts_with("{'error': False,"), "{printed}");
+    assert!(
+        printed.contains("'ticket_number': 'TCK-000001'"),
+        "{printed}"
+    );
+    let stored = sandbox.tickets();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].ticket.kind.as_deref(), Some("bug"));
+}
