@@ -5,11 +5,12 @@ use feedback_core::{ApiBase, Draft, PRODUCTION_API_BASE};
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  the ticket was created (or the command succeeded)
-  2  invalid input: nothing was sent
-  3  rejected by the server (401, 403, 404, 422)
-  4  not delivered: rate limited, network failure or server error
-  1  any other failure (for example, no OS keyring)";
+  0  delivered (or the command succeeded)
+  2  invalid input: nothing was sent or saved
+  3  rejected by the server (403, 404, 422): the ticket needs attention
+  5  queued: saved in the outbox, to be sent later (rate limited, offline,
+     server error, or sign-in needed)
+  1  any other failure (for example, the outbox file or the OS keyring)";
 
 /// File Wemasy support tickets from a terminal.
 #[derive(Debug, Parser)]
@@ -19,6 +20,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true, env = "FEEDBACK_API_BASE", default_value = PRODUCTION_API_BASE,
           value_parser = ApiBase::parse, value_name = "URL")]
     pub(crate) api_base: ApiBase,
+
+    /// The outbox file, shared with the desktop app.
+    #[arg(long, global = true, env = "FEEDBACK_OUTBOX", value_name = "FILE")]
+    pub(crate) outbox: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -44,11 +49,14 @@ Examples:
   feedback --api-base http://127.0.0.1:8787/api logout")]
     Logout,
 
-    /// Validate a ticket, then send it.
+    /// Validate a ticket, save it in the outbox, then try to deliver it.
     #[command(after_help = "\
 The ticket is checked first with the server's own rules; invalid input is not
-sent, so no rate-limit quota is spent on it. On success the ticket number is
-printed (the whole ticket as JSON with --json).
+saved or sent, so no rate-limit quota is spent on it. A valid ticket is saved
+in the outbox before the first attempt, then delivered within --wait seconds
+(prints `delivered TCK-…`, or the whole ticket as JSON with --json) or left
+queued (prints `queued (reason)`, exit 5) for a later `feedback outbox drain`
+or the desktop app.
 
 Examples:
   feedback submit --channel feedback --subject \"Cannot connect my Google Ads account\" \\
@@ -56,6 +64,51 @@ Examples:
   FEEDBACK_TOKEN=demo-token feedback --api-base http://127.0.0.1:8787/api submit \\
       --channel support --subject Hello --message \"A test ticket\" --json")]
     Submit(Box<SubmitArgs>),
+
+    /// List, retry, discard, export or deliver the tickets in the outbox.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OutboxCommand {
+    /// Every ticket in the outbox, oldest first.
+    #[command(after_help = "Examples:\n  feedback outbox list\n  feedback outbox list --json")]
+    List {
+        /// All fields, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a queued or needs-attention ticket due now (ID may be a prefix).
+    #[command(
+        after_help = "Examples:\n  feedback outbox retry 3f2a\n  feedback outbox retry --all"
+    )]
+    Retry {
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        /// Every queued and needs-attention ticket.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Remove a ticket from the outbox for good.
+    #[command(after_help = "Examples:\n  feedback outbox discard 3f2a")]
+    Discard { id: String },
+    /// Write the queued and needs-attention tickets to FILE as JSON.
+    #[command(after_help = "Examples:\n  feedback outbox export unsent.json")]
+    Export { file: std::path::PathBuf },
+    /// Deliver everything that can be delivered, within the rate limit.
+    #[command(after_help = "\
+Runs until no ticket is queued (tickets needing attention are left alone),
+printing progress: sent / waiting / next attempt.
+
+Examples:
+  feedback outbox drain
+  feedback outbox drain --timeout 600")]
+    Drain {
+        /// Give up after this many seconds (the tickets stay queued).
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +143,9 @@ pub(crate) struct SubmitArgs {
     /// Print the created ticket as JSON instead of its number.
     #[arg(long)]
     pub(crate) json: bool,
+    /// How long to try delivering before leaving the ticket queued.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub(crate) wait: f64,
 }
 
 impl SubmitArgs {

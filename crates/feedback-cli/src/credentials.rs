@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Read};
 
-use feedback_core::{ApiBase, Token, TokenStore};
+use feedback_core::{ApiBase, Outbox, Token, TokenStore};
 
 use crate::failure::Failure;
 
@@ -11,23 +11,26 @@ use crate::failure::Failure;
 const TOKEN_VARIABLE: &str = "FEEDBACK_TOKEN";
 
 /// The token for `base`, without touching the keyring when the variable is
-/// set (an empty value counts as unset).
-pub(crate) fn token_for(base: &ApiBase) -> Result<Token, Failure> {
+/// set (an empty value counts as unset); `None` when signed out.
+pub(crate) fn token_for(base: &ApiBase) -> Result<Option<Token>, Failure> {
     if let Some(value) = std::env::var_os(TOKEN_VARIABLE).filter(|value| !value.is_empty()) {
         let value = value
             .into_string()
             .map_err(|_| Failure::Usage(format!("{TOKEN_VARIABLE} is not valid text")))?;
-        return Ok(Token::new(&value)?);
+        return Ok(Some(Token::new(&value)?));
     }
-    TokenStore::default().load(base)?.ok_or_else(|| {
-        Failure::Usage(format!(
-            "not signed in to {}: run `feedback login`, or set {TOKEN_VARIABLE}",
-            base.origin()
-        ))
-    })
+    Ok(TokenStore::default().load(base)?)
 }
 
-pub(crate) fn login(base: &ApiBase) -> Result<String, Failure> {
+/// What to say when there is no token.
+pub(crate) fn sign_in_hint(base: &ApiBase) -> String {
+    format!(
+        "not signed in to {}: run `feedback login`, or set {TOKEN_VARIABLE}",
+        base.origin()
+    )
+}
+
+pub(crate) fn login(base: &ApiBase, outbox: Option<&Outbox>) -> Result<String, Failure> {
     let text = if io::stdin().is_terminal() {
         rpassword::prompt_password(format!("API token for {}: ", base.origin()))
             .map_err(|error| Failure::Usage(format!("could not read the token: {error}")))?
@@ -42,6 +45,10 @@ pub(crate) fn login(base: &ApiBase) -> Result<String, Failure> {
     };
     let token = Token::new(&text)?;
     TokenStore::default().save(base, &token)?;
+    // Tickets paused for a sign-in may go again.
+    if let Some(outbox) = outbox {
+        outbox.set_sign_in_needed(&base.origin(), false)?;
+    }
     Ok(format!("signed in to {}", base.origin()))
 }
 

@@ -3,19 +3,19 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use feedback_core::{Class, FieldErrors, Outcome, TokenError, TokenStoreError};
+use feedback_core::{FieldErrors, OutboxError, TokenError, TokenStoreError};
 
 #[derive(Debug)]
 pub(crate) enum Failure {
-    /// Local validation failed; nothing was sent.
+    /// Local validation failed; nothing was saved or sent.
     Invalid(FieldErrors),
-    /// The input could not be used (no token, a malformed token, unreadable stdin).
+    /// The input could not be used (a malformed token, unreadable stdin).
     Usage(String),
-    /// The server answered with a rejection.
-    Rejected(Outcome),
-    /// The ticket did not get through; trying again later may work.
-    NotDelivered(Outcome),
-    /// Anything else, such as the keyring.
+    /// The server refused the ticket; it waits in the outbox for attention.
+    Rejected { reason: String, errors: FieldErrors },
+    /// Saved in the outbox, not delivered yet; the reason says why.
+    Queued(String),
+    /// Anything else, such as the outbox file or the keyring.
     Other(String),
 }
 
@@ -24,19 +24,9 @@ impl Failure {
         ExitCode::from(match self {
             Self::Other(_) => 1,
             Self::Invalid(_) | Self::Usage(_) => 2,
-            Self::Rejected(_) => 3,
-            Self::NotDelivered(_) => 4,
+            Self::Rejected { .. } => 3,
+            Self::Queued(_) => 5,
         })
-    }
-
-    /// A failed attempt, sorted by whether the server refused it.
-    pub(crate) fn from_outcome(outcome: Outcome) -> Self {
-        match outcome.class() {
-            Class::Rejected | Class::SignInNeeded => Self::Rejected(outcome),
-            Class::Delivered | Class::RateLimited | Class::Transient { .. } => {
-                Self::NotDelivered(outcome)
-            }
-        }
     }
 }
 
@@ -45,16 +35,21 @@ impl fmt::Display for Failure {
         match self {
             Self::Invalid(errors) => write!(f, "{errors}"),
             Self::Usage(message) | Self::Other(message) => f.write_str(message),
-            Self::Rejected(outcome @ Outcome::Invalid { errors, .. }) if !errors.is_empty() => {
-                write!(f, "{outcome}\n{errors}")
-            }
-            Self::Rejected(outcome) | Self::NotDelivered(outcome) => write!(f, "{outcome}"),
+            Self::Queued(reason) => write!(f, "queued ({reason})"),
+            Self::Rejected { reason, errors } if errors.is_empty() => f.write_str(reason),
+            Self::Rejected { reason, errors } => write!(f, "{reason}\n{errors}"),
         }
     }
 }
 
 impl From<TokenStoreError> for Failure {
     fn from(error: TokenStoreError) -> Self {
+        Self::Other(error.to_string())
+    }
+}
+
+impl From<OutboxError> for Failure {
+    fn from(error: OutboxError) -> Self {
         Self::Other(error.to_string())
     }
 }
@@ -71,45 +66,38 @@ mod tests {
 
     #[test]
     fn exit_codes_are_the_documented_ones() {
-        let message = String::new();
         assert_eq!(
             Failure::Invalid(FieldErrors::new()).exit_code(),
             ExitCode::from(2)
         );
-        let unauthenticated = Outcome::Unauthenticated {
-            message: message.clone(),
+        let rejected = Failure::Rejected {
+            reason: "not found".into(),
+            errors: FieldErrors::new(),
         };
+        assert_eq!(rejected.exit_code(), ExitCode::from(3));
         assert_eq!(
-            Failure::from_outcome(unauthenticated).exit_code(),
-            ExitCode::from(3)
+            Failure::Queued("rate limited".into()).exit_code(),
+            ExitCode::from(5)
         );
-        let limited = Outcome::RateLimited {
-            retry_after: None,
-            reset: None,
-        };
-        assert_eq!(
-            Failure::from_outcome(limited).exit_code(),
-            ExitCode::from(4)
-        );
-        let down = Outcome::ServerError {
-            status: 503,
-            message,
-        };
-        assert_eq!(Failure::from_outcome(down).exit_code(), ExitCode::from(4));
+        assert_eq!(Failure::Other(String::new()).exit_code(), ExitCode::from(1));
     }
 
     #[test]
     fn server_field_errors_are_one_per_line() {
         let mut errors = FieldErrors::new();
         errors.add("subject", "The subject field is required.");
-        let outcome = Outcome::Invalid {
-            message: "The subject field is required.".into(),
+        let failure = Failure::Rejected {
+            reason: "the server rejected the ticket: The subject field is required.".into(),
             errors,
         };
-        let text = Failure::from_outcome(outcome).to_string();
+        let text = failure.to_string();
         assert!(
             text.ends_with("\nsubject: The subject field is required."),
             "{text}"
+        );
+        assert_eq!(
+            Failure::Queued("rate limited".into()).to_string(),
+            "queued (rate limited)"
         );
     }
 }

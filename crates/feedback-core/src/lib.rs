@@ -21,16 +21,22 @@
 //!   the request may have reached the server.
 //! - [`api_base`]: [`ApiBase`], the configured server, checked for HTTPS.
 //! - [`client`]: [`Client`], one HTTP call per attempt over reqwest + rustls.
+//! - [`outbox`]: [`Outbox`], the durable SQLite store every ticket is saved
+//!   in before its first send attempt.
+//! - [`delivery`]: [`Delivery`], the engine that drains the outbox within
+//!   the rate limit.
 //! - [`token`]: [`Token`], the API token, redacted and never serialized.
 //! - [`token_store`]: [`TokenStore`], the token in the OS keyring, keyed by API
 //!   origin.
 
 pub mod api_base;
 pub mod client;
+pub mod delivery;
 pub mod draft;
 pub mod envelope;
 pub mod field_errors;
 pub mod new_ticket;
+pub mod outbox;
 pub mod outcome;
 pub mod rate_limit;
 pub mod ticket;
@@ -41,9 +47,11 @@ pub mod validation;
 
 pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
 pub use client::{Client, ClientConfig, ClientError, Reply};
+pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event};
 pub use draft::Draft;
 pub use field_errors::FieldErrors;
 pub use new_ticket::{NewTicket, Priority, TicketType};
+pub use outbox::{Entry, Outbox, OutboxError, State, Summary};
 pub use outcome::{Class, Outcome};
 pub use rate_limit::{RateLimitHeaders, RetryAfter};
 pub use ticket::Ticket;

@@ -6,14 +6,12 @@ use std::time::{Duration, Instant};
 
 use feedback_sandbox::Config;
 use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
 
-use crate::support::{TOKEN, feedback, sandbox, submit_args};
+use crate::support::{Feedback, TOKEN, sandbox, submit_args};
 
-async fn login(base: &str, token: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feedback"))
-        .args(["--api-base", base, "login"])
-        .env_remove("FEEDBACK_TOKEN")
+async fn login(cli: &Feedback, base: &str, token: &str) -> std::process::Output {
+    let mut child = cli
+        .command(base, None, &["login"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -34,27 +32,49 @@ async fn login_submit_logout() {
     let sandbox = sandbox(Config::default()).await;
     let base = sandbox.base_url();
 
-    let signed_in = login(&base, TOKEN).await;
+    let cli = Feedback::new();
+
+    let signed_in = login(&cli, &base, TOKEN).await;
     assert!(signed_in.status.success(), "{signed_in:?}");
 
-    let run = feedback(&base, None, &submit_args("With the keyring's token")).await;
+    let run = cli
+        .run(&base, None, &submit_args("With the keyring's token"))
+        .await;
     assert_eq!(run.code(), 0, "the stored token is used: {run:?}");
 
-    let out = feedback(&base, None, &["logout"]).await;
+    let out = cli.run(&base, None, &["logout"]).await;
     assert_eq!(out.code(), 0, "{out:?}");
-    let again = feedback(&base, None, &["logout"]).await;
+    let again = cli.run(&base, None, &["logout"]).await;
     assert_eq!(again.code(), 0, "signing out twice is fine: {again:?}");
 
-    let run = feedback(&base, None, &submit_args("No token")).await;
-    assert_eq!(run.code(), 2, "{run:?}");
+    let run = cli
+        .run(
+            &base,
+            None,
+            &[&submit_args("No token")[..], &["--wait", "1"]].concat(),
+        )
+        .await;
+    assert_eq!(run.code(), 5, "saved, not lost: {run:?}");
     assert!(run.stderr().contains("not signed in"), "{run:?}");
     assert_eq!(sandbox.tickets().len(), 1);
+
+    let signed_in = login(&cli, &base, TOKEN).await;
+    assert!(signed_in.status.success(), "{signed_in:?}");
+    let drained = cli
+        .run(&base, None, &["outbox", "drain", "--timeout", "20"])
+        .await;
+    assert_eq!(drained.code(), 0, "{drained:?}");
+    assert_eq!(
+        sandbox.tickets().len(),
+        2,
+        "the ticket queued while signed out went after sign-in"
+    );
 }
 
 #[tokio::test]
 async fn without_a_keyring_the_error_is_clear_and_quick() {
     let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_feedback"))
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_feedback"))
         .args(["--api-base", "http://127.0.0.1:9/api", "logout"])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .output()

@@ -2,7 +2,7 @@
 
 use feedback_sandbox::{Config, RateLimit};
 
-use crate::support::{TOKEN, feedback, sandbox, submit_args};
+use crate::support::{Feedback, TOKEN, feedback, sandbox, submit_args};
 
 #[tokio::test]
 async fn a_valid_ticket_prints_its_number() {
@@ -14,7 +14,7 @@ async fn a_valid_ticket_prints_its_number() {
     )
     .await;
     assert_eq!(run.code(), 0, "{run:?}");
-    assert_eq!(run.stdout().trim(), "TCK-000001");
+    assert_eq!(run.stdout().trim(), "delivered TCK-000001");
     assert_eq!(sandbox.tickets().len(), 1);
 }
 
@@ -87,13 +87,6 @@ async fn invalid_input_is_reported_per_field_and_not_sent() {
 #[tokio::test]
 async fn server_rejections_exit_3() {
     let sandbox = sandbox(Config::default()).await;
-    let wrong_token = feedback(&sandbox.base_url(), Some("wrong"), &submit_args("s")).await;
-    assert_eq!(wrong_token.code(), 3, "{wrong_token:?}");
-    assert!(
-        wrong_token.stderr().contains("sign in again"),
-        "{wrong_token:?}"
-    );
-
     let args = [
         "submit",
         "--channel",
@@ -120,10 +113,11 @@ async fn a_forbidden_account_exits_3() {
     let run = feedback(&sandbox.base_url(), Some("reader-token"), &submit_args("s")).await;
     assert_eq!(run.code(), 3, "{run:?}");
     assert!(run.stderr().contains("not allowed"), "{run:?}");
+    assert_eq!(sandbox.stats().requests, 1, "a refusal is not retried");
 }
 
 #[tokio::test]
-async fn rate_limited_server_error_and_no_server_exit_4() {
+async fn rate_limited_server_error_no_server_and_a_refused_token_queue_with_exit_5() {
     let config = Config {
         rate_limit: RateLimit {
             max: 1,
@@ -132,21 +126,39 @@ async fn rate_limited_server_error_and_no_server_exit_4() {
         ..Config::default()
     };
     let sandbox = sandbox(config).await;
+    let cli = Feedback::new();
     assert_eq!(
-        feedback(&sandbox.base_url(), Some(TOKEN), &submit_args("1"))
+        cli.run(&sandbox.base_url(), Some(TOKEN), &submit_args("1"))
             .await
             .code(),
         0
     );
-    let limited = feedback(&sandbox.base_url(), Some(TOKEN), &submit_args("2")).await;
-    assert_eq!(limited.code(), 4, "{limited:?}");
+    let limited = cli
+        .run(&sandbox.base_url(), Some(TOKEN), &submit_args("2"))
+        .await;
+    assert_eq!(limited.code(), 5, "{limited:?}");
+    assert!(limited.stderr().starts_with("queued ("), "{limited:?}");
     assert!(limited.stderr().contains("rate limited"), "{limited:?}");
+    let third = cli
+        .run(
+            &sandbox.base_url(),
+            Some(TOKEN),
+            &[&submit_args("3")[..], &["--wait", "1"]].concat(),
+        )
+        .await;
+    assert_eq!(third.code(), 5, "{third:?}");
+    assert_eq!(
+        sandbox.stats().requests,
+        1,
+        "the outbox knew the quota was spent: no request was wasted on a 429"
+    );
 
     let mut failing = Config::default();
     failing.faults.fail_every = Some(1);
     let failing = crate::support::sandbox(failing).await;
-    let server_error = feedback(&failing.base_url(), Some(TOKEN), &submit_args("s")).await;
-    assert_eq!(server_error.code(), 4, "{server_error:?}");
+    let args = [&submit_args("s")[..], &["--wait", "1"]].concat();
+    let server_error = feedback(&failing.base_url(), Some(TOKEN), &args).await;
+    assert_eq!(server_error.code(), 5, "{server_error:?}");
     assert!(
         server_error.stderr().contains("server error 500"),
         "{server_error:?}"
@@ -157,14 +169,20 @@ async fn rate_limited_server_error_and_no_server_exit_4() {
         .local_addr()
         .unwrap()
         .port();
-    let down = feedback(
-        &format!("http://127.0.0.1:{port}/api"),
-        Some(TOKEN),
-        &submit_args("s"),
-    )
-    .await;
-    assert_eq!(down.code(), 4, "{down:?}");
+    let down = feedback(&format!("http://127.0.0.1:{port}/api"), Some(TOKEN), &args).await;
+    assert_eq!(down.code(), 5, "{down:?}");
     assert!(down.stderr().contains("could not connect"), "{down:?}");
+
+    let wrong_token = feedback(&sandbox.base_url(), Some("wrong"), &args).await;
+    assert_eq!(
+        wrong_token.code(),
+        5,
+        "a refused token pauses the queue: {wrong_token:?}"
+    );
+    assert!(
+        wrong_token.stderr().contains("sign in again"),
+        "{wrong_token:?}"
+    );
 }
 
 #[tokio::test]

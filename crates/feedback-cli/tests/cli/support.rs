@@ -13,19 +13,50 @@ pub(crate) async fn sandbox(config: Config) -> Sandbox {
         .expect("the sandbox starts on a free port")
 }
 
-/// `feedback ARGS` with the API base set to `base`, the token from
-/// `FEEDBACK_TOKEN` when `token` is given, and otherwise the keyring.
+/// A `feedback` with an outbox of its own.
+pub(crate) struct Feedback {
+    dir: tempfile::TempDir,
+}
+
+impl Feedback {
+    pub(crate) fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub(crate) fn outbox_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("outbox.sqlite3")
+    }
+
+    /// `feedback ARGS` with the API base set to `base`, the token from
+    /// `FEEDBACK_TOKEN` when `token` is given, and otherwise the keyring.
+    pub(crate) fn command(&self, base: &str, token: Option<&str>, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_feedback"));
+        command
+            .args(args)
+            .env("FEEDBACK_API_BASE", base)
+            .env("FEEDBACK_OUTBOX", self.outbox_path())
+            .kill_on_drop(true);
+        match token {
+            Some(token) => command.env("FEEDBACK_TOKEN", token),
+            None => command.env_remove("FEEDBACK_TOKEN"),
+        };
+        command
+    }
+
+    pub(crate) async fn run(&self, base: &str, token: Option<&str>, args: &[&str]) -> Run {
+        Run(self
+            .command(base, token, args)
+            .output()
+            .await
+            .expect("the feedback binary runs"))
+    }
+}
+
+/// `feedback ARGS` with an outbox of its own.
 pub(crate) async fn feedback(base: &str, token: Option<&str>, args: &[&str]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_feedback"));
-    command
-        .args(args)
-        .env("FEEDBACK_API_BASE", base)
-        .kill_on_drop(true);
-    match token {
-        Some(token) => command.env("FEEDBACK_TOKEN", token),
-        None => command.env_remove("FEEDBACK_TOKEN"),
-    };
-    Run(command.output().await.expect("the feedback binary runs"))
+    Feedback::new().run(base, token, args).await
 }
 
 pub(crate) fn submit_args(subject: &str) -> Vec<&str> {

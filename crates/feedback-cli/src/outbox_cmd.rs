@@ -1,0 +1,186 @@
+//! `feedback outbox …`: list, retry, discard, export, drain.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use feedback_core::{ApiBase, Entry, Event, Outbox, State};
+
+use crate::args::OutboxCommand;
+use crate::credentials::{sign_in_hint, token_for};
+use crate::deliver::{self, now_ms};
+use crate::failure::Failure;
+use crate::submit::short;
+
+pub(crate) async fn run(
+    base: &ApiBase,
+    outbox: Arc<Outbox>,
+    command: &OutboxCommand,
+) -> Result<String, Failure> {
+    match command {
+        OutboxCommand::List { json: true } => to_json(&outbox.list()?),
+        OutboxCommand::List { json: false } => Ok(table(&outbox.list()?, now_ms())),
+        OutboxCommand::Retry { all: true, .. } => {
+            Ok(format!("{} tickets due now", outbox.retry_all(now_ms())?))
+        }
+        OutboxCommand::Retry { id: Some(id), .. } => {
+            let entry = outbox.retry(id, now_ms())?;
+            Ok(format!("{} is due now", short(&entry.id)))
+        }
+        OutboxCommand::Retry {
+            id: None,
+            all: false,
+        } => Err(Failure::Usage("name a ticket, or --all".into())),
+        OutboxCommand::Discard { id } => {
+            let entry = outbox.discard(id)?;
+            Ok(format!(
+                "discarded {} ({})",
+                short(&entry.id),
+                entry.ticket.subject
+            ))
+        }
+        OutboxCommand::Export { file } => export(&outbox, file),
+        OutboxCommand::Drain { timeout } => {
+            drain(base, outbox, timeout.map(Duration::from_secs)).await
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value).map_err(|error| Failure::Other(error.to_string()))
+}
+
+fn table(entries: &[Entry], now: i64) -> String {
+    if entries.is_empty() {
+        return "the outbox is empty".into();
+    }
+    let mut out = format!(
+        "{:<8}  {:<15}  {:>8}  {:<10}  {:<30}  {}\n",
+        "ID", "STATE", "ATTEMPTS", "NEXT", "SUBJECT", "DETAIL"
+    );
+    for entry in entries {
+        let next = match entry.state {
+            State::Queued if entry.next_attempt_at <= now => "now".to_owned(),
+            State::Queued => format!("in {} s", (entry.next_attempt_at - now + 999) / 1000),
+            _ => "-".to_owned(),
+        };
+        let detail = match (&entry.delivered, &entry.attention) {
+            (Some(delivered), _) => delivered.ticket_number.clone().unwrap_or_default(),
+            (_, Some(attention)) => attention.reason.clone(),
+            _ => entry.last_error.clone().unwrap_or_default(),
+        };
+        let subject: String = entry.ticket.subject.chars().take(30).collect();
+        let _ = writeln!(
+            out,
+            "{:<8}  {:<15}  {:>8}  {:<10}  {:<30}  {}",
+            short(&entry.id),
+            entry.state.describe(),
+            entry.attempts,
+            next,
+            subject,
+            detail
+        );
+    }
+    out.pop();
+    out
+}
+
+/// Queued and needs-attention tickets to `file`, written whole or not at all.
+fn export(outbox: &Outbox, file: &Path) -> Result<String, Failure> {
+    let unsent: Vec<Entry> = outbox
+        .list()?
+        .into_iter()
+        .filter(|entry| entry.state != State::Delivered)
+        .collect();
+    let json = to_json(&unsent)?;
+    let partial = file.with_extension("partial");
+    let write =
+        std::fs::write(&partial, json + "\n").and_then(|()| std::fs::rename(&partial, file));
+    write
+        .map_err(|error| Failure::Other(format!("could not write {}: {error}", file.display())))?;
+    Ok(format!(
+        "exported {} tickets to {}",
+        unsent.len(),
+        file.display()
+    ))
+}
+
+async fn drain(
+    base: &ApiBase,
+    outbox: Arc<Outbox>,
+    timeout: Option<Duration>,
+) -> Result<String, Failure> {
+    let account = base.origin();
+    let token = token_for(base)?;
+    if token.is_none() {
+        return Err(Failure::Queued(sign_in_hint(base)));
+    }
+    let delivery = deliver::start(base, outbox.clone(), token)?;
+    let mut events = delivery.subscribe();
+    let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
+    let mut sent = 0;
+    loop {
+        let waiting = waiting(&outbox, &account)?;
+        if waiting == 0 {
+            break;
+        }
+        let event = tokio::select! {
+            event = events.recv() => event.ok(),
+            _ = tokio::time::sleep(Duration::from_millis(500)) => None,
+            _ = sleep_until(deadline) => {
+                delivery.shutdown().await;
+                return Err(Failure::Queued(format!("{sent} sent, {waiting} still waiting after the timeout")));
+            }
+        };
+        let line = match event {
+            Some(Event::Delivered { ticket_number, .. }) => {
+                sent += 1;
+                format!(
+                    "sent {sent} · waiting {} · delivered {}",
+                    waiting.saturating_sub(1),
+                    ticket_number.unwrap_or_default()
+                )
+            }
+            Some(Event::WillRetry { at, error, .. }) => {
+                format!(
+                    "sent {sent} · waiting {waiting} · next attempt in {} s ({error})",
+                    (at - now_ms()).max(0) / 1000
+                )
+            }
+            Some(Event::NeedsAttention { reason, .. }) => format!("needs attention: {reason}"),
+            Some(Event::Status(feedback_core::DeliveryStatus::SignInNeeded)) => {
+                delivery.shutdown().await;
+                return Err(Failure::Queued(format!(
+                    "the server refused the token; {}",
+                    sign_in_hint(base)
+                )));
+            }
+            _ => continue,
+        };
+        eprintln!("{line}");
+    }
+    delivery.shutdown().await;
+    let summary = outbox.summary()?;
+    Ok(format!(
+        "drained: {sent} sent, {} need attention",
+        summary.needs_attention
+    ))
+}
+
+fn waiting(outbox: &Outbox, account: &str) -> Result<usize, Failure> {
+    Ok(outbox
+        .list()?
+        .iter()
+        .filter(|entry| {
+            entry.account == account && matches!(entry.state, State::Queued | State::Sending)
+        })
+        .count())
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,16 @@
+//! The delivery engine: one tokio task that drains an account's outbox,
+//! oldest first, one ticket at a time, paced by the server's rate-limit
+//! headers, retrying transient failures with backoff, and never dropping a
+//! ticket.
+
+mod backoff;
+mod clock;
+mod engine;
+mod event;
+mod pacing;
+
+pub use backoff::Backoff;
+pub use clock::Clock;
+pub use engine::{Delivery, DeliveryConfig, TokenSource};
+pub use event::{DeliveryStatus, Event};
+pub use pacing::Pacing;

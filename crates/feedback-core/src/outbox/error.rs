@@ -1,0 +1,55 @@
+//! [`OutboxError`]: what can go wrong with the outbox file, in words a
+//! person can act on. Nothing here ever means a ticket was dropped.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error(
+        "the outbox at {path} was unreadable ({reason}); it was moved to {moved_to} and a new one started"
+    )]
+    Corrupt {
+        path: PathBuf,
+        moved_to: PathBuf,
+        reason: String,
+    },
+    #[error(
+        "the outbox at {path} is from a newer version of this app (schema {version}); update the app"
+    )]
+    TooNew { path: PathBuf, version: i64 },
+    #[error(
+        "the disk is full: the ticket was not saved, so it was not sent either; free some space and try again"
+    )]
+    DiskFull,
+    #[error("the outbox holds {0} unsent tickets, its limit; deliver or discard some first")]
+    Full(usize),
+    #[error("no ticket {0} in the outbox")]
+    NotFound(String),
+    #[error("ticket {id} is {state}; only {allowed} tickets can be {action}")]
+    WrongState {
+        id: String,
+        state: &'static str,
+        allowed: &'static str,
+        action: &'static str,
+    },
+    #[error("cannot open the outbox at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the outbox failed: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("a stored ticket is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T> = std::result::Result<T, OutboxError>;
+
+impl From<rusqlite::Error> for OutboxError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Self::DiskFull,
+            _ => Self::Sqlite(error),
+        }
+    }
+}
