@@ -3,6 +3,7 @@
 //! network coming back, a new token) and shutdown.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast, watch};
@@ -50,6 +51,8 @@ impl Default for DeliveryConfig {
 #[derive(Debug)]
 pub struct Delivery {
     wake: Arc<Notify>,
+    network_back: Arc<AtomicBool>,
+    token_changed: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
     events: broadcast::Sender<Event>,
     task: Option<JoinHandle<()>>,
@@ -66,6 +69,8 @@ impl Delivery {
     ) -> Self {
         let (events, _) = broadcast::channel(1024);
         let wake = Arc::new(Notify::new());
+        let network_back = Arc::new(AtomicBool::new(false));
+        let token_changed = Arc::new(AtomicBool::new(false));
         let (stop, stopped) = watch::channel(false);
         let backoff = match config.jitter_seed {
             Some(seed) => Backoff::seeded(config.backoff_base, config.backoff_cap, seed),
@@ -82,11 +87,15 @@ impl Delivery {
             backoff,
             events: events.clone(),
             wake: wake.clone(),
+            network_back: network_back.clone(),
+            token_changed: token_changed.clone(),
             status: None,
         };
         let task = tokio::spawn(engine.run(stopped));
         Self {
             wake,
+            network_back,
+            token_changed,
             stop,
             events,
             task: Some(task),
@@ -99,6 +108,19 @@ impl Delivery {
 
     /// New work, or the network may be back: look again now.
     pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The network may be back (the OS said so, or the user asked): tickets
+    /// waiting out a backoff are tried now. Rate-limit waits still hold.
+    pub fn network_back(&self) {
+        self.network_back.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// A new token was stored: a queue paused for sign-in goes again.
+    pub fn token_changed(&self) {
+        self.token_changed.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -136,6 +158,8 @@ struct Engine {
     backoff: Backoff,
     events: broadcast::Sender<Event>,
     wake: Arc<Notify>,
+    network_back: Arc<AtomicBool>,
+    token_changed: Arc<AtomicBool>,
     status: Option<DeliveryStatus>,
 }
 
@@ -172,12 +196,16 @@ impl Engine {
 
     async fn step(&mut self, stopped: &mut watch::Receiver<bool>) -> Result<Next, OutboxError> {
         let now = self.clock.now_ms();
+        if self.network_back.swap(false, Ordering::SeqCst) {
+            self.outbox.make_due(&self.account, now)?;
+        }
+        let new_token = self.token_changed.swap(false, Ordering::SeqCst);
         if self.outbox.sign_in_needed(&self.account)? {
-            if self.tokens.as_ref()(&self.account).is_none() {
+            // Paused until a new token: the refused one would be refused again.
+            if !new_token || self.tokens.as_ref()(&self.account).is_none() {
                 self.set_status(DeliveryStatus::SignInNeeded);
                 return Ok(Next::Idle);
             }
-            // Woken with a token: try again with it.
             self.outbox.set_sign_in_needed(&self.account, false)?;
         }
         let rate = self.outbox.rate_state(&self.account)?;
@@ -307,6 +335,10 @@ impl Engine {
                     let at = received_at + ms(self.backoff.delay(entry.attempts + 1));
                     self.outbox
                         .record_retry(&id, &error, at, true, may_have_arrived)?;
+                    if matches!(outcome, Outcome::Transport(_)) {
+                        // The network, not this ticket: everything waits, in order.
+                        self.outbox.defer_all(&self.account, at)?;
+                    }
                     self.emit(Event::WillRetry {
                         id,
                         at,

@@ -65,7 +65,7 @@ impl Outbox {
                 "SELECT id, state FROM tickets
                  WHERE account = ?1
                    AND ((state = 'queued' AND next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2))
-                 ORDER BY created_at, id LIMIT 1",
+                 ORDER BY created_at, rowid LIMIT 1",
                 params![account, now],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
@@ -119,6 +119,24 @@ impl Outbox {
             [account],
             |row| row.get(0),
         )?)
+    }
+
+    /// Makes `account`'s queued tickets due at `now`.
+    pub fn make_due(&self, account: &str, now: i64) -> Result<usize> {
+        Ok(self.lock().execute(
+            "UPDATE tickets SET next_attempt_at = ?2 WHERE account = ?1 AND state = 'queued' AND next_attempt_at > ?2",
+            params![account, now],
+        )?)
+    }
+
+    /// Holds every queued ticket of `account` until at least `until`: when
+    /// the network is down, all wait, and the oldest still goes first.
+    pub fn defer_all(&self, account: &str, until: i64) -> Result<()> {
+        self.lock().execute(
+            "UPDATE tickets SET next_attempt_at = ?2 WHERE account = ?1 AND state = 'queued' AND next_attempt_at < ?2",
+            params![account, until],
+        )?;
+        Ok(())
     }
 
     /// The server took the ticket.

@@ -154,7 +154,7 @@ impl Outbox {
     /// Every ticket, oldest first.
     pub fn list(&self) -> Result<Vec<Entry>> {
         let connection = self.lock();
-        let mut statement = connection.prepare(&format!("{SELECT} ORDER BY created_at, id"))?;
+        let mut statement = connection.prepare(&format!("{SELECT} ORDER BY created_at, rowid"))?;
         let entries = statement
             .query_map([], read_entry)?
             .collect::<rusqlite::Result<_>>()?;
@@ -326,5 +326,21 @@ fn move_aside(path: &Path, reason: String) -> OutboxError {
         path: path.to_owned(),
         moved_to,
         reason,
+    }
+}
+
+impl Outbox {
+    /// Caps the file at `pages` pages, so tests can hit SQLite's "database
+    /// or disk is full" without filling a disk.
+    #[doc(hidden)]
+    pub fn limit_pages_for_tests(&self, pages: i64) {
+        let _ = self.lock().pragma_update(None, "max_page_count", pages);
+    }
+
+    #[doc(hidden)]
+    pub fn page_count_for_tests(&self) -> i64 {
+        self.lock()
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .unwrap_or(0)
     }
 }

@@ -6,6 +6,8 @@
 
 mod canned;
 mod client;
+mod delivery;
+mod outbox;
 mod rate_limit;
 mod support;
 mod token_store;

@@ -1,0 +1,337 @@
+//! The delivery engine against the sandbox and its faults: every ticket
+//! ends delivered or needing attention, none is lost, and duplicates appear
+//! only where a reply was lost after sending.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use feedback_core::delivery::{Clock, TokenSource};
+use feedback_core::outbox::{Entry, Outbox, State};
+use feedback_core::{
+    ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Event, Token,
+};
+use feedback_sandbox::{Config, Faults, RateLimit, Sandbox};
+
+use crate::support::{TOKEN, doc_ticket, sandbox};
+
+struct Run {
+    _dir: tempfile::TempDir,
+    outbox: Arc<Outbox>,
+    account: String,
+}
+
+impl Run {
+    fn new(base: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Arc::new(Outbox::open(&dir.path().join("outbox.sqlite3")).unwrap());
+        Self {
+            _dir: dir,
+            outbox,
+            account: ApiBase::parse(base).unwrap().origin(),
+        }
+    }
+
+    fn enqueue(&self, count: usize) -> Vec<Entry> {
+        let now = Clock::system().now_ms();
+        (0..count)
+            .map(|i| {
+                let mut ticket = doc_ticket();
+                ticket.subject = format!("ticket {i}");
+                self.outbox.enqueue(&self.account, &ticket, now).unwrap()
+            })
+            .collect()
+    }
+
+    fn start(&self, base: &str, tokens: TokenSource, window: Duration) -> Delivery {
+        let client_config = ClientConfig {
+            connect_timeout: Duration::from_millis(500),
+            timeout: Duration::from_millis(800),
+            ..ClientConfig::default()
+        };
+        let client = Client::new(ApiBase::parse(base).unwrap(), &client_config).unwrap();
+        let mut config = DeliveryConfig {
+            backoff_base: Duration::from_millis(20),
+            backoff_cap: Duration::from_millis(300),
+            jitter_seed: Some(1),
+            ..DeliveryConfig::default()
+        };
+        config.pacing.window = window;
+        Delivery::start(config, self.outbox.clone(), client, tokens, Clock::system())
+    }
+
+    /// Waits until nothing is queued or being sent.
+    async fn settled(&self) -> Vec<Entry> {
+        for _ in 0..600 {
+            let entries = self.outbox.list().unwrap();
+            if entries
+                .iter()
+                .all(|e| matches!(e.state, State::Delivered | State::NeedsAttention))
+            {
+                return entries;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("not settled after 30 s: {:#?}", self.outbox.list().unwrap());
+    }
+}
+
+fn fixed_token() -> TokenSource {
+    let token = Token::new(TOKEN).unwrap();
+    Arc::new(move |_| Some(token.clone()))
+}
+
+/// How often the sandbox stored each idempotency key.
+fn stored_keys(sandbox: &Sandbox) -> HashMap<String, usize> {
+    let mut keys = HashMap::new();
+    for stored in sandbox.tickets() {
+        *keys
+            .entry(stored.idempotency_key.expect("every attempt carries a key"))
+            .or_default() += 1;
+    }
+    keys
+}
+
+async fn fault_case(name: &str, faults: Faults, rate_limit: RateLimit, count: usize) {
+    let sandbox = sandbox(Config {
+        faults,
+        rate_limit,
+        ..Config::default()
+    })
+    .await;
+    let run = Run::new(&sandbox.base_url());
+    let entries = run.enqueue(count);
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), rate_limit.window);
+    let settled = run.settled().await;
+    delivery.shutdown().await;
+
+    assert_eq!(settled.len(), count, "{name}: none lost");
+    let keys = stored_keys(&sandbox);
+    for entry in &settled {
+        assert_eq!(entry.state, State::Delivered, "{name}: {entry:#?}");
+        let delivered = entry.delivered.clone().unwrap();
+        let copies = keys.get(&entry.id).copied().unwrap_or(0);
+        assert!(copies >= 1, "{name}: the server has it");
+        assert!(
+            copies == 1 || delivered.possible_duplicate,
+            "{name}: a duplicate only where a reply was lost, and then flagged"
+        );
+    }
+    assert_eq!(
+        keys.len(),
+        entries.len(),
+        "{name}: nothing foreign was stored"
+    );
+}
+
+#[tokio::test]
+async fn every_fault_ends_with_every_ticket_delivered() {
+    let roomy = RateLimit {
+        max: 1000,
+        window: Duration::from_secs(300),
+    };
+    let every = |n| Some(n);
+    let cases = [
+        (
+            "500 every 2",
+            Faults {
+                fail_every: every(2),
+                ..Faults::default()
+            },
+        ),
+        (
+            "drop before store every 2",
+            Faults {
+                drop_before_store_every: every(2),
+                ..Faults::default()
+            },
+        ),
+        (
+            "drop after store every 2",
+            Faults {
+                drop_after_store_every: every(2),
+                ..Faults::default()
+            },
+        ),
+        (
+            "HTML 502 every 2",
+            Faults {
+                html_502_every: every(2),
+                ..Faults::default()
+            },
+        ),
+        (
+            "stall every 3",
+            Faults {
+                stall_every: every(3),
+                ..Faults::default()
+            },
+        ),
+        (
+            "latency",
+            Faults {
+                latency: Duration::from_millis(100),
+                ..Faults::default()
+            },
+        ),
+    ];
+    for (name, faults) in cases {
+        fault_case(name, faults, roomy, 6).await;
+    }
+}
+
+#[tokio::test]
+async fn a_429_storm_costs_at_most_one_429_per_window() {
+    let limit = RateLimit {
+        max: 3,
+        window: Duration::from_secs(1),
+    };
+    let sandbox = sandbox(Config {
+        rate_limit: limit,
+        ..Config::default()
+    })
+    .await;
+    let run = Run::new(&sandbox.base_url());
+    run.enqueue(7);
+    // The engine is told a wrong, longer window: it must learn from the 429s.
+    let delivery = run.start(
+        &sandbox.base_url(),
+        fixed_token(),
+        Duration::from_millis(500),
+    );
+    let settled = run.settled().await;
+    delivery.shutdown().await;
+    assert!(settled.iter().all(|e| e.state == State::Delivered));
+    let rate_limited = sandbox.stats().by_status.get(&429).copied().unwrap_or(0);
+    assert!(
+        rate_limited <= 2,
+        "7 tickets at 3 a window take 3 windows, so at most 2 429s: {rate_limited}"
+    );
+    assert_eq!(sandbox.tickets().len(), 7);
+}
+
+#[tokio::test]
+async fn a_server_that_is_down_then_up_gets_everything() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/api");
+    let run = Run::new(&base);
+    run.enqueue(3);
+    let delivery = run.start(&base, fixed_token(), Duration::from_secs(300));
+    let mut events = delivery.subscribe();
+    loop {
+        if let Event::Status(DeliveryStatus::Offline { reason }) = events.recv().await.unwrap() {
+            assert!(reason.contains("could not connect"), "{reason}");
+            break;
+        }
+    }
+    let sandbox = sandbox(Config {
+        port,
+        ..Config::default()
+    })
+    .await;
+    delivery.network_back();
+    let settled = run.settled().await;
+    delivery.shutdown().await;
+    assert!(
+        settled
+            .iter()
+            .all(|e| e.state == State::Delivered && e.attempts >= 1)
+    );
+    assert!(
+        settled[0].attempts >= 2,
+        "the first ticket failed while the server was down"
+    );
+    assert_eq!(sandbox.tickets().len(), 3);
+    let oldest_first: Vec<String> = sandbox
+        .tickets()
+        .iter()
+        .map(|t| t.ticket.subject.clone())
+        .collect();
+    assert_eq!(oldest_first, ["ticket 0", "ticket 1", "ticket 2"]);
+}
+
+#[tokio::test]
+async fn a_refused_token_pauses_the_queue_until_a_new_one() {
+    let sandbox = sandbox(Config::default()).await;
+    let run = Run::new(&sandbox.base_url());
+    run.enqueue(3);
+    let current = Arc::new(Mutex::new(Token::new("revoked").unwrap()));
+    let source = current.clone();
+    let tokens: TokenSource = Arc::new(move |_| Some(source.lock().unwrap().clone()));
+    let delivery = run.start(&sandbox.base_url(), tokens, Duration::from_secs(300));
+    let mut events = delivery.subscribe();
+    while events.recv().await.unwrap() != Event::Status(DeliveryStatus::SignInNeeded) {}
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sandbox.stats().by_status.get(&401),
+        Some(&1),
+        "paused after one 401, not retrying"
+    );
+    assert!(
+        run.outbox
+            .list()
+            .unwrap()
+            .iter()
+            .all(|e| e.state == State::Queued),
+        "nothing dropped"
+    );
+
+    delivery.wake();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        sandbox.stats().by_status.get(&401),
+        Some(&1),
+        "new work alone does not unpause"
+    );
+
+    *current.lock().unwrap() = Token::new(TOKEN).unwrap();
+    delivery.token_changed();
+    let settled = run.settled().await;
+    delivery.shutdown().await;
+    assert!(settled.iter().all(|e| e.state == State::Delivered));
+    assert_eq!(sandbox.tickets().len(), 3);
+}
+
+#[tokio::test]
+async fn a_422_needs_attention_with_its_field_errors_and_the_rest_go_on() {
+    let sandbox = sandbox(Config::default()).await;
+    let run = Run::new(&sandbox.base_url());
+    let now = Clock::system().now_ms();
+    let mut invalid = doc_ticket();
+    invalid.subject = "é".repeat(256);
+    let bad = run.outbox.enqueue(&run.account, &invalid, now).unwrap();
+    let good = run
+        .outbox
+        .enqueue(&run.account, &doc_ticket(), now + 1)
+        .unwrap();
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), Duration::from_secs(300));
+    run.settled().await;
+    delivery.shutdown().await;
+    let bad = run.outbox.get(&bad.id).unwrap();
+    assert_eq!(bad.state, State::NeedsAttention);
+    let attention = bad.attention.unwrap();
+    assert_eq!(
+        attention.field_errors.get("subject"),
+        ["The subject field must not be greater than 255 characters."]
+    );
+    assert_eq!(run.outbox.get(&good.id).unwrap().state, State::Delivered);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_engines_clock_follows_paused_tokio_time() {
+    let clock = Clock::starting_at(1_000);
+    assert_eq!(clock.now_ms(), 1_000);
+    tokio::time::advance(Duration::from_secs(300)).await;
+    assert_eq!(
+        clock.now_ms(),
+        301_000,
+        "a five-minute window passes in no real time"
+    );
+    let at = clock.instant_at(302_000);
+    tokio::time::sleep_until(at).await;
+    assert_eq!(clock.now_ms(), 302_000);
+}
