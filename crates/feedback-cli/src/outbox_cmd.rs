@@ -11,7 +11,7 @@ use crate::args::OutboxCommand;
 use crate::credentials::{sign_in_hint, token_for};
 use crate::deliver::{self, now_ms};
 use crate::failure::Failure;
-use crate::submit::short;
+use crate::submit::{in_words, short};
 
 pub(crate) async fn run(
     base: &ApiBase,
@@ -56,7 +56,7 @@ fn table(entries: &[Entry], now: i64) -> String {
         return "the outbox is empty".into();
     }
     let mut out = format!(
-        "{:<8}  {:<15}  {:>8}  {:<10}  {:<30}  {}\n",
+        "{:<8}  {:<21}  {:>8}  {:<10}  {:<30}  {}\n",
         "ID", "STATE", "ATTEMPTS", "NEXT", "SUBJECT", "DETAIL"
     );
     for entry in entries {
@@ -73,7 +73,7 @@ fn table(entries: &[Entry], now: i64) -> String {
         let subject: String = entry.ticket.subject.chars().take(30).collect();
         let _ = writeln!(
             out,
-            "{:<8}  {:<15}  {:>8}  {:<10}  {:<30}  {}",
+            "{:<8}  {:<21}  {:>8}  {:<10}  {:<30}  {}",
             short(&entry.id),
             entry.state.describe(),
             entry.attempts,
@@ -119,62 +119,70 @@ async fn drain(
     let delivery = deliver::start(base, outbox.clone(), token)?;
     let mut events = delivery.subscribe();
     let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
-    let mut sent = 0;
+    let delivered_before = count(&outbox, &account, &[State::Delivered])?;
+    let sent = || -> Result<usize, Failure> {
+        Ok(count(&outbox, &account, &[State::Delivered])? - delivered_before)
+    };
+    let mut pending = Vec::new();
     loop {
-        let waiting = waiting(&outbox, &account)?;
-        if waiting == 0 {
-            break;
+        while let Ok(event) = events.try_recv() {
+            pending.push(event);
         }
-        let event = tokio::select! {
-            event = events.recv() => event.ok(),
-            _ = tokio::time::sleep(Duration::from_millis(500)) => None,
-            _ = sleep_until(deadline) => {
-                delivery.shutdown().await;
-                return Err(Failure::Queued(format!("{sent} sent, {waiting} still waiting after the timeout")));
-            }
-        };
-        let line = match event {
-            Some(Event::Delivered { ticket_number, .. }) => {
-                sent += 1;
-                format!(
-                    "sent {sent} · waiting {} · delivered {}",
-                    waiting.saturating_sub(1),
-                    ticket_number.unwrap_or_default()
-                )
-            }
-            Some(Event::WillRetry { at, error, .. }) => {
-                format!(
-                    "sent {sent} · waiting {waiting} · next attempt in {} s ({error})",
-                    (at - now_ms()).max(0) / 1000
-                )
-            }
-            Some(Event::NeedsAttention { reason, .. }) => format!("needs attention: {reason}"),
-            Some(Event::Status(feedback_core::DeliveryStatus::SignInNeeded)) => {
+        for event in pending.drain(..) {
+            if event == Event::Status(feedback_core::DeliveryStatus::SignInNeeded) {
                 delivery.shutdown().await;
                 return Err(Failure::Queued(format!(
                     "the server refused the token; {}",
                     sign_in_hint(base)
                 )));
             }
-            _ => continue,
-        };
-        eprintln!("{line}");
+            let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
+            if let Some(line) = progress(event, sent()?, waiting) {
+                eprintln!("{line}");
+            }
+        }
+        if count(&outbox, &account, &[State::Queued, State::Sending])? == 0 {
+            break;
+        }
+        tokio::select! {
+            event = events.recv() => pending.extend(event.ok()),
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = sleep_until(deadline) => {
+                delivery.shutdown().await;
+                let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
+                return Err(Failure::Queued(format!("{} sent, {waiting} still waiting after the timeout", sent()?)));
+            }
+        }
     }
     delivery.shutdown().await;
-    let summary = outbox.summary()?;
+    let attention = count(&outbox, &account, &[State::NeedsAttention])?;
     Ok(format!(
-        "drained: {sent} sent, {} need attention",
-        summary.needs_attention
+        "drained: {} sent, {attention} need attention",
+        sent()?
     ))
 }
 
-fn waiting(outbox: &Outbox, account: &str) -> Result<usize, Failure> {
+/// One line of progress for an event worth a line.
+fn progress(event: Event, sent: usize, waiting: usize) -> Option<String> {
+    match event {
+        Event::Delivered { ticket_number, .. } => Some(format!(
+            "sent {sent} · waiting {waiting} · delivered {}",
+            ticket_number.unwrap_or_default()
+        )),
+        Event::WillRetry { at, error, .. } => Some(format!(
+            "sent {sent} · waiting {waiting} · next attempt in {} ({error})",
+            in_words(at - now_ms())
+        )),
+        Event::NeedsAttention { reason, .. } => Some(format!("needs attention: {reason}")),
+        Event::Status(_) => None,
+    }
+}
+
+fn count(outbox: &Outbox, account: &str, states: &[State]) -> Result<usize, Failure> {
     Ok(outbox
         .list()?
         .iter()
-        .filter(|entry| {
-            entry.account == account && matches!(entry.state, State::Queued | State::Sending)
-        })
+        .filter(|entry| entry.account == account && states.contains(&entry.state))
         .count())
 }
 

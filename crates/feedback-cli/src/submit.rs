@@ -18,6 +18,12 @@ pub(crate) async fn submit(
     let ticket = validate(&args.draft()).map_err(Failure::Invalid)?;
     let token = token_for(base)?;
     let entry = outbox.enqueue(&base.origin(), &ticket, now_ms())?;
+    if args.wait <= 0.0 {
+        return Err(Failure::Queued(format!(
+            "not sent yet; id {}",
+            short(&entry.id)
+        )));
+    }
     let delivery = deliver::start(base, outbox.clone(), token.clone())?;
     let deadline = tokio::time::Instant::now()
         + Duration::try_from_secs_f64(args.wait.max(0.0)).unwrap_or_default();

@@ -4,7 +4,9 @@
 // Test helpers outside #[test] functions may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod crash;
 mod help;
 mod keyring;
+mod outbox;
 mod submit;
 mod support;

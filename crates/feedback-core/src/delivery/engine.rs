@@ -232,6 +232,11 @@ impl Engine {
             return Ok(Next::Idle);
         };
         let Some(reply) = self.send(&entry, &token, stopped).await? else {
+            // Stopped mid-attempt: back in the queue, flagged, since the
+            // request may have reached the server.
+            let error = "interrupted while sending";
+            self.outbox
+                .record_retry(&entry.id, error, self.clock.now_ms(), true, true)?;
             return Ok(Next::Now);
         };
         self.record(&entry, reply)?;
@@ -239,8 +244,7 @@ impl Engine {
     }
 
     /// One attempt, renewing the drainer lease while it is in flight. `None`
-    /// when shutdown interrupted it: the ticket stays claimed, and the next
-    /// drainer retries it as a possible duplicate.
+    /// when shutdown interrupted it.
     async fn send(
         &mut self,
         entry: &Entry,
