@@ -335,3 +335,20 @@ async fn the_engines_clock_follows_paused_tokio_time() {
     tokio::time::sleep_until(at).await;
     assert_eq!(clock.now_ms(), 302_000);
 }
+
+#[tokio::test]
+async fn a_ticket_failing_past_the_retention_needs_attention_not_oblivion() {
+    let mut failing = Config::default();
+    failing.faults.fail_every = Some(1);
+    let sandbox = sandbox(failing).await;
+    let run = Run::new(&sandbox.base_url());
+    let long_ago = Clock::system().now_ms() - 31 * 24 * 3600 * 1000;
+    let old = run.outbox.enqueue(&run.account, &doc_ticket(), long_ago).unwrap();
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), Duration::from_secs(300));
+    run.settled().await;
+    delivery.shutdown().await;
+    let old = run.outbox.get(&old.id).unwrap();
+    assert_eq!(old.state, State::NeedsAttention);
+    let reason = old.attention.unwrap().reason;
+    assert!(reason.starts_with("not delivered after 30 days: server error 500"), "{reason}");
+}
