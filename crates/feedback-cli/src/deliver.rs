@@ -27,7 +27,7 @@ pub(crate) fn start(
         .and_then(|s| s.parse::<f64>().ok())
     {
         // The API's window is 5 minutes; a test server may use a shorter one.
-        delivery.pacing.window = Duration::from_secs_f64(window);
+        delivery.pacing.window = Duration::try_from_secs_f64(window).ok();
     }
     Ok(Delivery::start(
         delivery,

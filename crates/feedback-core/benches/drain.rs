@@ -6,7 +6,8 @@
 //!     cargo bench -p feedback-core --bench drain
 //!
 //! Options (environment): `DRAIN_TICKETS` (100), `DRAIN_LIMIT` (10),
-//! `DRAIN_WINDOW_SECS` (3).
+//! `DRAIN_WINDOW_SECS` (3), `DRAIN_KNOWN_WINDOW=1` (tell the engine the window
+//! rather than let it learn it from a 429).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,7 +62,12 @@ async fn main() {
     let token = Token::new("demo-token").expect("a token");
     let tokens: TokenSource = Arc::new(move |_| Some(token.clone()));
     let mut config = DeliveryConfig::default();
-    config.pacing.window = window;
+    // By default the engine learns the window from the server, as the app
+    // and the CLI do; DRAIN_KNOWN_WINDOW=1 tells it the window instead.
+    let known = std::env::var_os("DRAIN_KNOWN_WINDOW").is_some();
+    if known {
+        config.pacing.window = Some(window);
+    }
     let started = Instant::now();
     let delivery = Delivery::start(config, outbox.clone(), client, tokens, clock);
     loop {

@@ -31,8 +31,8 @@ impl Backoff {
 
     /// The ceiling of the wait after `attempts` failures (at least 1).
     pub fn ceiling(&self, attempts: u32) -> Duration {
-        let doublings = attempts.saturating_sub(1).min(32);
-        self.base.saturating_mul(1 << doublings).min(self.cap)
+        let doublings = attempts.saturating_sub(1).min(31);
+        self.base.saturating_mul(1u32 << doublings).min(self.cap)
     }
 
     /// A random wait in `0..=ceiling(attempts)`.

@@ -3,9 +3,12 @@
 //!
 //! Laravel's throttle is a fixed window that opens at the first counted
 //! request. The reply that reports `Remaining = Limit - 1` belongs to that
-//! request, so the window opened no later than that reply arrived; when
-//! `Remaining` reaches 0, nothing is sent until the window's estimated end.
-//! A 429's own `Retry-After`/`X-RateLimit-Reset` overrule the estimate.
+//! request, so the window opened no later than that reply arrived. When
+//! `Remaining` reaches 0, nothing is sent until the window's end: estimated
+//! from that start plus the window's length, when the length is known
+//! (configured, or learned from an earlier 429); otherwise one request goes
+//! out to learn it, and its 429 (which spends no quota) says when to come
+//! back. A 429's `Retry-After`/`X-RateLimit-Reset` always overrule.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,8 +18,10 @@ use crate::rate_limit::RateLimitHeaders;
 /// What pacing assumes where the server does not say.
 #[derive(Debug, Clone, Copy)]
 pub struct Pacing {
-    /// The throttle's window (the API's: 5 minutes).
-    pub window: Duration,
+    /// The throttle's window, when known for certain. `None` (the default)
+    /// learns it from the server: the API documents 5 minutes, but a window
+    /// assumed too long would stall a queue for minutes.
+    pub window: Option<Duration>,
     /// Added to an estimated window end, for clock granularity.
     pub margin: Duration,
     /// The wait after a 429 that gives neither `Retry-After` nor a reset.
@@ -26,7 +31,7 @@ pub struct Pacing {
 impl Default for Pacing {
     fn default() -> Self {
         Self {
-            window: Duration::from_secs(300),
+            window: None,
             margin: Duration::from_millis(50),
             default_retry_after: Duration::from_secs(60),
         }
@@ -52,31 +57,33 @@ impl Pacing {
             let until = headers
                 .retry_at(now)
                 .map(to_ms)
-                .unwrap_or(received_at + ms(self.default_retry_after));
+                .unwrap_or(received_at + ms(self.default_retry_after))
+                .max(received_at);
             return RateState {
                 limit: headers.limit.or(state.limit),
                 remaining: Some(0),
-                blocked_until: Some(until.max(received_at)),
+                blocked_until: Some(until),
+                learned_window: learn(state, until),
                 ..state
             };
         }
         let (Some(limit), Some(remaining)) = (headers.limit, headers.remaining) else {
             return state;
         };
-        let window = ms(self.window);
+        let window = self.window.map(ms).or(state.learned_window);
         let window_started_at = if remaining + 1 >= limit {
             Some(received_at)
         } else {
             // An older start belongs to a window that has since ended.
             state
                 .window_started_at
-                .filter(|started| received_at - started < window)
+                .filter(|started| window.is_none_or(|window| received_at - started < window))
         };
         let blocked_until = if remaining == 0 {
-            headers
-                .reset
-                .map(to_ms)
-                .or(window_started_at.map(|started| started + window + ms(self.margin)))
+            let estimate = window_started_at
+                .zip(window)
+                .map(|(started, window)| started + window + ms(self.margin));
+            headers.reset.map(to_ms).or(estimate)
         } else {
             None
         };
@@ -85,8 +92,25 @@ impl Pacing {
             remaining: Some(remaining),
             window_started_at,
             blocked_until,
+            learned_window: state.learned_window,
         }
     }
+}
+
+/// The window's length as a 429 shows it: from the window's known start to
+/// the end the server gave, in whole seconds (Laravel's windows are), never
+/// below one second; the shortest seen wins, as the start is only ever
+/// observed late.
+fn learn(state: RateState, ends: i64) -> Option<i64> {
+    let Some(started) = state.window_started_at else {
+        return state.learned_window;
+    };
+    let observed = ((ends - started) / 1000 * 1000).max(1000);
+    Some(
+        state
+            .learned_window
+            .map_or(observed, |learned| learned.min(observed)),
+    )
 }
 
 fn ms(duration: Duration) -> i64 {
@@ -114,29 +138,43 @@ mod tests {
         }
     }
 
+    fn limited(retry_after_secs: u64) -> RateLimitHeaders {
+        RateLimitHeaders {
+            retry_after: Some(RetryAfter::Delay(Duration::from_secs(retry_after_secs))),
+            ..headers(10, 0)
+        }
+    }
+
     const T0: i64 = 1_800_000_000_000;
+
+    fn known_window() -> Pacing {
+        Pacing {
+            window: Some(Duration::from_secs(300)),
+            ..Pacing::default()
+        }
+    }
+
+    /// Ten replies, 100 ms apart, from a fresh window at T0.
+    fn a_full_window(pacing: &Pacing, mut state: RateState) -> RateState {
+        for (i, remaining) in (0..10).rev().enumerate() {
+            state = pacing.after_reply(state, &headers(10, remaining), false, T0 + 100 * i as i64);
+        }
+        state
+    }
 
     #[test]
     fn the_first_reply_of_a_window_dates_it_and_the_last_blocks_until_its_end() {
-        let pacing = Pacing::default();
-        let mut state = RateState::default();
-        state = pacing.after_reply(state, &headers(10, 9), false, T0);
-        assert_eq!(state.window_started_at, Some(T0));
-        assert_eq!(Pacing::blocked_until(&state, T0), None);
-        for (i, remaining) in (0..9).rev().enumerate() {
-            state = pacing.after_reply(
-                state,
-                &headers(10, remaining),
-                false,
-                T0 + 100 * (i as i64 + 1),
-            );
-        }
+        let state = a_full_window(&known_window(), RateState::default());
         assert_eq!(
             state.window_started_at,
             Some(T0),
             "later replies keep the start"
         );
         assert_eq!(state.blocked_until, Some(T0 + 300_000 + 50));
+        assert_eq!(
+            Pacing::blocked_until(&state, T0 + 300_000),
+            Some(T0 + 300_050)
+        );
         assert_eq!(
             Pacing::blocked_until(&state, T0 + 300_050),
             None,
@@ -145,23 +183,68 @@ mod tests {
     }
 
     #[test]
-    fn without_a_known_start_remaining_zero_does_not_block() {
+    fn an_unknown_window_is_learned_from_one_429() {
         let pacing = Pacing::default();
-        let state = pacing.after_reply(RateState::default(), &headers(10, 0), false, T0);
+        let state = a_full_window(&pacing, RateState::default());
         assert_eq!(
             state.blocked_until, None,
-            "we may send and learn Retry-After from the 429"
+            "no length known: one request goes out to ask"
         );
+        let state = pacing.after_reply(state, &limited(3), true, T0 + 950);
+        assert_eq!(
+            state.blocked_until,
+            Some(T0 + 3_950),
+            "the 429's Retry-After"
+        );
+        assert_eq!(
+            state.learned_window,
+            Some(3_000),
+            "3.95 s seen, whole seconds kept"
+        );
+
+        let next = pacing.after_reply(state, &headers(10, 9), false, T0 + 4_000);
+        let next = a_full_window_from(&pacing, next, T0 + 4_000);
+        assert_eq!(
+            next.blocked_until,
+            Some(T0 + 4_000 + 3_000 + 50),
+            "the learned length, no 429"
+        );
+    }
+
+    fn a_full_window_from(pacing: &Pacing, mut state: RateState, start: i64) -> RateState {
+        for (i, remaining) in (0..9).rev().enumerate() {
+            state = pacing.after_reply(
+                state,
+                &headers(10, remaining),
+                false,
+                start + 100 * (i as i64 + 1),
+            );
+        }
+        state
+    }
+
+    #[test]
+    fn the_shortest_window_seen_wins() {
+        let pacing = Pacing::default();
+        let mut state = RateState {
+            window_started_at: Some(T0),
+            learned_window: Some(5_000),
+            ..RateState::default()
+        };
+        state = pacing.after_reply(state, &limited(3), true, T0 + 500);
+        assert_eq!(state.learned_window, Some(3_000));
+        state.window_started_at = Some(T0);
+        state = pacing.after_reply(state, &limited(9), true, T0 + 500);
+        assert_eq!(state.learned_window, Some(3_000));
     }
 
     #[test]
     fn a_stale_start_is_forgotten() {
-        let pacing = Pacing::default();
         let state = RateState {
             window_started_at: Some(T0),
             ..RateState::default()
         };
-        let state = pacing.after_reply(state, &headers(10, 0), false, T0 + 400_000);
+        let state = known_window().after_reply(state, &headers(10, 0), false, T0 + 400_000);
         assert_eq!(state.window_started_at, None);
         assert_eq!(state.blocked_until, None);
     }
@@ -169,14 +252,12 @@ mod tests {
     #[test]
     fn a_429_blocks_for_retry_after_or_reset_or_the_default() {
         let pacing = Pacing::default();
-        let mut limited = headers(10, 0);
-        limited.retry_after = Some(RetryAfter::Delay(Duration::from_secs(42)));
-        let state = pacing.after_reply(RateState::default(), &limited, true, T0);
+        let state = pacing.after_reply(RateState::default(), &limited(42), true, T0);
         assert_eq!(state.blocked_until, Some(T0 + 42_000));
 
-        limited.retry_after = None;
-        limited.reset = Some(UNIX_EPOCH + Duration::from_secs(1_800_000_100));
-        let state = pacing.after_reply(RateState::default(), &limited, true, T0);
+        let mut reset = headers(10, 0);
+        reset.reset = Some(UNIX_EPOCH + Duration::from_secs(1_800_000_100));
+        let state = pacing.after_reply(RateState::default(), &reset, true, T0);
         assert_eq!(state.blocked_until, Some(1_800_000_100_000));
 
         let state =
@@ -190,15 +271,15 @@ mod tests {
 
     #[test]
     fn replies_without_headers_change_nothing() {
-        let pacing = Pacing::default();
         let state = RateState {
             limit: Some(10),
             remaining: Some(3),
             window_started_at: Some(T0),
             blocked_until: None,
+            learned_window: None,
         };
         assert_eq!(
-            pacing.after_reply(state, &RateLimitHeaders::default(), false, T0 + 5),
+            Pacing::default().after_reply(state, &RateLimitHeaders::default(), false, T0 + 5),
             state
         );
     }

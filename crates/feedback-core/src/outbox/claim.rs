@@ -19,6 +19,8 @@ pub struct RateState {
     pub window_started_at: Option<i64>,
     /// No request before this time.
     pub blocked_until: Option<i64>,
+    /// The window's length in ms, learned from a 429.
+    pub learned_window: Option<i64>,
 }
 
 impl Outbox {
@@ -199,7 +201,8 @@ impl Outbox {
         Ok(self
             .lock()
             .query_row(
-                "SELECT rate_limit, rate_remaining, window_started_at, blocked_until FROM accounts WHERE account = ?1",
+                "SELECT rate_limit, rate_remaining, window_started_at, blocked_until, learned_window
+                 FROM accounts WHERE account = ?1",
                 [account],
                 |row| {
                     Ok(RateState {
@@ -207,6 +210,7 @@ impl Outbox {
                         remaining: row.get(1)?,
                         window_started_at: row.get(2)?,
                         blocked_until: row.get(3)?,
+                        learned_window: row.get(4)?,
                     })
                 },
             )
@@ -216,11 +220,18 @@ impl Outbox {
 
     pub fn set_rate_state(&self, account: &str, state: &RateState) -> Result<()> {
         self.lock().execute(
-            "INSERT INTO accounts (account, rate_limit, rate_remaining, window_started_at, blocked_until)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO accounts (account, rate_limit, rate_remaining, window_started_at, blocked_until, learned_window)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (account) DO UPDATE SET rate_limit = ?2, rate_remaining = ?3,
-                    window_started_at = ?4, blocked_until = ?5",
-            params![account, state.limit, state.remaining, state.window_started_at, state.blocked_until],
+                    window_started_at = ?4, blocked_until = ?5, learned_window = ?6",
+            params![
+                account,
+                state.limit,
+                state.remaining,
+                state.window_started_at,
+                state.blocked_until,
+                state.learned_window
+            ],
         )?;
         Ok(())
     }

@@ -33,7 +33,8 @@ CREATE TABLE accounts (
     rate_limit        INTEGER,
     rate_remaining    INTEGER,
     window_started_at INTEGER,
-    blocked_until     INTEGER
+    blocked_until     INTEGER,
+    learned_window    INTEGER            -- ms, the throttle window as the server's 429s showed it
 );
 ";
 

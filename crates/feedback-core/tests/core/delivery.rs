@@ -43,7 +43,7 @@ impl Run {
             .collect()
     }
 
-    fn start(&self, base: &str, tokens: TokenSource, window: Duration) -> Delivery {
+    fn start(&self, base: &str, tokens: TokenSource, window: Option<Duration>) -> Delivery {
         let client_config = ClientConfig {
             connect_timeout: Duration::from_millis(500),
             timeout: Duration::from_millis(800),
@@ -101,7 +101,7 @@ async fn fault_case(name: &str, faults: Faults, rate_limit: RateLimit, count: us
     .await;
     let run = Run::new(&sandbox.base_url());
     let entries = run.enqueue(count);
-    let delivery = run.start(&sandbox.base_url(), fixed_token(), rate_limit.window);
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), Some(rate_limit.window));
     let settled = run.settled().await;
     delivery.shutdown().await;
 
@@ -193,12 +193,8 @@ async fn a_429_storm_costs_at_most_one_429_per_window() {
     .await;
     let run = Run::new(&sandbox.base_url());
     run.enqueue(7);
-    // The engine is told a wrong, longer window: it must learn from the 429s.
-    let delivery = run.start(
-        &sandbox.base_url(),
-        fixed_token(),
-        Duration::from_millis(500),
-    );
+    // The engine is not told the window: it must learn it from a 429.
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), None);
     let settled = run.settled().await;
     delivery.shutdown().await;
     assert!(settled.iter().all(|e| e.state == State::Delivered));
@@ -220,7 +216,7 @@ async fn a_server_that_is_down_then_up_gets_everything() {
     let base = format!("http://127.0.0.1:{port}/api");
     let run = Run::new(&base);
     run.enqueue(3);
-    let delivery = run.start(&base, fixed_token(), Duration::from_secs(300));
+    let delivery = run.start(&base, fixed_token(), None);
     let mut events = delivery.subscribe();
     loop {
         if let Event::Status(DeliveryStatus::Offline { reason }) = events.recv().await.unwrap() {
@@ -262,7 +258,7 @@ async fn a_refused_token_pauses_the_queue_until_a_new_one() {
     let current = Arc::new(Mutex::new(Token::new("revoked").unwrap()));
     let source = current.clone();
     let tokens: TokenSource = Arc::new(move |_| Some(source.lock().unwrap().clone()));
-    let delivery = run.start(&sandbox.base_url(), tokens, Duration::from_secs(300));
+    let delivery = run.start(&sandbox.base_url(), tokens, None);
     let mut events = delivery.subscribe();
     while events.recv().await.unwrap() != Event::Status(DeliveryStatus::SignInNeeded) {}
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -308,7 +304,7 @@ async fn a_422_needs_attention_with_its_field_errors_and_the_rest_go_on() {
         .outbox
         .enqueue(&run.account, &doc_ticket(), now + 1)
         .unwrap();
-    let delivery = run.start(&sandbox.base_url(), fixed_token(), Duration::from_secs(300));
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), None);
     run.settled().await;
     delivery.shutdown().await;
     let bad = run.outbox.get(&bad.id).unwrap();
@@ -343,12 +339,18 @@ async fn a_ticket_failing_past_the_retention_needs_attention_not_oblivion() {
     let sandbox = sandbox(failing).await;
     let run = Run::new(&sandbox.base_url());
     let long_ago = Clock::system().now_ms() - 31 * 24 * 3600 * 1000;
-    let old = run.outbox.enqueue(&run.account, &doc_ticket(), long_ago).unwrap();
-    let delivery = run.start(&sandbox.base_url(), fixed_token(), Duration::from_secs(300));
+    let old = run
+        .outbox
+        .enqueue(&run.account, &doc_ticket(), long_ago)
+        .unwrap();
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), None);
     run.settled().await;
     delivery.shutdown().await;
     let old = run.outbox.get(&old.id).unwrap();
     assert_eq!(old.state, State::NeedsAttention);
     let reason = old.attention.unwrap().reason;
-    assert!(reason.starts_with("not delivered after 30 days: server error 500"), "{reason}");
+    assert!(
+        reason.starts_with("not delivered after 30 days: server error 500"),
+        "{reason}"
+    );
 }
