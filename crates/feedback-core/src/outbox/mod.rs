@@ -4,7 +4,7 @@
 //!
 //! SQLite in WAL mode with `synchronous=FULL`: a committed ticket survives a
 //! killed process and a power cut. The app and the CLI share one file; the
-//! claims in [`claim`] keep two processes from sending the same ticket.
+//! claims in [`Outbox::claim`] keep two processes from sending the same ticket.
 //!
 //! All times are Unix milliseconds, passed in by the caller.
 

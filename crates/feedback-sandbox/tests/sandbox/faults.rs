@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use feedback_sandbox::{Config, Faults};
 
-use crate::support::{doc_body, post, start, store_url};
+use crate::support::{doc_body, post, start, store_request};
 
 fn with_faults(faults: Faults) -> Config {
     Config {
@@ -69,11 +69,7 @@ async fn drops_close_the_connection_without_a_reply() {
         ),
     ] {
         let sandbox = start(with_faults(faults)).await;
-        let error = reqwest::Client::new()
-            .post(store_url(&sandbox))
-            .bearer_auth("demo-token")
-            .header("Accept", "application/json")
-            .json(&doc_body())
+        let error = store_request(&reqwest::Client::new(), &sandbox, "demo-token", &doc_body())
             .send()
             .await
             .expect_err("no reply");
@@ -90,14 +86,11 @@ async fn stall_never_answers() {
         ..Faults::default()
     }))
     .await;
-    let error = reqwest::Client::builder()
+    let client = reqwest::Client::builder()
         .timeout(Duration::from_millis(300))
         .build()
-        .unwrap()
-        .post(store_url(&sandbox))
-        .bearer_auth("demo-token")
-        .header("Accept", "application/json")
-        .json(&doc_body())
+        .unwrap();
+    let error = store_request(&client, &sandbox, "demo-token", &doc_body())
         .send()
         .await
         .expect_err("no reply");

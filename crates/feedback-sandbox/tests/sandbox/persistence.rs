@@ -2,7 +2,7 @@
 
 use feedback_sandbox::Config;
 
-use crate::support::{doc_body, start, store_url};
+use crate::support::{doc_body, start, store_request};
 
 #[tokio::test]
 async fn tickets_and_numbering_survive_a_restart() {
@@ -13,12 +13,8 @@ async fn tickets_and_numbering_survive_a_restart() {
     };
     let first = start(config.clone()).await;
     for key in ["k1", "k1"] {
-        let status = reqwest::Client::new()
-            .post(store_url(&first))
-            .bearer_auth("demo-token")
-            .header("Accept", "application/json")
+        let status = store_request(&reqwest::Client::new(), &first, "demo-token", &doc_body())
             .header("Idempotency-Key", key)
-            .json(&doc_body())
             .send()
             .await
             .unwrap()
@@ -39,17 +35,14 @@ async fn tickets_and_numbering_survive_a_restart() {
     assert_eq!(listed.len(), 2, "both stored, not deduplicated");
     assert_eq!(listed[0]["idempotency_key"], "k1");
     assert_eq!(listed[1]["idempotency_key"], "k1");
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(store_url(&second))
-        .bearer_auth("demo-token")
-        .header("Accept", "application/json")
-        .json(&doc_body())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply: serde_json::Value =
+        store_request(&reqwest::Client::new(), &second, "demo-token", &doc_body())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(
         reply["data"]["ticket_number"], "TCK-000003",
         "numbering continues"

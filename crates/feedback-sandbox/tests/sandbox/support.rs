@@ -43,16 +43,23 @@ impl Reply {
     }
 }
 
-/// POSTs `body` with a bearer `token` and `Accept: application/json`.
+/// A POST of `body` with a bearer `token` and `Accept: application/json`,
+/// as the documentation's samples send it, through `client`.
+pub(crate) fn store_request(
+    client: &reqwest::Client,
+    sandbox: &Sandbox,
+    token: &str,
+    body: &Value,
+) -> reqwest::RequestBuilder {
+    client
+        .post(store_url(sandbox))
+        .bearer_auth(token)
+        .header("Accept", "application/json")
+        .json(body)
+}
+
 pub(crate) async fn post(sandbox: &Sandbox, token: &str, body: &Value) -> Reply {
-    send(
-        reqwest::Client::new()
-            .post(store_url(sandbox))
-            .bearer_auth(token)
-            .header("Accept", "application/json")
-            .json(body),
-    )
-    .await
+    send(store_request(&reqwest::Client::new(), sandbox, token, body)).await
 }
 
 pub(crate) async fn send(request: reqwest::RequestBuilder) -> Reply {
