@@ -18,6 +18,7 @@ mod failure;
 mod outbox_cmd;
 mod submit;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -30,14 +31,13 @@ use crate::failure::Failure;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
+        // A closed pipe (`feedback outbox list | head`) is not worth a panic.
         Ok(output) => {
-            println!("{output}");
+            let _ = writeln!(std::io::stdout(), "{output}");
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            for line in failure.to_string().lines() {
-                eprintln!("{line}");
-            }
+            let _ = writeln!(std::io::stderr(), "{failure}");
             failure.exit_code()
         }
     }

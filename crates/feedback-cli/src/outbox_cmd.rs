@@ -1,6 +1,7 @@
 //! `feedback outbox …`: list, retry, discard, export, drain.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -138,7 +139,7 @@ async fn drain(
             }
             let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
             if let Some(line) = progress(event, sent()?, waiting) {
-                eprintln!("{line}");
+                let _ = writeln!(std::io::stderr(), "{line}");
             }
         }
         if count(&outbox, &account, &[State::Queued, State::Sending])? == 0 {

@@ -41,7 +41,7 @@ impl TransportKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
     pub kind: TransportKind,
-    /// The chain of causes, innermost last.
+    /// The innermost cause, such as "Connection refused (os error 111)".
     pub detail: String,
 }
 
@@ -102,16 +102,12 @@ fn is_rustls(error: &(dyn std::error::Error + 'static)) -> bool {
     }
 }
 
+/// The innermost cause says what happened ("Connection refused"); the outer
+/// layers only say where.
 fn causes(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
+    let mut innermost: &dyn std::error::Error = error;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
     }
-    text
+    innermost.to_string()
 }

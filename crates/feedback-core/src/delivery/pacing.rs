@@ -63,7 +63,7 @@ impl Pacing {
                 limit: headers.limit.or(state.limit),
                 remaining: Some(0),
                 blocked_until: Some(until),
-                learned_window: learn(state, until),
+                learned_window: learn(state, received_at, until),
                 ..state
             };
         }
@@ -97,20 +97,23 @@ impl Pacing {
     }
 }
 
-/// The window's length as a 429 shows it: from the window's known start to
-/// the end the server gave, in whole seconds (Laravel's windows are), never
-/// below one second; the shortest seen wins, as the start is only ever
-/// observed late.
-fn learn(state: RateState, ends: i64) -> Option<i64> {
+/// The window's length as a 429 at `received_at` shows it: from the
+/// window's known start to the end the server gave, in whole seconds
+/// (Laravel's windows are), never below one second. A 429 that came although
+/// the learned length had passed means the length was short (servers round
+/// `Retry-After` either way): it grows by a second.
+fn learn(state: RateState, received_at: i64, ends: i64) -> Option<i64> {
     let Some(started) = state.window_started_at else {
         return state.learned_window;
     };
     let observed = ((ends - started) / 1000 * 1000).max(1000);
-    Some(
-        state
-            .learned_window
-            .map_or(observed, |learned| learned.min(observed)),
-    )
+    Some(match state.learned_window {
+        // A start from an earlier window says nothing about this one.
+        Some(learned) if received_at >= started + 2 * learned => learned,
+        Some(learned) if received_at >= started + learned => learned + 1000,
+        Some(learned) => learned.min(observed),
+        None => observed,
+    })
 }
 
 fn ms(duration: Duration) -> i64 {
@@ -236,6 +239,21 @@ mod tests {
         state.window_started_at = Some(T0);
         state = pacing.after_reply(state, &limited(9), true, T0 + 500);
         assert_eq!(state.learned_window, Some(3_000));
+    }
+
+    #[test]
+    fn a_429_after_the_learned_window_lengthens_it() {
+        let state = RateState {
+            window_started_at: Some(T0),
+            learned_window: Some(3_000),
+            ..RateState::default()
+        };
+        let state = Pacing::default().after_reply(state, &limited(1), true, T0 + 3_050);
+        assert_eq!(
+            state.learned_window,
+            Some(4_000),
+            "the server's window ends later than learned"
+        );
     }
 
     #[test]
