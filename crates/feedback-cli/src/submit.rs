@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::{ApiBase, Outbox, State, validate};
+use feedback_core::{ApiBase, Outbox, Submitted, validate};
 
 use crate::args::SubmitArgs;
 use crate::credentials::{sign_in_hint, token_for};
@@ -15,78 +15,71 @@ pub(crate) async fn submit(
     outbox: Arc<Outbox>,
     args: &SubmitArgs,
 ) -> Result<String, Failure> {
-    let ticket = validate(&args.draft()).map_err(Failure::Invalid)?;
+    let draft = args.draft();
+    // Checked before the keyring is touched: invalid input needs no token.
+    validate(&draft).map_err(Failure::Invalid)?;
     let token = token_for(base)?;
-    let entry = outbox.enqueue(&base.origin(), &ticket, now_ms())?;
-    if args.wait <= 0.0 {
-        return Err(Failure::Queued(format!(
-            "not sent yet; id {}",
-            short(&entry.id)
-        )));
-    }
-    let delivery = deliver::start(base, outbox.clone(), token.clone())?;
-    let deadline = tokio::time::Instant::now()
-        + Duration::try_from_secs_f64(args.wait.max(0.0)).unwrap_or_default();
-    let mut events = delivery.subscribe();
-    let entry = loop {
-        let entry = outbox.get(&entry.id)?;
-        if matches!(entry.state, State::Delivered | State::NeedsAttention) {
-            break entry;
-        }
-        // Another process (the app) may be the one delivering it: poll too.
-        tokio::select! {
-            _ = events.recv() => {}
-            _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-            _ = tokio::time::sleep_until(deadline) => break outbox.get(&entry.id)?,
-        }
+    let wait = Duration::try_from_secs_f64(args.wait.max(0.0)).unwrap_or_default();
+    let delivery = match wait.is_zero() {
+        true => None,
+        false => Some(deliver::start(base, outbox.clone(), token.clone())?),
     };
-    delivery.shutdown().await;
-    match entry.state {
-        State::Delivered => {
-            let delivered = entry.delivered.unwrap_or_default();
-            match (&delivered.ticket, args.json) {
-                (Some(ticket), true) => serde_json::to_string_pretty(ticket).map_err(|error| {
-                    Failure::Other(format!("could not print the ticket: {error}"))
-                }),
-                _ => Ok(format!(
-                    "delivered {}{}",
-                    delivered
-                        .ticket_number
-                        .as_deref()
-                        .unwrap_or("(no ticket number)"),
-                    if delivered.possible_duplicate {
-                        " (possibly twice: an earlier attempt got no reply)"
-                    } else {
-                        ""
-                    }
-                )),
+    let result = feedback_core::submit(
+        &outbox,
+        delivery.as_ref(),
+        &base.origin(),
+        &draft,
+        wait,
+        now_ms(),
+    )
+    .await;
+    if let Some(delivery) = delivery {
+        delivery.shutdown().await;
+    }
+    match result? {
+        Submitted::Delivered {
+            ticket: Some(ticket),
+            ..
+        } if args.json => serde_json::to_string_pretty(&ticket)
+            .map_err(|error| Failure::Other(format!("could not print the ticket: {error}"))),
+        Submitted::Delivered {
+            ticket_number,
+            possible_duplicate,
+            ..
+        } => Ok(format!(
+            "delivered {}{}",
+            ticket_number.as_deref().unwrap_or("(no ticket number)"),
+            if possible_duplicate {
+                " (possibly twice: an earlier attempt got no reply)"
+            } else {
+                ""
             }
-        }
-        State::NeedsAttention => {
-            let attention = entry.attention.unwrap_or_default();
-            Err(Failure::Rejected {
-                reason: attention.reason,
-                errors: attention.field_errors,
-            })
-        }
-        State::Queued | State::Sending => {
-            let now = now_ms();
-            let blocked = outbox
-                .rate_state(&base.origin())?
-                .blocked_until
-                .filter(|until| *until > now);
-            let reason = match (&token, blocked, entry.last_error) {
-                (None, _, _) => sign_in_hint(base),
-                (_, Some(until), _) => {
-                    format!("rate limited; next attempt in {}", in_words(until - now))
+        )),
+        Submitted::NeedsAttention {
+            reason,
+            field_errors,
+            ..
+        } => Err(Failure::Rejected {
+            reason,
+            errors: field_errors,
+        }),
+        Submitted::Invalid { field_errors } => Err(Failure::Invalid(field_errors)),
+        Submitted::Queued {
+            id,
+            reason,
+            retry_at,
+        } => {
+            let reason = match (&token, retry_at) {
+                (None, _) => sign_in_hint(base),
+                _ if reason == "sign-in needed" => {
+                    format!("the server refused the token; {}", sign_in_hint(base))
                 }
-                (_, None, Some(error)) => error,
-                (_, None, None) => "not sent yet".into(),
+                (_, Some(at)) if reason == "rate limited" => {
+                    format!("rate limited; next attempt in {}", in_words(at - now_ms()))
+                }
+                _ => reason,
             };
-            Err(Failure::Queued(format!(
-                "{reason}; id {}",
-                short(&entry.id)
-            )))
+            Err(Failure::Queued(format!("{reason}; id {}", short(&id))))
         }
     }
 }

@@ -25,6 +25,8 @@
 //!   in before its first send attempt.
 //! - [`delivery`]: [`Delivery`], the engine that drains the outbox within
 //!   the rate limit.
+//! - [`submission`]: [`submit`], validate → store → deliver → report, the
+//!   one path shared by the app and the CLI.
 //! - [`token`]: [`Token`], the API token, redacted and never serialized.
 //! - [`token_store`]: [`TokenStore`], the token in the OS keyring, keyed by API
 //!   origin.
@@ -39,6 +41,7 @@ pub mod new_ticket;
 pub mod outbox;
 pub mod outcome;
 pub mod rate_limit;
+pub mod submission;
 pub mod ticket;
 pub mod token;
 pub mod token_store;
@@ -54,6 +57,7 @@ pub use new_ticket::{NewTicket, Priority, TicketType};
 pub use outbox::{Entry, Outbox, OutboxError, State, Summary};
 pub use outcome::{Class, Outcome};
 pub use rate_limit::{RateLimitHeaders, RetryAfter};
+pub use submission::{Submitted, submit};
 pub use ticket::Ticket;
 pub use token::{Token, TokenError};
 pub use token_store::{TokenStore, TokenStoreError};

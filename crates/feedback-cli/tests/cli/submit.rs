@@ -181,7 +181,7 @@ async fn rate_limited_server_error_no_server_and_a_refused_token_queue_with_exit
         "a refused token pauses the queue: {wrong_token:?}"
     );
     assert!(
-        wrong_token.stderr().contains("sign in again"),
+        wrong_token.stderr().contains("refused the token"),
         "{wrong_token:?}"
     );
 }

@@ -1,0 +1,127 @@
+//! [`submit`]: the one path from a typed ticket to the server, shared by the
+//! app and the CLI: validate, store durably, let the engine try, and report
+//! how it stands after a short wait.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::delivery::Delivery;
+use crate::draft::Draft;
+use crate::field_errors::FieldErrors;
+use crate::outbox::{Outbox, OutboxError, State};
+use crate::ticket::Ticket;
+use crate::validation::validate;
+
+/// How a submission stands when `submit` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Submitted {
+    /// The server created it.
+    #[serde(rename_all = "camelCase")]
+    Delivered {
+        id: String,
+        ticket_number: Option<String>,
+        ticket: Option<Box<Ticket>>,
+        possible_duplicate: bool,
+    },
+    /// Saved; it goes when it can. `retry_at` (Unix ms) when known.
+    #[serde(rename_all = "camelCase")]
+    Queued {
+        id: String,
+        reason: String,
+        retry_at: Option<i64>,
+    },
+    /// The server refused it; it waits in the outbox for a person.
+    #[serde(rename_all = "camelCase")]
+    NeedsAttention {
+        id: String,
+        reason: String,
+        field_errors: FieldErrors,
+    },
+    /// Local validation failed: nothing was saved or sent.
+    #[serde(rename_all = "camelCase")]
+    Invalid { field_errors: FieldErrors },
+}
+
+/// Validates `draft`, stores it for `account`, wakes `delivery` and waits up
+/// to `wait` for the outcome. Returns only once the ticket is on disk, or
+/// with the error that kept it off (a full disk, say).
+pub async fn submit(
+    outbox: &Outbox,
+    delivery: Option<&Delivery>,
+    account: &str,
+    draft: &Draft,
+    wait: Duration,
+    now: i64,
+) -> Result<Submitted, OutboxError> {
+    let ticket = match validate(draft) {
+        Ok(ticket) => ticket,
+        Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
+    };
+    let entry = outbox.enqueue(account, &ticket, now)?;
+    let Some(delivery) = delivery.filter(|_| !wait.is_zero()) else {
+        return standing(outbox, &entry.id, now);
+    };
+    delivery.wake();
+    let mut events = delivery.subscribe();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let current = outbox.get(&entry.id)?;
+        if matches!(current.state, State::Delivered | State::NeedsAttention) {
+            break;
+        }
+        // Another process may be the one delivering it: poll too.
+        tokio::select! {
+            _ = events.recv() => {}
+            _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            _ = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    let elapsed = i64::try_from(wait.as_millis()).unwrap_or(0);
+    standing(outbox, &entry.id, now + elapsed)
+}
+
+/// Where ticket `id` stands, in words for a person.
+pub fn standing(outbox: &Outbox, id: &str, now: i64) -> Result<Submitted, OutboxError> {
+    let entry = outbox.get(id)?;
+    Ok(match entry.state {
+        State::Delivered => {
+            let delivered = entry.delivered.unwrap_or_default();
+            Submitted::Delivered {
+                id: entry.id,
+                ticket_number: delivered.ticket_number,
+                ticket: delivered.ticket.map(Box::new),
+                possible_duplicate: delivered.possible_duplicate,
+            }
+        }
+        State::NeedsAttention => {
+            let attention = entry.attention.unwrap_or_default();
+            Submitted::NeedsAttention {
+                id: entry.id,
+                reason: attention.reason,
+                field_errors: attention.field_errors,
+            }
+        }
+        State::Queued | State::Sending => {
+            let blocked = outbox
+                .rate_state(&entry.account)?
+                .blocked_until
+                .filter(|until| *until > now);
+            let (reason, retry_at) = if outbox.sign_in_needed(&entry.account)? {
+                ("sign-in needed".to_owned(), None)
+            } else if let Some(until) = blocked {
+                ("rate limited".to_owned(), Some(until))
+            } else if let Some(error) = entry.last_error {
+                (error, Some(entry.next_attempt_at))
+            } else {
+                ("not sent yet".to_owned(), None)
+            };
+            Submitted::Queued {
+                id: entry.id,
+                reason,
+                retry_at,
+            }
+        }
+    })
+}
