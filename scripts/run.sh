@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, starts the local API
-# sandbox with a demo token, and files a demo ticket through the CLI.
-# The sandbox keeps running until Ctrl-C, so you can file more.
+# sandbox with a demo token, signs in to it (the token goes to the OS
+# keyring), and opens the app pointed at it. Closing the app stops the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cargo build --locked --quiet -p feedback-sandbox -p feedback-cli
+cargo build --locked --quiet -p feedback-sandbox -p feedback-cli -p wemasy-feedback
 
 port=${FEEDBACK_SANDBOX_PORT:-8787}
 data=${FEEDBACK_SANDBOX_DATA:-.sandbox-data}
@@ -22,19 +22,10 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 base="$(sed -n 's/^listening on //p' "$log" | head -n1)/api"
-echo "sandbox: $base (token: $token, tickets in $data/)"
+export FEEDBACK_API_BASE="$base"
+echo "sandbox: $base (token: $token; tickets in $data/; see ${base%/api}/__sandbox/tickets)"
 
-export FEEDBACK_API_BASE="$base" FEEDBACK_TOKEN="$token"
-target/debug/feedback submit --channel feedback --priority normal --type bug --rating 5 \
-  --subject "Demo: cannot connect my Google Ads account" \
-  --message "Filed by scripts/run.sh against the local sandbox." --json
-
-cat <<EOT
-
-File another:
-  FEEDBACK_API_BASE=$base FEEDBACK_TOKEN=$token \\
-    target/debug/feedback submit --channel support --subject Hello --message "It works"
-See what the sandbox received: curl -s ${base%/api}/__sandbox/tickets
-Ctrl-C stops the sandbox.
-EOT
-wait "$sandbox"
+if ! echo "$token" | target/debug/feedback login; then
+  echo "run: no OS keyring to sign in with; sign in from the app with the token $token" >&2
+fi
+target/debug/wemasy-feedback

@@ -10,6 +10,7 @@ packages=(
   gnome-keyring              # a real Secret Service for keyring tests
   libsecret-tools            # secret-tool, to look into the keyring from tests
   curl                       # the API documentation's own cURL sample, replayed in tests
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev # the Tauri app
 )
 
 missing=()

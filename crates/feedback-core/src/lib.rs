@@ -6,6 +6,8 @@
 //! # Layout
 //!
 //! - [`draft`]: [`Draft`], the nine request fields exactly as a person typed them.
+//! - [`draft_file`]: [`DraftFile`], the form's autosaved draft, written
+//!   atomically.
 //! - [`validation`]: the server's rules, applied locally; turns a `Draft` into a
 //!   [`NewTicket`] or [`FieldErrors`].
 //! - [`new_ticket`]: [`NewTicket`], a validated request body, the only thing the
@@ -35,6 +37,7 @@ pub mod api_base;
 pub mod client;
 pub mod delivery;
 pub mod draft;
+pub mod draft_file;
 pub mod envelope;
 pub mod field_errors;
 pub mod new_ticket;
@@ -52,6 +55,7 @@ pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
 pub use client::{Client, ClientConfig, ClientError, Reply};
 pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event};
 pub use draft::Draft;
+pub use draft_file::DraftFile;
 pub use field_errors::FieldErrors;
 pub use new_ticket::{NewTicket, Priority, TicketType};
 pub use outbox::{Entry, Outbox, OutboxError, State, Summary};

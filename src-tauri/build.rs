@@ -1,0 +1,22 @@
+//! Builds the Tauri context with an app manifest that names every command,
+//! so a command left out of the capability file is denied.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_state",
+        "sign_in",
+        "sign_out",
+        "submit_ticket",
+        "outbox_list",
+        "outbox_retry",
+        "outbox_discard",
+        "outbox_edit",
+        "send_queued_now",
+        "settings_get",
+        "settings_set",
+        "draft_save",
+        "draft_load",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("the Tauri context builds");
+}

@@ -1,0 +1,89 @@
+//! The commands the window may call: each one expression into `App`, which
+//! calls into feedback-core. Errors cross as `{code, message}`.
+
+use feedback_core::{Draft, Entry, Submitted};
+use tauri::{AppHandle, State};
+
+use crate::events;
+use crate::ipc_error::IpcError;
+use crate::settings::Settings;
+use crate::state::{App, AppState};
+
+#[tauri::command]
+pub(crate) async fn app_state(app: State<'_, App>) -> Result<AppState, IpcError> {
+    app.state().await
+}
+
+/// Stores the token in the OS keyring; it is never sent back to the window.
+#[tauri::command]
+pub(crate) async fn sign_in(app: State<'_, App>, token: String) -> Result<(), IpcError> {
+    app.sign_in(token).await
+}
+
+#[tauri::command]
+pub(crate) async fn sign_out(app: State<'_, App>) -> Result<(), IpcError> {
+    app.sign_out().await
+}
+
+#[tauri::command]
+pub(crate) async fn submit_ticket(
+    app: State<'_, App>,
+    draft: Draft,
+) -> Result<Submitted, IpcError> {
+    app.submit(draft).await
+}
+
+#[tauri::command]
+pub(crate) fn outbox_list(app: State<'_, App>) -> Result<Vec<Entry>, IpcError> {
+    app.list()
+}
+
+#[tauri::command]
+pub(crate) async fn outbox_retry(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
+    app.retry(&id).await
+}
+
+#[tauri::command]
+pub(crate) fn outbox_discard(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
+    app.outbox.discard(&id).map_err(Into::into)
+}
+
+#[tauri::command]
+pub(crate) fn outbox_edit(app: State<'_, App>, id: String) -> Result<Draft, IpcError> {
+    app.edit(&id)
+}
+
+#[tauri::command]
+pub(crate) async fn send_queued_now(app: State<'_, App>) -> Result<usize, IpcError> {
+    app.send_queued_now().await
+}
+
+#[tauri::command]
+pub(crate) fn settings_get(handle: AppHandle) -> Settings {
+    Settings::load(&handle)
+}
+
+/// Saves the settings; a new API base restarts delivery against it.
+#[tauri::command]
+pub(crate) async fn settings_set(
+    handle: AppHandle,
+    app: State<'_, App>,
+    settings: Settings,
+) -> Result<AppState, IpcError> {
+    let base = crate::api_base_for(&settings)?;
+    settings
+        .save(&handle)
+        .map_err(|message| IpcError::new(None, message))?;
+    events::forward(handle, app.switch_base(base).await?);
+    app.state().await
+}
+
+#[tauri::command]
+pub(crate) fn draft_save(app: State<'_, App>, draft: Draft) -> Result<(), IpcError> {
+    app.drafts.save(&draft).map_err(Into::into)
+}
+
+#[tauri::command]
+pub(crate) fn draft_load(app: State<'_, App>) -> Result<Option<Draft>, IpcError> {
+    app.drafts.load().map_err(Into::into)
+}

@@ -1,0 +1,92 @@
+//! Forwards the delivery engine's events to the window (`outbox://changed`,
+//! `delivery://status`), the tray's tooltip, and notifications.
+
+use feedback_core::{DeliveryStatus, Event};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::settings::Settings;
+use crate::state::App;
+
+pub(crate) const OUTBOX_CHANGED: &str = "outbox://changed";
+pub(crate) const DELIVERY_STATUS: &str = "delivery://status";
+
+/// Runs until the engine behind `events` stops.
+pub(crate) fn forward<R: Runtime>(handle: AppHandle<R>, mut events: Receiver<Event>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => on_event(&handle, event),
+                // Fell behind: the outbox is the record; tell the window to look.
+                Err(RecvError::Lagged(_)) => changed(&handle),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+fn on_event<R: Runtime>(handle: &AppHandle<R>, event: Event) {
+    match event {
+        Event::Status(status) => {
+            if let Some(app) = handle.try_state::<App>()
+                && let Ok(mut current) = app.status.lock()
+            {
+                *current = Some(status.clone());
+            }
+            if status == DeliveryStatus::SignInNeeded {
+                notify(
+                    handle,
+                    "Sign-in needed",
+                    "The server refused the token; tickets wait until you sign in again.",
+                );
+            }
+            let _ = handle.emit(DELIVERY_STATUS, status);
+        }
+        Event::Delivered { ticket_number, .. } => {
+            if !window_focused(handle) {
+                let number = ticket_number.unwrap_or_default();
+                notify(
+                    handle,
+                    "Ticket delivered",
+                    &format!("Queued ticket {number} was delivered."),
+                );
+            }
+            changed(handle);
+        }
+        Event::NeedsAttention { reason, .. } => {
+            notify(handle, "A ticket needs attention", &reason);
+            changed(handle);
+        }
+        Event::WillRetry { .. } => changed(handle),
+    }
+}
+
+fn changed<R: Runtime>(handle: &AppHandle<R>) {
+    let summary = handle
+        .try_state::<App>()
+        .and_then(|app| app.outbox.summary().ok());
+    if let Some(summary) = summary {
+        crate::tray::show_waiting(handle, summary.waiting());
+        let _ = handle.emit(OUTBOX_CHANGED, summary);
+    }
+}
+
+fn window_focused<R: Runtime>(handle: &AppHandle<R>) -> bool {
+    handle
+        .get_webview_window("main")
+        .and_then(|window| window.is_focused().ok())
+        .unwrap_or(false)
+}
+
+fn notify<R: Runtime>(handle: &AppHandle<R>, title: &str, body: &str) {
+    if Settings::load(handle).notifications {
+        let _ = handle
+            .notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show();
+    }
+}

@@ -1,0 +1,112 @@
+//! Wemasy Feedback's desktop shell: windows, tray, settings glue and
+//! one-expression commands. Everything that decides anything lives in
+//! `feedback-core`.
+//!
+//! # Layout
+//!
+//! - `commands`: the commands the window may call.
+//! - `state`: `App`, the managed state around the outbox and engine.
+//! - `events`: engine events to the window, tray and notifications.
+//! - `settings`: the user's settings in tauri-plugin-store.
+//! - `tray`: the tray icon and its menu.
+//! - `ipc_error`: errors as `{code, message}`.
+
+mod commands;
+mod events;
+mod ipc_error;
+mod settings;
+mod state;
+mod tray;
+
+use std::sync::Arc;
+
+use feedback_core::{ApiBase, Outbox};
+use tauri::{Manager, WindowEvent};
+
+use crate::ipc_error::IpcError;
+use crate::settings::Settings;
+use crate::state::App;
+
+/// `FEEDBACK_API_BASE` (as for the CLI) overrides the setting; production
+/// is the default.
+pub(crate) fn api_base_for(settings: &Settings) -> Result<ApiBase, IpcError> {
+    let chosen = std::env::var("FEEDBACK_API_BASE")
+        .ok()
+        .or_else(|| settings.api_base.clone());
+    match chosen.filter(|text| !text.trim().is_empty()) {
+        Some(text) => Ok(ApiBase::parse(&text)?),
+        None => Ok(ApiBase::production()),
+    }
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let handle = app.handle().clone();
+    let path = match std::env::var_os("FEEDBACK_OUTBOX") {
+        Some(path) => path.into(),
+        // The same file the CLI uses: <data dir>/<identifier>/outbox.sqlite3.
+        None => handle.path().app_data_dir()?.join("outbox.sqlite3"),
+    };
+    let outbox = match Outbox::open(&path) {
+        Ok(outbox) => outbox,
+        // Moved aside and reported; a fresh outbox takes its place.
+        Err(feedback_core::OutboxError::Corrupt { moved_to, .. }) => {
+            eprintln!(
+                "wemasy-feedback: the outbox was unreadable and was moved to {}",
+                moved_to.display()
+            );
+            Outbox::open(&path)?
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let base = api_base_for(&Settings::load(&handle)).unwrap_or_else(|_| ApiBase::production());
+    let (state, events) = App::new(Arc::new(outbox), base).map_err(|error| error.message)?;
+    app.manage(state);
+    events::forward(handle.clone(), events);
+    tray::create(&handle)?;
+    Ok(())
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| {
+            tray::show_main(handle)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .setup(setup)
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                let handle = window.app_handle();
+                let waiting = handle
+                    .try_state::<App>()
+                    .and_then(|app| app.outbox.summary().ok())
+                    .map_or(0, |summary| summary.waiting());
+                if waiting > 0 && Settings::load(handle).keep_running_in_tray {
+                    // Keep delivering from the tray rather than strand the queue.
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::sign_in,
+            commands::sign_out,
+            commands::submit_ticket,
+            commands::outbox_list,
+            commands::outbox_retry,
+            commands::outbox_discard,
+            commands::outbox_edit,
+            commands::send_queued_now,
+            commands::settings_get,
+            commands::settings_set,
+            commands::draft_save,
+            commands::draft_load,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|error| {
+            eprintln!("wemasy-feedback: {error}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,383 @@
+// The form, the outbox panel and the dialogs. Every decision is made in
+// Rust; this file shows state and forwards what the user does.
+"use strict";
+
+const { invoke } = window.__TAURI__.core;
+const { listen } = window.__TAURI__.event;
+
+const FIELDS = ["channel_slug", "subject", "message", "priority", "rating", "type", "tool_key", "page", "user_agent"];
+const REQUIRED = new Set(["channel_slug", "subject", "message"]);
+const $ = (id) => document.getElementById(id);
+
+let appState = null;
+let settings = null;
+let sending = false;
+let saveTimer = null;
+
+// Lengths as the server counts them (PHP mb_strlen): code points, after
+// trimming. A browser's maxlength counts UTF-16 units, so it is not used.
+function charCount(text) {
+  return [...text.trim()].length;
+}
+
+function control(field) {
+  return field === "rating" ? null : $(field);
+}
+
+function value(field) {
+  if (field === "rating") {
+    const checked = document.querySelector('input[name="rating"]:checked');
+    return checked ? checked.value : "";
+  }
+  return $(field).value;
+}
+
+function readDraft() {
+  const draft = {};
+  for (const field of FIELDS) {
+    const text = value(field);
+    draft[field] = REQUIRED.has(field) ? text : (text.trim() === "" ? null : text);
+  }
+  return draft;
+}
+
+function fillDraft(draft) {
+  for (const field of FIELDS) {
+    const text = draft[field] ?? "";
+    if (field === "rating") {
+      const radio = document.querySelector(`input[name="rating"][value="${String(text)}"]`);
+      if (radio) radio.checked = true;
+    } else {
+      $(field).value = text;
+    }
+  }
+  FIELDS.forEach(updateCount);
+}
+
+function localError(field) {
+  const text = value(field).trim();
+  if (REQUIRED.has(field) && text === "") return t("error.required");
+  const input = control(field);
+  const max = input && Number(input.dataset.max);
+  if (max && charCount(text) > max) return t("error.tooLong", { max });
+  if (field === "rating" && text !== "" && !/^[1-5]$/.test(text)) return t("error.rating");
+  return "";
+}
+
+function showError(field, message) {
+  $(`${field}-error`).textContent = message;
+  const input = control(field);
+  if (input) input.setAttribute("aria-invalid", message ? "true" : "false");
+}
+
+function updateCount(field) {
+  const input = control(field);
+  const counter = $(`${field}-count`);
+  if (!input || !counter || !input.dataset.max) return;
+  const used = charCount(input.value);
+  counter.textContent = `${used} / ${input.dataset.max}`;
+  counter.dataset.over = String(used > Number(input.dataset.max));
+}
+
+function showFieldErrors(fieldErrors) {
+  let first = null;
+  for (const [field, messages] of Object.entries(fieldErrors || {})) {
+    if (!FIELDS.includes(field)) continue;
+    showError(field, messages.join(" "));
+    first = first || field;
+  }
+  if (first) (control(first) || document.querySelector('input[name="rating"]')).focus();
+}
+
+function clearForm() {
+  $("ticket-form").reset();
+  $("channel_slug").value = settings?.defaultChannel || "feedback";
+  prefillUserAgent();
+  FIELDS.forEach((field) => { showError(field, ""); updateCount(field); });
+}
+
+function prefillUserAgent() {
+  if (appState && !$("user_agent").value) {
+    $("user_agent").value = `WemasyFeedback/${appState.version} (${appState.os}) ${navigator.userAgent}`;
+    updateCount("user_agent");
+  }
+}
+
+function showResult(kind, title, details = [], note = "") {
+  const result = $("result");
+  result.hidden = false;
+  result.dataset.kind = kind;
+  result.replaceChildren();
+  const heading = document.createElement("h2");
+  heading.textContent = title;
+  result.append(heading);
+  if (note) {
+    const p = document.createElement("p");
+    p.textContent = note;
+    result.append(p);
+  }
+  if (details.length) {
+    const list = document.createElement("dl");
+    for (const [term, description] of details) {
+      const dt = document.createElement("dt");
+      dt.textContent = term;
+      const dd = document.createElement("dd");
+      dd.textContent = description ?? "—";
+      list.append(dt, dd);
+    }
+    result.append(list);
+  }
+  result.focus();
+}
+
+async function send(event) {
+  event.preventDefault();
+  if (sending) return;
+  let invalid = false;
+  for (const field of FIELDS) {
+    const message = localError(field);
+    showError(field, message);
+    invalid = invalid || Boolean(message);
+  }
+  if (invalid) {
+    const first = FIELDS.find((field) => $(`${field}-error`).textContent);
+    (control(first) || document.querySelector('input[name="rating"]')).focus();
+    return;
+  }
+  sending = true;
+  $("send").disabled = true;
+  $("send").textContent = t("form.sending");
+  try {
+    const outcome = await invoke("submit_ticket", { draft: readDraft() });
+    if (outcome.kind === "delivered") {
+      const ticket = outcome.ticket || {};
+      showResult("delivered", t("result.delivered", { number: outcome.ticketNumber }), [
+        [t("field.subject"), ticket.subject],
+        [t("field.channel"), ticket.channel_id],
+        [t("field.priority"), ticket.priority],
+        ["Status", ticket.status],
+        ["Created", ticket.created_at],
+      ], outcome.possibleDuplicate ? t("result.possibleDuplicate") : "");
+      clearForm();
+    } else if (outcome.kind === "queued") {
+      const title = outcome.reason === "sign-in needed" || !appState?.signedIn
+        ? t("result.queuedSignIn")
+        : outcome.retryAt
+          ? t("result.queuedAt", { time: timeOf(outcome.retryAt), reason: outcome.reason })
+          : t("result.queuedOffline");
+      showResult("queued", title);
+      clearForm();
+    } else if (outcome.kind === "needsAttention") {
+      showResult("attention", t("result.attention"), [], outcome.reason);
+      showFieldErrors(outcome.fieldErrors);
+    } else if (outcome.kind === "invalid") {
+      showFieldErrors(outcome.fieldErrors);
+    }
+  } catch (error) {
+    showResult("attention", error.message || String(error));
+  } finally {
+    sending = false;
+    $("send").disabled = false;
+    $("send").textContent = t("form.send");
+    refresh();
+  }
+}
+
+function scheduleDraftSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(async () => {
+    try {
+      await invoke("draft_save", { draft: readDraft() });
+      $("draft-state").textContent = t("form.draftSaved");
+    } catch (error) {
+      $("draft-state").textContent = error.message || String(error);
+    }
+  }, 400);
+}
+
+function renderStatus(status) {
+  const line = $("status-line");
+  const base = appState?.apiBase || "";
+  if (!appState?.signedIn) {
+    line.dataset.kind = "signIn";
+    line.textContent = t("status.signedOut");
+    return;
+  }
+  if (!status) {
+    line.dataset.kind = "ready";
+    line.textContent = t("status.ready", { base });
+    return;
+  }
+  line.dataset.kind = status.kind;
+  line.textContent = {
+    online: () => t("status.online", { base }),
+    offline: () => t("status.offline", { reason: status.reason }),
+    rateLimited: () => t("status.rateLimited", { time: timeOf(status.until) }),
+    signInNeeded: () => t("status.signIn"),
+  }[status.kind]();
+}
+
+function renderBadge(summary) {
+  const waiting = summary.queued + summary.sending + summary.needsAttention;
+  const badge = $("outbox-badge");
+  badge.hidden = waiting === 0;
+  badge.textContent = String(waiting);
+  badge.setAttribute("aria-label", `${waiting}`);
+}
+
+async function renderOutbox() {
+  const entries = (await invoke("outbox_list")).filter((entry) => entry.state !== "delivered");
+  const list = $("outbox-list");
+  list.replaceChildren();
+  $("outbox-empty").hidden = entries.length > 0;
+  for (const entry of entries) {
+    const item = document.createElement("li");
+    item.dataset.testid = "outbox-item";
+    const row = document.createElement("div");
+    row.className = "row";
+    const subject = document.createElement("span");
+    subject.className = "subject";
+    subject.textContent = entry.ticket.subject;
+    const state = document.createElement("span");
+    state.className = "state";
+    state.dataset.state = entry.state;
+    state.textContent = t(`state.${entry.state}`);
+    row.append(subject, state);
+    const detail = document.createElement("div");
+    detail.className = "hint";
+    const parts = [t("outbox.attempts", { n: entry.attempts })];
+    if (entry.state === "queued") parts.push(t("outbox.next", { time: timeOf(entry.nextAttemptAt) }));
+    const why = entry.attention?.reason || entry.lastError;
+    if (why) parts.push(why);
+    detail.textContent = parts.join(" · ");
+    const buttons = document.createElement("div");
+    buttons.className = "buttons";
+    buttons.append(button(t("outbox.retry"), () => invoke("outbox_retry", { id: entry.id })));
+    if (entry.state === "needsAttention") {
+      buttons.append(button(t("outbox.edit"), async () => {
+        fillDraft(await invoke("outbox_edit", { id: entry.id }));
+        showFieldErrors(Object.fromEntries(Object.entries(entry.attention?.fieldErrors || {})));
+      }));
+    }
+    buttons.append(button(t("outbox.discard"), async () => {
+      if (confirm(t("outbox.confirmDiscard", { subject: entry.ticket.subject }))) {
+        await invoke("outbox_discard", { id: entry.id });
+      }
+    }));
+    item.append(row, detail, buttons);
+    list.append(item);
+  }
+}
+
+function button(label, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = "ghost";
+  element.textContent = label;
+  element.addEventListener("click", async () => {
+    try { await action(); } catch (error) { showResult("attention", error.message || String(error)); }
+    refresh();
+  });
+  return element;
+}
+
+async function refresh() {
+  appState = await invoke("app_state");
+  $("account-button").textContent = appState.signedIn ? t("account.signOut") : t("account.signIn");
+  renderBadge(appState.outbox);
+  renderStatus(appState.status);
+  if (!$("outbox").hidden) await renderOutbox();
+}
+
+function openDialog(id) {
+  const dialog = $(id);
+  dialog.querySelectorAll("[data-close]").forEach((el) => { el.onclick = () => dialog.close(); });
+  dialog.showModal();
+}
+
+async function start() {
+  settings = await invoke("settings_get");
+  chooseLanguage(settings.language);
+  await refresh();
+  const draft = await invoke("draft_load");
+  if (draft) fillDraft(draft); else clearForm();
+  prefillUserAgent();
+
+  const form = $("ticket-form");
+  form.addEventListener("submit", send);
+  form.addEventListener("input", (event) => {
+    if (FIELDS.includes(event.target.name)) updateCount(event.target.name);
+    scheduleDraftSave();
+  });
+  form.addEventListener("focusout", (event) => {
+    const field = event.target.name;
+    if (FIELDS.includes(field) && field !== "rating") showError(field, localError(field));
+  });
+
+  $("outbox-toggle").addEventListener("click", async () => {
+    const panel = $("outbox");
+    panel.hidden = !panel.hidden;
+    $("outbox-toggle").setAttribute("aria-expanded", String(!panel.hidden));
+    if (!panel.hidden) await renderOutbox();
+  });
+  $("send-now").addEventListener("click", async () => { await invoke("send_queued_now"); refresh(); });
+
+  $("account-button").addEventListener("click", async () => {
+    if (appState.signedIn) {
+      await invoke("sign_out");
+      refresh();
+      return;
+    }
+    $("token").value = "";
+    $("sign-in-error").textContent = "";
+    $("sign-in-base").textContent = t("account.base", { base: appState.apiBase });
+    openDialog("sign-in-dialog");
+  });
+  $("sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await invoke("sign_in", { token: $("token").value });
+      $("token").value = "";
+      $("sign-in-dialog").close();
+      refresh();
+    } catch (error) {
+      $("sign-in-error").textContent = error.message || String(error);
+    }
+  });
+
+  $("settings-button").addEventListener("click", () => {
+    $("setting-api-base").value = settings.apiBase || "";
+    $("setting-channel").value = settings.defaultChannel;
+    $("setting-language").value = settings.language || "";
+    $("setting-notifications").checked = settings.notifications;
+    $("setting-tray").checked = settings.keepRunningInTray;
+    $("settings-error").textContent = "";
+    openDialog("settings-dialog");
+  });
+  $("settings-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const next = {
+      apiBase: $("setting-api-base").value.trim() || null,
+      defaultChannel: $("setting-channel").value.trim() || "feedback",
+      language: $("setting-language").value || null,
+      notifications: $("setting-notifications").checked,
+      keepRunningInTray: $("setting-tray").checked,
+    };
+    try {
+      appState = await invoke("settings_set", { settings: next });
+      settings = next;
+      chooseLanguage(settings.language);
+      $("settings-dialog").close();
+      refresh();
+    } catch (error) {
+      $("settings-error").textContent = error.message || String(error);
+    }
+  });
+
+  await listen("outbox://changed", (event) => { renderBadge(event.payload); refresh(); });
+  await listen("delivery://status", (event) => { if (appState) appState.status = event.payload; renderStatus(event.payload); });
+}
+
+start().catch((error) => {
+  $("status-line").textContent = error.message || String(error);
+});
