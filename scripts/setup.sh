@@ -11,6 +11,7 @@ packages=(
   libsecret-tools            # secret-tool, to look into the keyring from tests
   curl                       # the API documentation's own cURL sample, replayed in tests
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev # the Tauri app
+  xvfb xauth webkit2gtk-driver # end-to-end tests: a virtual display and WebKitWebDriver
 )
 
 missing=()
@@ -33,6 +34,12 @@ if ! python3 -c "import requests" 2>/dev/null; then
   echo "setup: installing python3 requests"
   python3 -m pip install --quiet requests 2>/dev/null ||
     { "${sudo[@]}" apt-get install -y -qq python3-requests >/dev/null; }
+fi
+
+# tauri-driver bridges WebDriver to WebKitWebDriver for the end-to-end tests.
+if ! command -v tauri-driver >/dev/null; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked --quiet
 fi
 
 for tool in cargo rustfmt cargo-clippy; do

@@ -1,0 +1,126 @@
+//! One world per test: a sandbox, a virtual display, tauri-driver, and a
+//! data directory of its own, all stopped when it drops.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use feedback_sandbox::{Config, Sandbox};
+
+use crate::webdriver::Session;
+
+pub(crate) struct World {
+    pub(crate) sandbox: Sandbox,
+    pub(crate) dir: tempfile::TempDir,
+    xvfb: Child,
+    driver: Child,
+    driver_url: String,
+}
+
+fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let binary = target.join("debug/wemasy-feedback");
+    assert!(
+        binary.exists(),
+        "build the app first: cargo build -p wemasy-feedback ({})",
+        binary.display()
+    );
+    binary
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Where screenshots go: `target/e2e-screenshots/`.
+pub(crate) fn screenshot_path(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{name}.png"))
+}
+
+impl World {
+    pub(crate) async fn start() -> (World, Session) {
+        let sandbox = Sandbox::start(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+
+        // -displayfd: Xvfb picks a free display and writes its number.
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1100x900x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed (scripts/setup.sh)");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let display = format!(":{}", line.trim());
+
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("FEEDBACK_API_BASE", sandbox.base_url())
+            .env("FEEDBACK_OUTBOX", dir.path().join("outbox.sqlite3"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is installed (scripts/setup.sh)");
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let session = Session::start(&driver_url, app_binary().to_str().unwrap()).await;
+        let world = World {
+            sandbox,
+            dir,
+            xvfb,
+            driver,
+            driver_url,
+        };
+        (world, session)
+    }
+
+    pub(crate) fn driver_url(&self) -> &str {
+        &self.driver_url
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver must stop WebKitWebDriver, which
+        // would otherwise keep its port.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}

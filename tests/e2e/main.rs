@@ -1,0 +1,11 @@
+//! The real app in a real window: Xvfb, tauri-driver with WebKitWebDriver,
+//! the local sandbox, and the Secret Service of `scripts/in-test-session.sh`.
+//! Ignored by a bare `cargo test`; `scripts/test.sh` builds the app and runs
+//! these too.
+
+// Test helpers outside #[test] functions may unwrap too: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+mod submit;
+mod webdriver;

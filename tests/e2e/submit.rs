@@ -1,0 +1,71 @@
+//! Sign in, an invalid field, a delivered ticket, sign out: as a person
+//! would do it, by the controls on the screen.
+
+use std::process::Command;
+
+use crate::harness::{World, screenshot_path};
+
+fn keyring_has_token(origin: &str) -> bool {
+    let output = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "nl.wemasy.feedback",
+            "username",
+            origin,
+        ])
+        .output()
+        .unwrap();
+    output.status.success() && !output.stdout.is_empty()
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn sign_in_file_a_ticket_and_sign_out() {
+    let (world, app) = World::start().await;
+    let origin = world.sandbox.base_url().trim_end_matches("/api").to_owned();
+    assert!(!world.driver_url().is_empty());
+
+    app.wait_for_text("#status-line", "Not signed in").await;
+    app.screenshot(&screenshot_path("empty-form")).await;
+
+    app.click("#account-button").await;
+    app.type_into("#token", "demo-token").await;
+    app.click("#sign-in-form button[type=submit]").await;
+    app.wait_for_text("#account-button", "Sign out").await;
+    assert!(keyring_has_token(&origin), "the token is in the OS keyring");
+
+    app.type_into("#subject", "   ").await;
+    app.type_into("#message", "It fails.").await;
+    app.click("#send").await;
+    app.wait_for_text("#subject-error", "Required").await;
+    app.screenshot(&screenshot_path("errors")).await;
+    assert_eq!(
+        world.sandbox.stats().requests,
+        0,
+        "an invalid field sends nothing"
+    );
+
+    app.type_into("#subject", "Cannot connect my Google Ads account")
+        .await;
+    app.click("#send").await;
+    let result = app.wait_for_text("#result", "TCK-000001").await;
+    assert!(result.contains("created"), "{result}");
+    app.screenshot(&screenshot_path("delivered")).await;
+    let stored = world.sandbox.tickets();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].ticket.subject,
+        "Cannot connect my Google Ads account"
+    );
+    assert!(stored[0].idempotency_key.is_some());
+
+    app.click("#account-button").await;
+    app.wait_for_text("#account-button", "Sign in").await;
+    assert!(
+        !keyring_has_token(&origin),
+        "signing out removes the keyring entry"
+    );
+    assert!(world.dir.path().exists());
+    app.end().await;
+}
