@@ -10,9 +10,16 @@ use feedback_sandbox::{Config, Sandbox};
 
 use crate::webdriver::Session;
 
+/// One app at a time: two WebKitWebDriver sessions starting at once can
+/// stall each other.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 pub(crate) struct World {
-    pub(crate) sandbox: Sandbox,
-    pub(crate) dir: tempfile::TempDir,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+    pub(crate) sandbox: Option<Sandbox>,
+    port: u16,
+    // Kept for the data directory's lifetime: the app writes there.
+    _dir: tempfile::TempDir,
     xvfb: Child,
     driver: Child,
     driver_url: String,
@@ -48,6 +55,7 @@ pub(crate) fn screenshot_path(name: &str) -> PathBuf {
 
 impl World {
     pub(crate) async fn start() -> (World, Session) {
+        let turn = ONE_AT_A_TIME.lock().await;
         let sandbox = Sandbox::start(Config::default()).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
 
@@ -98,8 +106,10 @@ impl World {
         }
         let session = Session::start(&driver_url, app_binary().to_str().unwrap()).await;
         let world = World {
-            sandbox,
-            dir,
+            _turn: turn,
+            port: sandbox.addr().port(),
+            sandbox: Some(sandbox),
+            _dir: dir,
             xvfb,
             driver,
             driver_url,
@@ -107,8 +117,35 @@ impl World {
         (world, session)
     }
 
-    pub(crate) fn driver_url(&self) -> &str {
-        &self.driver_url
+    pub(crate) fn sandbox(&self) -> &Sandbox {
+        self.sandbox.as_ref().expect("the sandbox is running")
+    }
+
+    /// The app's origin for keyring look-ups.
+    pub(crate) fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the sandbox: the app sees a server that is down.
+    pub(crate) async fn stop_sandbox(&mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+    }
+
+    /// Starts the sandbox again on the same port.
+    pub(crate) async fn restart_sandbox(&mut self) {
+        let config = Config {
+            port: self.port,
+            ..Config::default()
+        };
+        self.sandbox = Some(Sandbox::start(config).await.unwrap());
+    }
+
+    /// Starts the app again, with the same data, keyring and sandbox.
+    pub(crate) async fn relaunch(&self, old: Session) -> Session {
+        old.end().await;
+        Session::start(&self.driver_url, app_binary().to_str().unwrap()).await
     }
 }
 

@@ -125,6 +125,49 @@ impl Session {
         }
     }
 
+    /// Waits up to 20 s for an input's value to be `wanted`.
+    pub(crate) async fn wait_for_value(&self, css: &str, wanted: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let id = self.find(css).await;
+            let value = self
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/element/{id}/property/value"),
+                    None,
+                )
+                .await;
+            if value.as_str() == Some(wanted) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} never held {wanted:?}; it holds {value}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Waits up to 30 s for `css` to be hidden.
+    pub(crate) async fn wait_for_hidden(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let id = self.find(css).await;
+            let shown = self
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/element/{id}/displayed"),
+                    None,
+                )
+                .await;
+            if shown == Value::Bool(false) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{css} stayed visible");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Saves a PNG of the window to `path`.
     pub(crate) async fn screenshot(&self, path: &std::path::Path) {
         let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
