@@ -149,6 +149,10 @@ async function send(event) {
   $("send").textContent = t("form.sending");
   try {
     const outcome = await invoke("submit_ticket", { draft: readDraft() });
+    if (outcome.kind !== "invalid" && outcome.kind !== "needsAttention") {
+      // Saved in the outbox: a pending autosave must not bring the draft back.
+      clearTimeout(saveTimer);
+    }
     if (outcome.kind === "delivered") {
       const ticket = outcome.ticket || {};
       showResult("delivered", t("result.delivered", { number: outcome.ticketNumber }), [
