@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::config::{Config, Faults, RateLimit, TokenSpec};
+use crate::config::{Config, Faults, MaxLength, RateLimit, TokenSpec};
+use crate::validation;
 
 /// A local implementation of the Wemasy support-ticket endpoint, with
 /// Laravel's authentication, throttle and validation, and fault injection.
@@ -23,7 +24,8 @@ GET /__sandbox/stats (replies by status).
 Examples:
   feedback-sandbox --port 8787 --token demo-token --rate-limit 10/300
   feedback-sandbox --port 0 --token alice=7 --forbidden-token reader --data /tmp/sandbox
-  feedback-sandbox --token demo-token --fail-every 3 --latency 200"
+  feedback-sandbox --token demo-token --fail-every 3 --latency 200
+  feedback-sandbox --max subject=20   # a server stricter than the documentation"
 )]
 pub struct Args {
     /// Address to listen on.
@@ -62,6 +64,10 @@ pub struct Args {
     /// Never answer every Nth request (nothing stored).
     #[arg(long, value_name = "N")]
     pub stall_every: Option<u32>,
+    /// A text field's server-side limit in characters, replacing the
+    /// documented one (a server whose rules changed); may repeat.
+    #[arg(long = "max", value_name = "FIELD=N")]
+    pub max_lengths: Vec<MaxLength>,
 }
 
 impl Args {
@@ -86,6 +92,7 @@ impl Args {
                 stall_every: self.stall_every,
                 latency: Duration::from_millis(self.latency),
             },
+            max_lengths: self.max_lengths,
         }
     }
 }
@@ -107,6 +114,26 @@ impl FromStr for TokenSpec {
         Ok(Self {
             token: token.to_owned(),
             user_id,
+        })
+    }
+}
+
+impl FromStr for MaxLength {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (field, max) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}` is not FIELD=N, such as subject=20"))?;
+        if !validation::has_max_length(field) {
+            return Err(format!("`{field}` is not a text field with a length limit"));
+        }
+        let max = max
+            .parse()
+            .map_err(|_| format!("`{max}` is not a character count"))?;
+        Ok(Self {
+            field: field.to_owned(),
+            max,
         })
     }
 }
@@ -174,5 +201,15 @@ mod tests {
         assert!("0/5".parse::<RateLimit>().is_err());
         assert!("a=b".parse::<TokenSpec>().is_err());
         assert!("=1".parse::<TokenSpec>().is_err());
+        assert!("subject".parse::<MaxLength>().is_err());
+        assert!("rating=3".parse::<MaxLength>().is_err());
+        assert!("subject=x".parse::<MaxLength>().is_err());
+        assert_eq!(
+            "subject=20".parse::<MaxLength>(),
+            Ok(MaxLength {
+                field: "subject".into(),
+                max: 20
+            })
+        );
     }
 }

@@ -49,6 +49,16 @@ pub struct Config {
     /// Where tickets persist; in memory only when `None`.
     pub data_dir: Option<PathBuf>,
     pub faults: Faults,
+    /// Server limits that differ from the documented ones (`--max`).
+    pub max_lengths: Vec<MaxLength>,
+}
+
+/// A text field's `max:N` on this server, replacing the documented limit:
+/// a server whose rules changed after the client was built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaxLength {
+    pub field: String,
+    pub max: usize,
 }
 
 impl Default for Config {
@@ -69,6 +79,7 @@ impl Default for Config {
             },
             data_dir: None,
             faults: Faults::default(),
+            max_lengths: Vec::new(),
         }
     }
 }

@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 
 use crate::STORE_PATH;
 use crate::auth::Users;
-use crate::config::{Config, Faults};
+use crate::config::{Config, Faults, MaxLength};
 use crate::reply;
 use crate::store::{Store, StoredTicket, Ticket};
 use crate::throttle::{Allowed, Throttle};
@@ -52,6 +52,7 @@ pub struct Stats {
 pub struct App {
     users: Users,
     faults: Faults,
+    max_lengths: Vec<MaxLength>,
     requests: AtomicU64,
     throttle: Mutex<Throttle>,
     store: Mutex<Store>,
@@ -63,6 +64,7 @@ impl App {
         Self {
             users: Users::from_config(config),
             faults: config.faults.clone(),
+            max_lengths: config.max_lengths.clone(),
             requests: AtomicU64::new(0),
             throttle: Mutex::new(Throttle::new(config.rate_limit)),
             store: Mutex::new(store),
@@ -182,7 +184,7 @@ async fn handle(
         return Handled::Reply(reply::error(headers, StatusCode::FORBIDDEN, body));
     }
     let input = validation::prepare(body);
-    let errors = validation::validate(&input);
+    let errors = validation::validate(&input, &app.max_lengths);
     if !errors.is_empty() {
         if !reply::expects_json(headers) {
             return Handled::Reply(reply::redirect(&back(headers)));

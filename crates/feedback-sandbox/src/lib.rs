@@ -32,7 +32,7 @@ pub mod throttle;
 pub mod timestamp;
 pub mod validation;
 
-pub use config::{Config, Faults, RateLimit, TokenSpec};
+pub use config::{Config, Faults, MaxLength, RateLimit, TokenSpec};
 pub use server::{Error, Sandbox, Stats};
 pub use store::StoredTicket;
 

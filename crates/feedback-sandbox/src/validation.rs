@@ -7,6 +7,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::config::MaxLength;
+
 /// Validation errors in rule order: `field -> [messages]`.
 pub type Errors = Vec<(&'static str, Vec<String>)>;
 
@@ -134,11 +136,24 @@ fn prepare_value(value: Value) -> Value {
     }
 }
 
-/// Checks prepared input; empty when valid.
-pub fn validate(input: &Map<String, Value>) -> Errors {
+/// Whether `field` is a text field with a `max:N` rule that `--max` may change.
+pub fn has_max_length(field: &str) -> bool {
+    RULES
+        .iter()
+        .any(|rule| rule.field == field && matches!(rule.kind, Kind::Text { one_of: None, .. }))
+}
+
+/// Checks prepared input; empty when valid. `max_lengths` replace the
+/// documented limits of their fields.
+pub fn validate(input: &Map<String, Value>, max_lengths: &[MaxLength]) -> Errors {
     let mut errors = Errors::new();
     for rule in &RULES {
-        let messages = check(rule, input.get(rule.field).unwrap_or(&Value::Null));
+        let max = max_lengths
+            .iter()
+            .find(|limit| limit.field == rule.field)
+            .map(|limit| limit.max);
+        let value = input.get(rule.field).unwrap_or(&Value::Null);
+        let messages = check(rule, max, value);
         if !messages.is_empty() {
             errors.push((rule.field, messages));
         }
@@ -146,7 +161,7 @@ pub fn validate(input: &Map<String, Value>) -> Errors {
     errors
 }
 
-fn check(rule: &Rule, value: &Value) -> Vec<String> {
+fn check(rule: &Rule, max_override: Option<usize>, value: &Value) -> Vec<String> {
     let name = rule.field.replace('_', " ");
     let absent = match value {
         Value::Null => true,
@@ -170,6 +185,7 @@ fn check(rule: &Rule, value: &Value) -> Vec<String> {
                 }
                 return messages;
             };
+            let max = max_override.unwrap_or(max);
             if text.chars().count() > max {
                 messages.push(format!(
                     "The {name} field must not be greater than {max} characters."
@@ -231,7 +247,7 @@ mod tests {
     use serde_json::json;
 
     fn errors_for(body: Value) -> Errors {
-        validate(&prepare(body.to_string().as_bytes()))
+        validate(&prepare(body.to_string().as_bytes()), &[])
     }
 
     fn valid() -> Value {
@@ -338,8 +354,28 @@ mod tests {
     }
 
     #[test]
+    fn a_stricter_server_limit_replaces_the_documented_one() {
+        let stricter = [MaxLength {
+            field: "subject".into(),
+            max: 5,
+        }];
+        let body = with("subject", json!("ééééé!"));
+        let input = prepare(body.to_string().as_bytes());
+        assert_eq!(
+            validate(&input, &stricter),
+            vec![(
+                "subject",
+                vec!["The subject field must not be greater than 5 characters.".to_owned()]
+            )]
+        );
+        assert!(validate(&input, &[]).is_empty());
+        assert!(has_max_length("tool_key"));
+        assert!(!has_max_length("priority") && !has_max_length("rating"));
+    }
+
+    #[test]
     fn a_body_that_is_not_an_object_is_no_input() {
-        assert_eq!(validate(&prepare(b"not json")).len(), 3);
-        assert_eq!(validate(&prepare(b"[1,2]")).len(), 3);
+        assert_eq!(validate(&prepare(b"not json"), &[]).len(), 3);
+        assert_eq!(validate(&prepare(b"[1,2]"), &[]).len(), 3);
     }
 }

@@ -1,7 +1,7 @@
 //! 422 with Laravel's messages and summary; 404 for an unknown channel; a
 //! redirect for a client that does not ask for JSON.
 
-use feedback_sandbox::Config;
+use feedback_sandbox::{Config, MaxLength};
 use serde_json::{Value, json};
 
 use crate::support::{doc_body, post, send, start, store_url};
@@ -47,6 +47,30 @@ async fn one_error_has_no_summary_suffix() {
         json["message"],
         "The subject field must not be greater than 255 characters."
     );
+}
+
+#[tokio::test]
+async fn a_stricter_server_refuses_what_the_documentation_allows() {
+    let sandbox = start(Config {
+        max_lengths: vec![MaxLength {
+            field: "subject".into(),
+            max: 20,
+        }],
+        ..Config::default()
+    })
+    .await;
+    let reply = post(
+        &sandbox,
+        "demo-token",
+        &with("subject", json!("x".repeat(21))),
+    )
+    .await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.json()["errors"],
+        json!({"subject": ["The subject field must not be greater than 20 characters."]})
+    );
+    assert!(sandbox.tickets().is_empty());
 }
 
 #[tokio::test]
