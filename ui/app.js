@@ -84,9 +84,20 @@ function showFieldErrors(fieldErrors) {
   for (const [field, messages] of Object.entries(fieldErrors || {})) {
     if (!FIELDS.includes(field)) continue;
     showError(field, messages.join(" "));
+    // A field folded away under "Tool, page and user agent" is unfolded to show it.
+    const folded = $(field)?.closest("details");
+    if (folded) folded.open = true;
     first = first || field;
   }
-  if (first) (control(first) || document.querySelector('input[name="rating"]')).focus();
+  if (first) focusField(first);
+}
+
+function focusField(field) {
+  const target = control(field) || document.querySelector('input[name="rating"]');
+  // A field folded away under "Tool, page and user agent" is unfolded first.
+  const folded = target.closest("details");
+  if (folded) folded.open = true;
+  target.focus();
 }
 
 function clearForm() {
@@ -140,8 +151,7 @@ async function send(event) {
     invalid = invalid || Boolean(message);
   }
   if (invalid) {
-    const first = FIELDS.find((field) => $(`${field}-error`).textContent);
-    (control(first) || document.querySelector('input[name="rating"]')).focus();
+    focusField(FIELDS.find((field) => $(`${field}-error`).textContent));
     return;
   }
   sending = true;
@@ -164,12 +174,19 @@ async function send(event) {
       ], outcome.possibleDuplicate ? t("result.possibleDuplicate") : "");
       clearForm();
     } else if (outcome.kind === "queued") {
-      const title = outcome.reason === "sign-in needed" || !appState?.signedIn
-        ? t("result.queuedSignIn")
-        : outcome.retryAt
-          ? t("result.queuedAt", { time: timeOf(outcome.retryAt), reason: outcome.reason })
-          : t("result.queuedOffline");
-      showResult("queued", title);
+      const time = outcome.retryAt && timeOf(outcome.retryAt);
+      let title = t("result.queuedOffline");
+      let detail = "";
+      if (outcome.reason === "sign-in needed" || !appState?.signedIn) {
+        title = t("result.queuedSignIn");
+      } else if (outcome.reason === "rate limited" && time) {
+        title = t("result.queuedRateLimited", { time });
+      } else if (time) {
+        // The technical cause stays visible, below the plain-language title.
+        title = t("result.queuedAt", { time });
+        detail = outcome.reason;
+      }
+      showResult("queued", title, [], detail);
       clearForm();
     } else if (outcome.kind === "needsAttention") {
       showResult("attention", t("result.attention"), [], outcome.reason);
@@ -306,9 +323,17 @@ async function start() {
   const draft = await invoke("draft_load");
   if (draft) fillDraft(draft); else clearForm();
   prefillUserAgent();
+  if (appState.os === "macos") $("send-shortcut").textContent = "⌘ Enter";
 
   const form = $("ticket-form");
   form.addEventListener("submit", send);
+  // Ctrl+Enter (⌘+Enter on macOS) sends from any field, the message included.
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
   form.addEventListener("input", (event) => {
     if (FIELDS.includes(event.target.name)) updateCount(event.target.name);
     scheduleDraftSave();

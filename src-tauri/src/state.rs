@@ -114,9 +114,16 @@ impl App {
             now,
         )
         .await?;
-        if !matches!(submitted, Submitted::Invalid { .. }) {
+        match &submitted {
+            Submitted::Invalid { .. } => {}
+            // Refused while the person is looking at it: the ticket goes
+            // back into the form (and the draft file) to be fixed and sent
+            // again, instead of lingering in the outbox as a second copy.
+            Submitted::NeedsAttention { id, .. } => {
+                self.edit(id)?;
+            }
             // Saved in the outbox: the form's draft has done its job.
-            self.drafts.clear()?;
+            Submitted::Delivered { .. } | Submitted::Queued { .. } => self.drafts.clear()?,
         }
         Ok(submitted)
     }

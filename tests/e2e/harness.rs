@@ -17,6 +17,7 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 pub(crate) struct World {
     _turn: tokio::sync::MutexGuard<'static, ()>,
     pub(crate) sandbox: Option<Sandbox>,
+    config: Config,
     port: u16,
     // Kept for the data directory's lifetime: the app writes there.
     _dir: tempfile::TempDir,
@@ -54,9 +55,20 @@ pub(crate) fn screenshot_path(name: &str) -> PathBuf {
 }
 
 impl World {
+    /// A world around the default sandbox.
     pub(crate) async fn start() -> (World, Session) {
+        Self::start_with(Config::default()).await
+    }
+
+    /// A world around a sandbox configured as `config` (its port is chosen here).
+    pub(crate) async fn start_with(config: Config) -> (World, Session) {
         let turn = ONE_AT_A_TIME.lock().await;
-        let sandbox = Sandbox::start(Config::default()).await.unwrap();
+        let sandbox = Sandbox::start(Config {
+            port: 0,
+            ..config.clone()
+        })
+        .await
+        .unwrap();
         let dir = tempfile::tempdir().unwrap();
 
         // -displayfd: Xvfb picks a free display and writes its number.
@@ -109,6 +121,7 @@ impl World {
             _turn: turn,
             port: sandbox.addr().port(),
             sandbox: Some(sandbox),
+            config,
             _dir: dir,
             xvfb,
             driver,
@@ -137,7 +150,7 @@ impl World {
     pub(crate) async fn restart_sandbox(&mut self) {
         let config = Config {
             port: self.port,
-            ..Config::default()
+            ..self.config.clone()
         };
         self.sandbox = Some(Sandbox::start(config).await.unwrap());
     }

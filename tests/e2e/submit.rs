@@ -4,6 +4,7 @@
 use std::process::Command;
 
 use crate::harness::{World, screenshot_path};
+use crate::webdriver::{By, Session};
 
 fn keyring_has_token(origin: &str) -> bool {
     let output = Command::new("secret-tool")
@@ -25,18 +26,15 @@ async fn sign_in_file_a_ticket_and_sign_out() {
     let (world, app) = World::start().await;
     let origin = world.origin();
 
-    app.wait_for_text("#status-line", "Not signed in").await;
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
     app.screenshot(&screenshot_path("empty-form")).await;
-
-    app.click("#account-button").await;
-    app.type_into("#token", "demo-token").await;
-    app.click("#sign-in-form button[type=submit]").await;
-    app.wait_for_text("#account-button", "Sign out").await;
+    sign_in(&app).await;
     assert!(keyring_has_token(&origin), "the token is in the OS keyring");
 
-    app.type_into("#subject", "   ").await;
-    app.type_into("#message", "It fails.").await;
-    app.click("#send").await;
+    app.type_into(By::Label("Subject"), "   ").await;
+    app.type_into(By::Label("Message"), "It fails.").await;
+    app.click(By::Button("Send ticket")).await;
     app.wait_for_text("#subject-error", "Required").await;
     app.screenshot(&screenshot_path("errors")).await;
     assert_eq!(
@@ -45,10 +43,10 @@ async fn sign_in_file_a_ticket_and_sign_out() {
         "an invalid field sends nothing"
     );
 
-    app.type_into("#subject", "Cannot connect my Google Ads account")
+    app.type_into(By::Label("Subject"), "Cannot connect my Google Ads account")
         .await;
-    app.click("#send").await;
-    let result = app.wait_for_text("#result", "TCK-000001").await;
+    app.click(By::Button("Send ticket")).await;
+    let result = app.wait_for_text(By::TestId("result"), "TCK-000001").await;
     assert!(result.contains("created"), "{result}");
     app.screenshot(&screenshot_path("delivered")).await;
     let stored = world.sandbox().tickets();
@@ -59,8 +57,9 @@ async fn sign_in_file_a_ticket_and_sign_out() {
     );
     assert!(stored[0].idempotency_key.is_some());
 
-    app.click("#account-button").await;
-    app.wait_for_text("#account-button", "Sign in").await;
+    app.click(By::Button("Sign out")).await;
+    app.wait_for_text(By::TestId("account-button"), "Sign in")
+        .await;
     assert!(
         !keyring_has_token(&origin),
         "signing out removes the keyring entry"
@@ -68,12 +67,15 @@ async fn sign_in_file_a_ticket_and_sign_out() {
     app.end().await;
 }
 
-async fn sign_in(app: &crate::webdriver::Session) {
-    app.wait_for_text("#status-line", "Not signed in").await;
-    app.click("#account-button").await;
-    app.type_into("#token", "demo-token").await;
-    app.click("#sign-in-form button[type=submit]").await;
-    app.wait_for_text("#account-button", "Sign out").await;
+/// Signs in with the sandbox's demo token through the sign-in dialog.
+pub(crate) async fn sign_in(app: &Session) {
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
+    app.click(By::Button("Sign in")).await;
+    app.type_into(By::Label("API token"), "demo-token").await;
+    app.click(By::Button("Sign in")).await;
+    app.wait_for_text(By::TestId("account-button"), "Sign out")
+        .await;
 }
 
 #[tokio::test]
@@ -83,23 +85,23 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
     sign_in(&app).await;
 
     world.stop_sandbox().await;
-    app.type_into("#subject", "Filed while the server was down")
+    app.type_into(By::Label("Subject"), "Filed while the server was down")
         .await;
-    app.type_into("#message", "It fails.").await;
-    app.click("#send").await;
-    app.wait_for_text("#result", "Saved").await;
-    app.wait_for_text("#outbox-badge", "1").await;
-    app.click("#outbox-toggle").await;
-    app.wait_for_text("#outbox-list", "Filed while the server was down")
+    app.type_into(By::Label("Message"), "It fails.").await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+    app.click(By::TestId("outbox-toggle")).await;
+    app.wait_for_text(By::TestId("outbox"), "Filed while the server was down")
         .await;
     app.screenshot(&screenshot_path("queued")).await;
 
     // A half-typed draft, then the app restarts.
-    app.type_into("#subject", "Half typ").await;
+    app.type_into(By::Label("Subject"), "Half typ").await;
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
     let app = world.relaunch(app).await;
-    app.wait_for_text("#outbox-badge", "1").await;
-    app.wait_for_value("#subject", "Half typ").await;
+    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+    app.wait_for_value(By::Label("Subject"), "Half typ").await;
 
     world.restart_sandbox().await;
     // No click: the engine retries on its own once the server is back.
@@ -115,6 +117,6 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
         world.sandbox().tickets()[0].ticket.subject,
         "Filed while the server was down"
     );
-    app.wait_for_hidden("#outbox-badge").await;
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
     app.end().await;
 }

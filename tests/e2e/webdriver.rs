@@ -5,8 +5,77 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// WebDriver's key codes.
+pub(crate) const TAB: char = '\u{E004}';
+pub(crate) const ENTER: char = '\u{E007}';
+pub(crate) const ESCAPE: char = '\u{E00C}';
+pub(crate) const CONTROL: char = '\u{E009}';
+
 /// The W3C key for a web element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// How a test finds a control: the way a person does, by its label or its
+/// text, or by `data-testid` for things without either. While a modal dialog
+/// is open, only its controls are found, as only they can be used.
+#[derive(Debug, Clone)]
+pub(crate) enum By {
+    /// The form control a `<label>` with this text names.
+    Label(&'static str),
+    /// A button with this text.
+    Button(&'static str),
+    /// `[data-testid=…]`.
+    TestId(&'static str),
+    /// A CSS selector, for what a person finds by looking (an error under a field).
+    Css(String),
+}
+
+impl From<&str> for By {
+    fn from(css: &str) -> Self {
+        By::Css(css.to_owned())
+    }
+}
+
+impl By {
+    fn query(&self) -> (&'static str, String) {
+        // Inside the open dialog if there is one, else outside every dialog.
+        let scoped = |inner: &str| {
+            format!(
+                "//dialog[@open]{inner} | //body[not(.//dialog[@open])]{inner}[not(ancestor::dialog)]"
+            )
+        };
+        match self {
+            By::Label(text) => {
+                let label = format!("label[normalize-space()={}]", xpath_literal(text));
+                (
+                    "xpath",
+                    format!(
+                        "{} | {}",
+                        scoped(&format!("//*[@id = //{label}/@for]")),
+                        scoped(&format!("//{label}//input"))
+                    ),
+                )
+            }
+            By::Button(text) => (
+                "xpath",
+                scoped(&format!(
+                    "//*[self::button or self::summary][normalize-space()={}]",
+                    xpath_literal(text)
+                )),
+            ),
+            By::TestId(id) => ("css selector", format!("[data-testid=\"{id}\"]")),
+            By::Css(css) => ("css selector", css.clone()),
+        }
+    }
+}
+
+/// `text` as an XPath 1.0 string literal (no escapes in XPath 1.0).
+fn xpath_literal(text: &str) -> String {
+    if text.contains('\'') {
+        format!("\"{text}\"")
+    } else {
+        format!("'{text}'")
+    }
+}
 
 pub(crate) struct Session {
     http: reqwest::Client,
@@ -55,53 +124,48 @@ impl Session {
         reply["value"].clone()
     }
 
-    /// The element matching `css`, waiting up to 15 s for it to appear.
-    pub(crate) async fn find(&self, css: &str) -> String {
+    /// A call that must succeed: an element that cannot be clicked or typed
+    /// into fails the test instead of being skipped.
+    async fn act(&self, path: &str, body: Value) {
+        let value = self.call(reqwest::Method::POST, path, Some(body)).await;
+        assert!(value.get("error").is_none(), "{path}: {value}");
+    }
+
+    /// The element `by` finds, waiting up to 15 s for it to appear.
+    pub(crate) async fn find(&self, by: impl Into<By>) -> String {
+        let by = by.into();
+        let (using, value) = by.query();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let found = self
                 .call(
                     reqwest::Method::POST,
                     "/element",
-                    Some(json!({"using": "css selector", "value": css})),
+                    Some(json!({"using": using, "value": value})),
                 )
                 .await;
             if let Some(id) = found[ELEMENT].as_str() {
                 return id.to_owned();
             }
-            assert!(Instant::now() < deadline, "no element {css}: {found}");
+            assert!(Instant::now() < deadline, "no element {by:?}: {found}");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
-    pub(crate) async fn click(&self, css: &str) {
-        let id = self.find(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            Some(json!({})),
-        )
-        .await;
+    pub(crate) async fn click(&self, by: impl Into<By>) {
+        let id = self.find(by).await;
+        self.act(&format!("/element/{id}/click"), json!({})).await;
     }
 
-    pub(crate) async fn type_into(&self, css: &str, text: &str) {
-        let id = self.find(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/clear"),
-            Some(json!({})),
-        )
-        .await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/value"),
-            Some(json!({"text": text})),
-        )
-        .await;
+    pub(crate) async fn type_into(&self, by: impl Into<By>, text: &str) {
+        let id = self.find(by).await;
+        self.act(&format!("/element/{id}/clear"), json!({})).await;
+        self.act(&format!("/element/{id}/value"), json!({"text": text}))
+            .await;
     }
 
-    pub(crate) async fn text(&self, css: &str) -> String {
-        let id = self.find(css).await;
+    pub(crate) async fn text(&self, by: impl Into<By>) -> String {
+        let id = self.find(by).await;
         self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
             .await
             .as_str()
@@ -109,27 +173,29 @@ impl Session {
             .to_owned()
     }
 
-    /// Waits up to 20 s for `css`'s text to contain `wanted`.
-    pub(crate) async fn wait_for_text(&self, css: &str, wanted: &str) -> String {
+    /// Waits up to 20 s for the element's text to contain `wanted`.
+    pub(crate) async fn wait_for_text(&self, by: impl Into<By>, wanted: &str) -> String {
+        let by = by.into();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let text = self.text(css).await;
+            let text = self.text(by.clone()).await;
             if text.contains(wanted) {
                 return text;
             }
             assert!(
                 Instant::now() < deadline,
-                "{css} never said {wanted:?}; it says {text:?}"
+                "{by:?} never said {wanted:?}; it says {text:?}"
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
     /// Waits up to 20 s for an input's value to be `wanted`.
-    pub(crate) async fn wait_for_value(&self, css: &str, wanted: &str) {
+    pub(crate) async fn wait_for_value(&self, by: impl Into<By>, wanted: &str) {
+        let by = by.into();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let id = self.find(css).await;
+            let id = self.find(by.clone()).await;
             let value = self
                 .call(
                     reqwest::Method::GET,
@@ -142,17 +208,18 @@ impl Session {
             }
             assert!(
                 Instant::now() < deadline,
-                "{css} never held {wanted:?}; it holds {value}"
+                "{by:?} never held {wanted:?}; it holds {value}"
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
-    /// Waits up to 30 s for `css` to be hidden.
-    pub(crate) async fn wait_for_hidden(&self, css: &str) {
+    /// Waits up to 30 s for the element to be hidden.
+    pub(crate) async fn wait_for_hidden(&self, by: impl Into<By>) {
+        let by = by.into();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let id = self.find(css).await;
+            let id = self.find(by.clone()).await;
             let shown = self
                 .call(
                     reqwest::Method::GET,
@@ -163,9 +230,53 @@ impl Session {
             if shown == Value::Bool(false) {
                 return;
             }
-            assert!(Instant::now() < deadline, "{css} stayed visible");
+            assert!(Instant::now() < deadline, "{by:?} stayed visible");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+
+    /// Presses and releases `key` (a WebDriver key code such as [`TAB`]), on
+    /// whatever has the focus, as a keyboard would.
+    pub(crate) async fn press(&self, key: char) {
+        let key = key.to_string();
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key},
+            {"type": "keyUp", "value": key}
+        ]}]});
+        self.act("/actions", actions).await;
+    }
+
+    /// Holds `modifier` while pressing `key`: Ctrl+Enter.
+    pub(crate) async fn chord(&self, modifier: char, key: char) {
+        let (modifier, key) = (modifier.to_string(), key.to_string());
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": modifier},
+            {"type": "keyDown", "value": key},
+            {"type": "keyUp", "value": key},
+            {"type": "keyUp", "value": modifier}
+        ]}]});
+        self.act("/actions", actions).await;
+    }
+
+    /// Types `text` into whatever has the focus.
+    pub(crate) async fn type_keys(&self, text: &str) {
+        let mut keys = Vec::new();
+        for c in text.chars() {
+            keys.push(json!({"type": "keyDown", "value": c.to_string()}));
+            keys.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": keys}]});
+        self.act("/actions", actions).await;
+    }
+
+    /// Runs `script` (a function body) in the window and returns its value.
+    pub(crate) async fn script(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
     }
 
     /// Saves a PNG of the window to `path`.

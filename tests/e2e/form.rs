@@ -1,0 +1,205 @@
+//! The form beyond the happy path: a server that refuses what the app
+//! allowed, a person who uses only the keyboard, and the Dutch interface.
+
+use feedback_sandbox::{Config, MaxLength};
+use serde_json::Value;
+
+use crate::harness::{World, screenshot_path};
+use crate::submit::sign_in;
+use crate::webdriver::{By, ENTER, Session, TAB};
+
+/// A sandbox stricter than the documentation: the app's own checks pass, the
+/// server's 422 must land on the fields it names.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_server_refusal_lands_on_its_fields() {
+    let limit = |field: &str, max| MaxLength {
+        field: field.into(),
+        max,
+    };
+    let (world, app) = World::start_with(Config {
+        max_lengths: vec![limit("subject", 20), limit("tool_key", 5)],
+        ..Config::default()
+    })
+    .await;
+    sign_in(&app).await;
+
+    let subject = "Ads dashboard shows no data";
+    app.type_into(By::Label("Subject"), subject).await;
+    app.type_into(By::Label("Message"), "Since this morning.")
+        .await;
+    app.click(By::Button("Tool, page and user agent")).await;
+    app.type_into(By::Label("Tool key"), "ads_protection").await;
+    app.click(By::Button("Tool, page and user agent")).await;
+    app.click(By::Button("Send ticket")).await;
+
+    app.wait_for_text(
+        "#subject-error",
+        "The subject field must not be greater than 20 characters.",
+    )
+    .await;
+    // The folded field with an error is unfolded to show it.
+    app.wait_for_text(
+        "#tool_key-error",
+        "The tool key field must not be greater than 5 characters.",
+    )
+    .await;
+    app.wait_for_text(By::TestId("result"), "did not accept")
+        .await;
+    app.wait_for_value(By::Label("Subject"), subject).await;
+    app.screenshot(&screenshot_path("server-errors")).await;
+    let stats = world.sandbox().stats();
+    assert_eq!(stats.by_status.get(&422), Some(&1), "{stats:?}");
+    assert!(world.sandbox().tickets().is_empty());
+    // Back in the form, not left behind in the outbox as a second copy.
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
+
+    app.type_into(By::Label("Subject"), "Ads dashboard empty")
+        .await;
+    app.type_into(By::Label("Tool key"), "ads").await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    let stored = world.sandbox().tickets();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].ticket.subject, "Ads dashboard empty");
+    assert_eq!(stored[0].ticket.tool_key.as_deref(), Some("ads"));
+    app.end().await;
+}
+
+/// What has the focus: its id, or else its text.
+async fn focused(app: &Session) -> String {
+    let value = app
+        .script(
+            "const e = document.activeElement; \
+             return e ? (e.id || e.getAttribute('name') || e.textContent.trim()) : '';",
+        )
+        .await;
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// Whether the focused control shows a focus ring.
+async fn focus_is_visible(app: &Session) -> bool {
+    let value = app
+        .script(
+            "const s = getComputedStyle(document.activeElement); \
+             return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;",
+        )
+        .await;
+    value == Value::Bool(true)
+}
+
+/// Tabs until `wanted` has the focus; every stop on the way must show it.
+async fn tab_to(app: &Session, wanted: &str, seen: &mut Vec<String>) {
+    for _ in 0..40 {
+        app.press(TAB).await;
+        let now = focused(app).await;
+        assert!(focus_is_visible(app).await, "no visible focus on {now}");
+        seen.push(now.clone());
+        if now == wanted {
+            return;
+        }
+    }
+    panic!("{wanted} is not reachable by Tab; the order was {seen:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_ticket_can_be_filed_with_the_keyboard_alone() {
+    let (world, app) = World::start().await;
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
+    let mut order = Vec::new();
+
+    // Sign in: Tab to the button, Enter, type the token, Enter.
+    tab_to(&app, "account-button", &mut order).await;
+    app.press(ENTER).await;
+    app.wait_for_text(By::TestId("sign-in-dialog"), "API token")
+        .await;
+    assert_eq!(focused(&app).await, "token", "the dialog focuses its field");
+    app.type_keys("demo-token").await;
+    app.press(ENTER).await;
+    app.wait_for_text(By::TestId("account-button"), "Sign out")
+        .await;
+
+    // Every control of the form is on the Tab path, in reading order.
+    for control in [
+        "channel_slug",
+        "priority",
+        "type",
+        "subject",
+        "message",
+        "rating",
+        "Tool, page and user agent",
+        "send",
+    ] {
+        tab_to(&app, control, &mut order).await;
+        if control == "subject" {
+            app.type_keys("Typed without a mouse").await;
+        }
+        if control == "message" {
+            app.type_keys("Every control answers to the keyboard.")
+                .await;
+        }
+    }
+    app.press(ENTER).await;
+    app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    assert_eq!(
+        focused(&app).await,
+        "result",
+        "the outcome takes the focus, so a screen reader reads it"
+    );
+    assert_eq!(
+        world.sandbox().tickets()[0].ticket.subject,
+        "Typed without a mouse"
+    );
+
+    // Ctrl+Enter sends from the message field.
+    app.click(By::Label("Subject")).await;
+    app.type_keys("Sent with Ctrl+Enter").await;
+    app.press(TAB).await;
+    app.type_keys("From the message field.").await;
+    app.chord(crate::webdriver::CONTROL, ENTER).await;
+    app.wait_for_text(By::TestId("result"), "TCK-000002").await;
+
+    // The header's controls come after the form's, and Escape closes a dialog.
+    tab_to(&app, "settings-button", &mut order).await;
+    app.press(ENTER).await;
+    app.wait_for_text(By::TestId("settings-dialog"), "Language")
+        .await;
+    app.press(crate::webdriver::ESCAPE).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    app.end().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn the_interface_speaks_dutch_when_asked() {
+    let (mut world, app) = World::start().await;
+    sign_in(&app).await;
+    app.click(By::Button("Settings")).await;
+    app.click("#setting-language option[value=nl]").await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_text(By::TestId("send"), "Ticket versturen")
+        .await;
+    app.screenshot(&screenshot_path("nl-empty-form")).await;
+
+    // Labels are Dutch now; a person finds the fields by them.
+    app.type_into(By::Label("Onderwerp"), "  ").await;
+    app.type_into(By::Label("Bericht"), "Het lukt niet.").await;
+    app.click(By::Button("Ticket versturen")).await;
+    app.wait_for_text("#subject-error", "Verplicht").await;
+    app.screenshot(&screenshot_path("nl-errors")).await;
+
+    world.stop_sandbox().await;
+    app.type_into(By::Label("Onderwerp"), "Verstuurd zonder verbinding")
+        .await;
+    app.click(By::Button("Ticket versturen")).await;
+    app.wait_for_text(By::TestId("result"), "Bewaard").await;
+    app.click(By::TestId("outbox-toggle")).await;
+    app.wait_for_text(By::TestId("outbox"), "Verstuurd zonder verbinding")
+        .await;
+    app.screenshot(&screenshot_path("nl-queued")).await;
+    world.restart_sandbox().await;
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
+    app.end().await;
+}
