@@ -12,7 +12,11 @@ packages=(
   curl                       # the API documentation's own cURL sample, replayed in tests
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev # the Tauri app
   xvfb xauth webkit2gtk-driver # end-to-end tests: a virtual display and WebKitWebDriver
+  desktop-file-utils rpm     # checks of the installers: desktop-file-validate, rpm -qip
 )
+# Node.js runs the Tauri CLI (from npm) that builds the installers; any
+# Node.js >= 18 will do, so an existing one (e.g. NodeSource's) is kept.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do

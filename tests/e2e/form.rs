@@ -4,8 +4,7 @@
 use feedback_sandbox::{Config, MaxLength};
 use serde_json::Value;
 
-use crate::harness::{World, screenshot_path};
-use crate::submit::sign_in;
+use crate::harness::{World, screenshot_path, sign_in};
 use crate::webdriver::{By, ENTER, Session, TAB};
 
 /// A sandbox stricter than the documentation: the app's own checks pass, the

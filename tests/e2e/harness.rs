@@ -8,32 +8,34 @@ use std::time::{Duration, Instant};
 
 use feedback_sandbox::{Config, Sandbox};
 
-use crate::webdriver::Session;
+use crate::webdriver::{By, Session};
 
 /// One app at a time: two WebKitWebDriver sessions starting at once can
 /// stall each other.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub(crate) struct World {
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
     pub(crate) sandbox: Option<Sandbox>,
     config: Config,
     port: u16,
     // Kept for the data directory's lifetime: the app writes there.
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     xvfb: Child,
     driver: Child,
     driver_url: String,
+    binary: PathBuf,
 }
 
-fn app_binary() -> PathBuf {
+/// `target/<profile>/<name>`, which must have been built.
+pub(crate) fn built_binary(profile: &str, name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let binary = target.join("debug/wemasy-feedback");
+    let binary = target.join(profile).join(name);
     assert!(
         binary.exists(),
-        "build the app first: cargo build -p wemasy-feedback ({})",
+        "build it first: cargo build -p {name} ({})",
         binary.display()
     );
     binary
@@ -63,6 +65,16 @@ impl World {
     /// A world around a sandbox configured as `config` (its port is chosen here).
     pub(crate) async fn start_with(config: Config) -> (World, Session) {
         let turn = ONE_AT_A_TIME.lock().await;
+        let (mut world, session) =
+            Self::start_binary(built_binary("debug", "wemasy-feedback"), config).await;
+        world._turn = Some(turn);
+        (world, session)
+    }
+
+    /// A world that runs `binary` (the app, or the benchmark's bare window).
+    /// Worlds started this way do not take turns: the caller runs one app at
+    /// a time.
+    pub(crate) async fn start_binary(binary: PathBuf, config: Config) -> (World, Session) {
         let sandbox = Sandbox::start(Config {
             port: 0,
             ..config.clone()
@@ -102,7 +114,6 @@ impl World {
             ])
             .env("DISPLAY", &display)
             .env("FEEDBACK_API_BASE", sandbox.base_url())
-            .env("FEEDBACK_OUTBOX", dir.path().join("outbox.sqlite3"))
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
@@ -116,18 +127,24 @@ impl World {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
-        let session = Session::start(&driver_url, app_binary().to_str().unwrap()).await;
+        let session = Session::start(&driver_url, &binary).await;
         let world = World {
-            _turn: turn,
+            _turn: None,
             port: sandbox.addr().port(),
             sandbox: Some(sandbox),
             config,
-            _dir: dir,
+            dir,
             xvfb,
             driver,
             driver_url,
+            binary,
         };
         (world, session)
+    }
+
+    /// Where the app keeps its data: `XDG_DATA_HOME` is `data/` in here.
+    pub(crate) fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     pub(crate) fn sandbox(&self) -> &Sandbox {
@@ -155,10 +172,15 @@ impl World {
         self.sandbox = Some(Sandbox::start(config).await.unwrap());
     }
 
+    /// Starts the app once more in this world (the old session must have ended).
+    pub(crate) async fn launch(&self) -> Session {
+        Session::start(&self.driver_url, &self.binary).await
+    }
+
     /// Starts the app again, with the same data, keyring and sandbox.
     pub(crate) async fn relaunch(&self, old: Session) -> Session {
         old.end().await;
-        Session::start(&self.driver_url, app_binary().to_str().unwrap()).await
+        self.launch().await
     }
 }
 
@@ -173,4 +195,15 @@ impl Drop for World {
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
+}
+
+/// Signs in with the sandbox's demo token through the sign-in dialog.
+pub(crate) async fn sign_in(app: &Session) {
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
+    app.click(By::Button("Sign in")).await;
+    app.type_into(By::Label("API token"), "demo-token").await;
+    app.click(By::Button("Sign in")).await;
+    app.wait_for_text(By::TestId("account-button"), "Sign out")
+        .await;
 }

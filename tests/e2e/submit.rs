@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
-use crate::harness::{World, screenshot_path};
-use crate::webdriver::{By, Session};
+use crate::harness::{World, screenshot_path, sign_in};
+use crate::webdriver::By;
 
 fn keyring_has_token(origin: &str) -> bool {
     let output = Command::new("secret-tool")
@@ -67,17 +67,6 @@ async fn sign_in_file_a_ticket_and_sign_out() {
     app.end().await;
 }
 
-/// Signs in with the sandbox's demo token through the sign-in dialog.
-pub(crate) async fn sign_in(app: &Session) {
-    app.wait_for_text(By::TestId("status-line"), "Not signed in")
-        .await;
-    app.click(By::Button("Sign in")).await;
-    app.type_into(By::Label("API token"), "demo-token").await;
-    app.click(By::Button("Sign in")).await;
-    app.wait_for_text(By::TestId("account-button"), "Sign out")
-        .await;
-}
-
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
@@ -95,6 +84,10 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
     app.wait_for_text(By::TestId("outbox"), "Filed while the server was down")
         .await;
     app.screenshot(&screenshot_path("queued")).await;
+    let outbox = world
+        .data_dir()
+        .join("data/nl.wemasy.feedback/outbox.sqlite3");
+    assert!(outbox.exists(), "the outbox is in the data directory");
 
     // A half-typed draft, then the app restarts.
     app.type_into(By::Label("Subject"), "Half typ").await;

@@ -84,7 +84,7 @@ pub(crate) struct Session {
 
 impl Session {
     /// Starts the app at `application` through the driver at `driver`.
-    pub(crate) async fn start(driver: &str, application: &str) -> Session {
+    pub(crate) async fn start(driver: &str, application: &std::path::Path) -> Session {
         let http = reqwest::Client::new();
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",

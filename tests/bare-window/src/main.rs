@@ -1,0 +1,12 @@
+//! The baseline: one Tauri window with a static page, nothing else.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    tauri::Builder::default()
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|error| {
+            eprintln!("bare-window: {error}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,2 @@
+// Marks the page ready the way the app marks its form interactive.
+document.documentElement.dataset.ready = "true";

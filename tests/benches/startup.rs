@@ -1,0 +1,204 @@
+//! Start-up to an interactive form, and idle memory, of the app beside a
+//! bare Tauri window built the same way (release with Tauri's
+//! `custom-protocol`, as `tauri build` builds the installed app), on the same
+//! machine, in one run.
+//!
+//! Run inside a D-Bus session with a Secret Service, as the tests are:
+//! `scripts/in-test-session.sh cargo bench -p feedback-e2e --bench startup`
+//! (it builds both binaries in release first). `STARTUP_ROUNDS` sets the
+//! number of launches of each (default 7); launches alternate.
+//!
+//! Start-up is the time from asking tauri-driver for a session (which
+//! launches the binary) until the page has marked itself ready: for the app,
+//! after its form is filled in from settings, draft and outbox and its event
+//! listeners are in place. When this process may write
+//! `/proc/sys/vm/drop_caches`, the page cache is dropped before every launch
+//! (a cold start); otherwise the disk cache is warm and the report says so.
+//! Idle memory is the proportional set size (PSS) of the binary's process
+//! and every process under it (WebKit's web and network processes), 5 s
+//! after it was ready.
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "../e2e/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+#[path = "../e2e/webdriver.rs"]
+#[allow(dead_code)]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use feedback_sandbox::Config;
+
+use crate::harness::{World, built_binary};
+use crate::webdriver::Session;
+
+struct Sample {
+    start: Duration,
+    pss_kib: u64,
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes --bench; nothing here takes arguments.
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "wemasy-feedback",
+            "-p",
+            "bare-window",
+            // As `tauri build` builds them: the page served from the binary.
+            "--features",
+            "tauri/custom-protocol",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "the release build failed");
+    let rounds: usize = std::env::var("STARTUP_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(7);
+    let cold = drop_caches();
+
+    let app = built_binary("release", "wemasy-feedback");
+    let bare = built_binary("release", "bare-window");
+    let (app_world, first) = World::start_binary(app.clone(), Config::default()).await;
+    // The first launch creates the app's data and settings: not measured.
+    wait_ready(&first).await;
+    first.end().await;
+    let (mut app_samples, mut bare_samples) = (Vec::new(), Vec::new());
+    // The bare window gets a world of its own (a data directory, a display).
+    let (bare_world, first) = World::start_binary(bare.clone(), Config::default()).await;
+    wait_ready(&first).await;
+    first.end().await;
+    for _ in 0..rounds {
+        bare_samples.push(measure(&bare_world, &bare).await);
+        app_samples.push(measure(&app_world, &app).await);
+    }
+    drop(bare_world);
+    drop(app_world);
+
+    let median = |samples: &[Sample], pick: fn(&Sample) -> f64| {
+        let mut values: Vec<f64> = samples.iter().map(pick).collect();
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let start_ms = |s: &Sample| s.start.as_secs_f64() * 1000.0;
+    let pss_mib = |s: &Sample| s.pss_kib as f64 / 1024.0;
+    let (app_start, bare_start) = (
+        median(&app_samples, start_ms),
+        median(&bare_samples, start_ms),
+    );
+    let (app_pss, bare_pss) = (
+        median(&app_samples, pss_mib),
+        median(&bare_samples, pss_mib),
+    );
+    println!(
+        "start-up to interactive ({}, median of {rounds}): app {app_start:.0} ms, \
+         bare window {bare_start:.0} ms, ratio {:.2}",
+        if cold {
+            "page cache dropped before each launch"
+        } else {
+            "warm page cache"
+        },
+        app_start / bare_start
+    );
+    println!(
+        "idle memory (PSS of the process tree, median of {rounds}): app {app_pss:.1} MiB, \
+         bare window {bare_pss:.1} MiB, ratio {:.2}",
+        app_pss / bare_pss
+    );
+    for (name, samples) in [("app", &app_samples), ("bare", &bare_samples)] {
+        let all: Vec<String> = samples
+            .iter()
+            .map(|s| format!("{:.0} ms/{:.1} MiB", start_ms(s), pss_mib(s)))
+            .collect();
+        println!("  {name}: {}", all.join(", "));
+    }
+}
+
+/// One launch: time to ready, then the process tree's PSS when idle.
+async fn measure(world: &World, binary: &Path) -> Sample {
+    drop_caches();
+    let started = Instant::now();
+    let session = world.launch().await;
+    wait_ready(&session).await;
+    let start = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let pss_kib = process_tree(binary).iter().map(|pid| pss_kib(*pid)).sum();
+    session.end().await;
+    // Let the processes exit before the next launch.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    Sample { start, pss_kib }
+}
+
+async fn wait_ready(session: &Session) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = session
+            .script("return document.documentElement.dataset.ready === 'true';")
+            .await;
+        if ready == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the page never became ready");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Drops the page cache when allowed; whether it was.
+fn drop_caches() -> bool {
+    // Sync first, so that dirty pages can be dropped too.
+    let _ = std::process::Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
+}
+
+/// The process running `binary`, and every process under it.
+fn process_tree(binary: &Path) -> Vec<u32> {
+    let binary = binary.canonicalize().unwrap();
+    let processes: Vec<(u32, u32, Option<PathBuf>)> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The parent is the second field after the ")" closing the name.
+            let parent = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            Some((pid, parent.parse().ok()?, exe))
+        })
+        .collect();
+    let mut tree: Vec<u32> = processes
+        .iter()
+        .filter(|(_, _, exe)| exe.as_deref() == Some(binary.as_path()))
+        .map(|(pid, _, _)| *pid)
+        .collect();
+    assert!(!tree.is_empty(), "{} is not running", binary.display());
+    let mut index = 0;
+    while index < tree.len() {
+        let parent = tree[index];
+        tree.extend(
+            processes
+                .iter()
+                .filter(|(_, ppid, _)| *ppid == parent)
+                .map(|(pid, _, _)| *pid),
+        );
+        index += 1;
+    }
+    tree
+}
+
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|line| line.strip_prefix("Pss:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
