@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-[[ -x node_modules/.bin/tauri ]] || npm ci --no-audit --no-fund --loglevel=error
+# `npm install`, not `npm ci`: a registry mirror may lack the CLI's binaries for
+# other platforms, which package-lock.json then cannot list and `npm ci` refuses.
+[[ -x node_modules/.bin/tauri ]] || npm install --no-save --no-audit --no-fund --loglevel=error
 node_modules/.bin/tauri build --ci --bundles deb,rpm "$@"
 
 bundle="${CARGO_TARGET_DIR:-target}/release/bundle"

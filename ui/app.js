@@ -323,6 +323,7 @@ async function start() {
   const draft = await invoke("draft_load");
   if (draft) fillDraft(draft); else clearForm();
   prefillUserAgent();
+  if (appState.notices?.length) showResult("attention", t("result.notice"), [], appState.notices.join(" "));
   if (appState.os === "macos") $("send-shortcut").textContent = "⌘ Enter";
 
   const form = $("ticket-form");

@@ -46,22 +46,28 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         // The same file the CLI uses: <data dir>/<identifier>/outbox.sqlite3.
         None => handle.path().app_data_dir()?.join("outbox.sqlite3"),
     };
+    let mut notices = Vec::new();
     let outbox = match Outbox::open(&path) {
         Ok(outbox) => outbox,
-        // Moved aside and reported; a fresh outbox takes its place.
+        // Kept byte for byte beside it and reported; a fresh outbox takes its place.
         Err(feedback_core::OutboxError::Corrupt { moved_to, .. }) => {
-            eprintln!(
-                "wemasy-feedback: the outbox was unreadable and was moved to {}",
+            let notice = format!(
+                "The outbox file could not be read. It was kept as {} and a new one was started.",
                 moved_to.display()
             );
+            eprintln!("wemasy-feedback: {notice}");
+            notices.push(notice);
             Outbox::open(&path)?
         }
         Err(error) => return Err(error.into()),
     };
     let base = api_base_for(&Settings::load(&handle)).unwrap_or_else(|_| ApiBase::production());
-    let (state, events) = App::new(Arc::new(outbox), base).map_err(|error| error.message)?;
-    app.manage(state);
-    events::forward(handle.clone(), events);
+    app.manage(App::new(Arc::new(outbox), base, notices));
+    let forwarding = handle.clone();
+    handle
+        .state::<App>()
+        .start(move |events| events::forward(forwarding, events))
+        .map_err(|error| error.message)?;
     tray::create(&handle)?;
     Ok(())
 }

@@ -23,14 +23,20 @@ pub(crate) struct App {
     tokens: TokenStore,
     token: Arc<RwLock<Option<Token>>>,
     // A tokio Mutex: it is held across the `.await` that stops the old
-    // engine when the API base changes.
-    session: tokio::sync::Mutex<Session>,
+    // engine when the API base changes, and by the start-up task until the
+    // token has been read from the keyring, so no command sees the app
+    // half-started.
+    session: Arc<tokio::sync::Mutex<Session>>,
     pub(crate) status: Arc<Mutex<Option<DeliveryStatus>>>,
+    /// What went wrong at start-up that the person should know (an outbox
+    /// file moved aside, a keyring that could not be read).
+    notices: Arc<Mutex<Vec<String>>>,
 }
 
 pub(crate) struct Session {
     pub(crate) base: ApiBase,
-    pub(crate) delivery: Delivery,
+    /// `None` until the start-up task has read the token.
+    pub(crate) delivery: Option<Delivery>,
 }
 
 /// What the window shows in its header and status line.
@@ -44,28 +50,62 @@ pub(crate) struct AppState {
     pub(crate) status: Option<DeliveryStatus>,
     pub(crate) version: &'static str,
     pub(crate) os: &'static str,
+    pub(crate) notices: Vec<String>,
 }
 
 impl App {
-    /// Opens the outbox's engine for `base`, with the token from the keyring.
-    pub(crate) fn new(
-        outbox: Arc<Outbox>,
-        base: ApiBase,
-    ) -> Result<(Self, tokio::sync::broadcast::Receiver<feedback_core::Event>), IpcError> {
-        let tokens = TokenStore::default();
-        let token = Arc::new(RwLock::new(tokens.load(&base).unwrap_or(None)));
-        let delivery = start_delivery(&base, outbox.clone(), token.clone())?;
-        let events = delivery.subscribe();
+    /// The app for `base`; [`App::start`] reads the token and starts delivery.
+    pub(crate) fn new(outbox: Arc<Outbox>, base: ApiBase, notices: Vec<String>) -> Self {
         let drafts = DraftFile::beside(outbox.path());
-        let app = Self {
+        Self {
             outbox,
             drafts,
-            tokens,
-            token,
-            session: tokio::sync::Mutex::new(Session { base, delivery }),
+            tokens: TokenStore::default(),
+            token: Arc::new(RwLock::new(None)),
+            session: Arc::new(tokio::sync::Mutex::new(Session {
+                base,
+                delivery: None,
+            })),
             status: Arc::new(Mutex::new(None)),
-        };
-        Ok((app, events))
+            notices: Arc::new(Mutex::new(notices)),
+        }
+    }
+
+    /// Reads the token from the keyring off the main thread (a locked
+    /// keyring may take seconds to answer, and the window must not wait for
+    /// it), then starts delivery; `on_events` gets the engine's events.
+    /// Commands wait for this, as the session stays locked until it is done.
+    pub(crate) fn start(
+        &self,
+        on_events: impl FnOnce(tokio::sync::broadcast::Receiver<feedback_core::Event>) + Send + 'static,
+    ) -> Result<(), IpcError> {
+        let mut session = self
+            .session
+            .clone()
+            .try_lock_owned()
+            .map_err(|_| IpcError::new(None, "the app was started twice"))?;
+        let (store, outbox) = (self.tokens.clone(), self.outbox.clone());
+        let (token, notices) = (self.token.clone(), self.notices.clone());
+        tauri::async_runtime::spawn(async move {
+            let base = session.base.clone();
+            match blocking(move || store.load(&base)).await {
+                Ok(Ok(loaded)) => {
+                    if let Ok(mut slot) = token.write() {
+                        *slot = loaded;
+                    }
+                }
+                Ok(Err(error)) => note(&notices, error.to_string()),
+                Err(error) => note(&notices, error.message),
+            }
+            match start_delivery(&session.base, outbox, token) {
+                Ok(delivery) => {
+                    on_events(delivery.subscribe());
+                    session.delivery = Some(delivery);
+                }
+                Err(error) => note(&notices, error.message),
+            }
+        });
+        Ok(())
     }
 
     pub(crate) async fn state(&self) -> Result<AppState, IpcError> {
@@ -78,6 +118,7 @@ impl App {
             status: self.status.lock().map(|s| s.clone()).unwrap_or(None),
             version: env!("CARGO_PKG_VERSION"),
             os: std::env::consts::OS,
+            notices: self.notices.lock().map(|n| n.clone()).unwrap_or_default(),
         })
     }
 
@@ -89,7 +130,9 @@ impl App {
         self.outbox
             .set_sign_in_needed(&session.base.origin(), false)?;
         *self.token.write().map_err(poisoned)? = Some(token);
-        session.delivery.token_changed();
+        if let Some(delivery) = &session.delivery {
+            delivery.token_changed();
+        }
         Ok(())
     }
 
@@ -107,7 +150,7 @@ impl App {
         let now = Clock::system().now_ms();
         let submitted = feedback_core::submit(
             &self.outbox,
-            Some(&session.delivery),
+            session.delivery.as_ref(),
             &account,
             &draft,
             SUBMIT_WAIT,
@@ -134,14 +177,20 @@ impl App {
 
     pub(crate) async fn retry(&self, id: &str) -> Result<Entry, IpcError> {
         let entry = self.outbox.retry(id, Clock::system().now_ms())?;
-        self.session.lock().await.delivery.network_back();
+        self.network_back().await;
         Ok(entry)
     }
 
     pub(crate) async fn send_queued_now(&self) -> Result<usize, IpcError> {
         let due = self.outbox.retry_all(Clock::system().now_ms())?;
-        self.session.lock().await.delivery.network_back();
+        self.network_back().await;
         Ok(due)
+    }
+
+    async fn network_back(&self) {
+        if let Some(delivery) = &self.session.lock().await.delivery {
+            delivery.network_back();
+        }
     }
 
     /// A needs-attention ticket back into the form: it leaves the outbox and
@@ -175,8 +224,16 @@ impl App {
         *self.token.write().map_err(poisoned)? = token;
         let delivery = start_delivery(&base, self.outbox.clone(), self.token.clone())?;
         let events = delivery.subscribe();
-        let old = std::mem::replace(&mut *session, Session { base, delivery });
-        old.delivery.shutdown().await;
+        let old = std::mem::replace(
+            &mut *session,
+            Session {
+                base,
+                delivery: Some(delivery),
+            },
+        );
+        if let Some(delivery) = old.delivery {
+            delivery.shutdown().await;
+        }
         Ok(events)
     }
 }
@@ -212,6 +269,13 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|error| IpcError::new(None, error))
+}
+
+fn note(notices: &Mutex<Vec<String>>, notice: String) {
+    eprintln!("wemasy-feedback: {notice}");
+    if let Ok(mut notices) = notices.lock() {
+        notices.push(notice);
+    }
 }
 
 fn poisoned<T>(_: T) -> IpcError {

@@ -113,3 +113,44 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
     app.wait_for_hidden(By::TestId("outbox-badge")).await;
     app.end().await;
 }
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn an_unreadable_outbox_is_kept_and_reported_and_the_app_goes_on() {
+    let (world, app) = World::start().await;
+    app.wait_for_text(By::TestId("send"), "Send ticket").await;
+    app.end().await;
+    let outbox = world
+        .data_dir()
+        .join("data/nl.wemasy.feedback/outbox.sqlite3");
+    // Overwritten whole, as a broken sync tool or disk might: no WAL left
+    // beside it to read the pages back from.
+    for side in ["-wal", "-shm"] {
+        let mut path = outbox.clone().into_os_string();
+        path.push(side);
+        let _ = std::fs::remove_file(path);
+    }
+    let garbage = b"this is not an SQLite database, but it may be someone's tickets".repeat(64);
+    std::fs::write(&outbox, &garbage).unwrap();
+
+    let app = world.launch().await;
+    let notice = app
+        .wait_for_text(By::TestId("result"), "could not be read")
+        .await;
+    let kept = std::fs::read_dir(outbox.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.to_string_lossy().contains("corrupt"))
+        .unwrap_or_else(|| panic!("the unreadable file was not kept: {notice}"));
+    assert_eq!(std::fs::read(&kept).unwrap(), garbage, "kept byte for byte");
+    assert!(notice.contains(&kept.display().to_string()), "{notice}");
+
+    // A fresh outbox took its place: the app files tickets as before.
+    sign_in(&app).await;
+    app.type_into(By::Label("Subject"), "After the outbox was replaced")
+        .await;
+    app.type_into(By::Label("Message"), "Still works.").await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    app.end().await;
+}
