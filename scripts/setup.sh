@@ -13,6 +13,7 @@ packages=(
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev # the Tauri app
   xvfb xauth webkit2gtk-driver # end-to-end tests: a virtual display and WebKitWebDriver
   desktop-file-utils rpm     # checks of the installers: desktop-file-validate, rpm -qip
+  locales                    # a Dutch locale, for the test of a Dutch desktop
 )
 # Node.js runs the Tauri CLI (from npm) that builds the installers; any
 # Node.js >= 18 will do, so an existing one (e.g. NodeSource's) is kept.
@@ -31,6 +32,13 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# WebKit takes the page's language from the process locale, so a Dutch
+# desktop needs the Dutch locale to exist (a Dutch user's machine has it).
+if ! locale -a 2>/dev/null | grep -qix 'nl_NL.utf8'; then
+  echo "setup: generating the nl_NL.UTF-8 locale"
+  "${sudo[@]}" localedef -i nl_NL -c -f UTF-8 nl_NL.UTF-8
 fi
 
 # The API documentation's own Python sample is replayed in tests.

@@ -158,7 +158,8 @@ async function send(event) {
   $("send").disabled = true;
   $("send").textContent = t("form.sending");
   try {
-    const outcome = await invoke("submit_ticket", { draft: readDraft() });
+    const draft = readDraft();
+    const outcome = await invoke("submit_ticket", { draft });
     if (outcome.kind !== "invalid" && outcome.kind !== "needsAttention") {
       // Saved in the outbox: a pending autosave must not bring the draft back.
       clearTimeout(saveTimer);
@@ -167,12 +168,13 @@ async function send(event) {
       const ticket = outcome.ticket || {};
       showResult("delivered", t("result.delivered", { number: outcome.ticketNumber }), [
         [t("field.subject"), ticket.subject],
-        [t("field.channel"), ticket.channel_id],
-        [t("field.priority"), ticket.priority],
-        ["Status", ticket.status],
-        ["Created", ticket.created_at],
+        [t("field.channel"), `${draft.channel_slug.trim()} (#${ticket.channel_id})`],
+        [t("field.priority"), wordsFor("priority", ticket.priority)],
+        [t("result.status"), ticket.status],
+        [t("result.created"), dateTimeOf(ticket.created_at)],
       ], outcome.possibleDuplicate ? t("result.possibleDuplicate") : "");
       clearForm();
+      $("draft-state").textContent = "";
     } else if (outcome.kind === "queued") {
       const time = outcome.retryAt && timeOf(outcome.retryAt);
       let title = t("result.queuedOffline");
@@ -188,6 +190,7 @@ async function send(event) {
       }
       showResult("queued", title, [], detail);
       clearForm();
+      $("draft-state").textContent = "";
     } else if (outcome.kind === "needsAttention") {
       showResult("attention", t("result.attention"), [], outcome.reason);
       showFieldErrors(outcome.fieldErrors);
@@ -219,6 +222,7 @@ function scheduleDraftSave() {
 function renderStatus(status) {
   const line = $("status-line");
   const base = appState?.apiBase || "";
+  line.title = "";
   if (!appState?.signedIn) {
     line.dataset.kind = "signIn";
     line.textContent = t("status.signedOut");
@@ -230,9 +234,12 @@ function renderStatus(status) {
     return;
   }
   line.dataset.kind = status.kind;
+  // The technical cause (in English, from the system) is a tooltip here and
+  // stays readable in the outbox panel; the line itself is in plain words.
+  if (status.reason) line.title = status.reason;
   line.textContent = {
     online: () => t("status.online", { base }),
-    offline: () => t("status.offline", { reason: status.reason }),
+    offline: () => t("status.offline"),
     rateLimited: () => t("status.rateLimited", { time: timeOf(status.until) }),
     signInNeeded: () => t("status.signIn"),
   }[status.kind]();
@@ -348,7 +355,12 @@ async function start() {
     const panel = $("outbox");
     panel.hidden = !panel.hidden;
     $("outbox-toggle").setAttribute("aria-expanded", String(!panel.hidden));
-    if (!panel.hidden) await renderOutbox();
+    if (!panel.hidden) {
+      await renderOutbox();
+      // The panel opens below the form: bring it into view and move there.
+      $("outbox-heading").focus({ preventScroll: true });
+      panel.scrollIntoView({ block: "start" });
+    }
   });
   $("send-now").addEventListener("click", async () => { await invoke("send_queued_now"); refresh(); });
 

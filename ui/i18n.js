@@ -60,8 +60,10 @@ const STRINGS = {
     "result.queuedSignIn": "Saved — it will be sent after you sign in",
     "result.attention": "The server did not accept this ticket. It is back in the form: fix it and send again.",
     "result.possibleDuplicate": "An earlier attempt got no reply, so the server may hold this ticket twice.",
+    "result.status": "Status",
+    "result.created": "Created",
     "status.online": "Connected to {base}",
-    "status.offline": "Offline: {reason}. Tickets are saved and will be sent.",
+    "status.offline": "Offline: the server cannot be reached. Tickets are saved and will be sent.",
     "status.rateLimited": "Rate limit reached: sending again at {time}",
     "status.signIn": "Sign-in needed: tickets wait until you sign in.",
     "status.signedOut": "Not signed in. Tickets are saved and sent after sign-in.",
@@ -125,8 +127,10 @@ const STRINGS = {
     "result.queuedSignIn": "Bewaard — het wordt verstuurd nadat u bent ingelogd",
     "result.attention": "De server heeft dit ticket niet geaccepteerd. Het staat weer in het formulier: pas het aan en verstuur opnieuw.",
     "result.possibleDuplicate": "Een eerdere poging kreeg geen antwoord; de server kan dit ticket dubbel hebben.",
+    "result.status": "Status",
+    "result.created": "Aangemaakt",
     "status.online": "Verbonden met {base}",
-    "status.offline": "Offline: {reason}. Tickets zijn bewaard en worden verstuurd.",
+    "status.offline": "Offline: de server is niet bereikbaar. Tickets zijn bewaard en worden verstuurd.",
     "status.rateLimited": "Limiet bereikt: weer versturen om {time}",
     "status.signIn": "Inloggen nodig: tickets wachten tot u inlogt.",
     "status.signedOut": "Niet ingelogd. Tickets worden bewaard en na inloggen verstuurd.",
@@ -148,6 +152,21 @@ function chooseLanguage(setting) {
 function t(key, vars = {}) {
   const text = (STRINGS[language] && STRINGS[language][key]) || STRINGS.en[key] || key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+// A server timestamp (ISO 8601) as a local date and time; other text as is.
+function dateTimeOf(text) {
+  const date = new Date(text);
+  if (!text || Number.isNaN(date.getTime())) return text;
+  return date.toLocaleString(language, { dateStyle: "medium", timeStyle: "short" });
+}
+
+// A value the server sent (a priority, say) in words when there are words for it.
+function wordsFor(prefix, value) {
+  if (value === null || value === undefined) return value;
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? String(value) : text;
 }
 
 function timeOf(ms) {

@@ -67,13 +67,13 @@ async fn main() {
 
     let app = built_binary("release", "wemasy-feedback");
     let bare = built_binary("release", "bare-window");
-    let (app_world, first) = World::start_binary(app.clone(), Config::default()).await;
+    let (app_world, first) = World::start_binary(app.clone(), Config::default(), &[]).await;
     // The first launch creates the app's data and settings: not measured.
     wait_ready(&first).await;
     first.end().await;
     let (mut app_samples, mut bare_samples) = (Vec::new(), Vec::new());
     // The bare window gets a world of its own (a data directory, a display).
-    let (bare_world, first) = World::start_binary(bare.clone(), Config::default()).await;
+    let (bare_world, first) = World::start_binary(bare.clone(), Config::default(), &[]).await;
     wait_ready(&first).await;
     first.end().await;
     for _ in 0..rounds {

@@ -1,5 +1,6 @@
 //! The form beyond the happy path: a server that refuses what the app
-//! allowed, a person who uses only the keyboard, and the Dutch interface.
+//! allowed, a person who uses only the keyboard, the Dutch interface, and a
+//! Dutch desktop with a dark theme.
 
 use feedback_sandbox::{Config, MaxLength};
 use serde_json::Value;
@@ -200,5 +201,42 @@ async fn the_interface_speaks_dutch_when_asked() {
     app.screenshot(&screenshot_path("nl-queued")).await;
     world.restart_sandbox().await;
     app.wait_for_hidden(By::TestId("outbox-badge")).await;
+    app.end().await;
+}
+
+/// A Dutch desktop with a dark theme: the window follows both without a
+/// setting, and a person finds everything by its Dutch label.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn the_window_follows_the_desktop_language_and_dark_theme() {
+    let desktop = [("LANG", "nl_NL.UTF-8"), ("GTK_THEME", "Adwaita:dark")];
+    let (world, app) = World::start_in(Config::default(), &desktop).await;
+    app.wait_for_text(By::TestId("status-line"), "Niet ingelogd")
+        .await;
+    let dark = app
+        .script("return matchMedia('(prefers-color-scheme: dark)').matches")
+        .await;
+    assert_eq!(dark, Value::Bool(true), "the page sees the dark theme");
+    let background = app
+        .script("return getComputedStyle(document.documentElement).backgroundColor")
+        .await;
+    assert_eq!(background, "rgb(15, 17, 21)", "the dark palette is used");
+
+    app.click(By::Button("Inloggen")).await;
+    app.type_into(By::Label("API-token"), "demo-token").await;
+    app.click(By::Button("Inloggen")).await;
+    app.wait_for_text(By::TestId("account-button"), "Uitloggen")
+        .await;
+    app.type_into(By::Label("Onderwerp"), "Rapport laadt niet")
+        .await;
+    app.type_into(By::Label("Bericht"), "Sinds vanochtend.")
+        .await;
+    app.click(By::Label("4")).await;
+    app.screenshot(&screenshot_path("nl-dark-form")).await;
+    app.click(By::Button("Ticket versturen")).await;
+    let result = app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    assert!(result.contains("aangemaakt"), "{result}");
+    assert_eq!(world.sandbox().tickets()[0].ticket.rating, Some(4));
+    app.screenshot(&screenshot_path("nl-dark-delivered")).await;
     app.end().await;
 }

@@ -64,9 +64,14 @@ impl World {
 
     /// A world around a sandbox configured as `config` (its port is chosen here).
     pub(crate) async fn start_with(config: Config) -> (World, Session) {
+        Self::start_in(config, &[]).await
+    }
+
+    /// A world whose desktop sets `env` for the app (a language, a theme).
+    pub(crate) async fn start_in(config: Config, env: &[(&str, &str)]) -> (World, Session) {
         let turn = ONE_AT_A_TIME.lock().await;
         let (mut world, session) =
-            Self::start_binary(built_binary("debug", "wemasy-feedback"), config).await;
+            Self::start_binary(built_binary("debug", "wemasy-feedback"), config, env).await;
         world._turn = Some(turn);
         (world, session)
     }
@@ -74,7 +79,11 @@ impl World {
     /// A world that runs `binary` (the app, or the benchmark's bare window).
     /// Worlds started this way do not take turns: the caller runs one app at
     /// a time.
-    pub(crate) async fn start_binary(binary: PathBuf, config: Config) -> (World, Session) {
+    pub(crate) async fn start_binary(
+        binary: PathBuf,
+        config: Config,
+        env: &[(&str, &str)],
+    ) -> (World, Session) {
         let sandbox = Sandbox::start(Config {
             port: 0,
             ..config.clone()
@@ -117,6 +126,7 @@ impl World {
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

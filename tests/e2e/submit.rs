@@ -80,10 +80,11 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
     app.click(By::Button("Send ticket")).await;
     app.wait_for_text(By::TestId("result"), "Saved").await;
     app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+    app.screenshot(&screenshot_path("queued")).await;
     app.click(By::TestId("outbox-toggle")).await;
     app.wait_for_text(By::TestId("outbox"), "Filed while the server was down")
         .await;
-    app.screenshot(&screenshot_path("queued")).await;
+    app.screenshot(&screenshot_path("outbox")).await;
     let outbox = world
         .data_dir()
         .join("data/nl.wemasy.feedback/outbox.sqlite3");

@@ -279,8 +279,20 @@ impl Session {
         .await
     }
 
-    /// Saves a PNG of the window to `path`.
+    /// Saves a PNG of the window to `path`, once the page has painted what
+    /// the DOM holds (a screenshot right after a change can show the frame
+    /// before it).
     pub(crate) async fn screenshot(&self, path: &std::path::Path) {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({
+                "script": "const done = arguments[arguments.length - 1]; \
+                           requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+                "args": []
+            })),
+        )
+        .await;
         let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
         let png = base64_decode(data.as_str().expect("base64 PNG data"));
         std::fs::write(path, png).expect("the screenshot is written");

@@ -138,7 +138,7 @@ async fn install_queue_upgrade_deliver_and_remove() {
     );
 
     // The installed binary opens its window; a ticket waits for the server.
-    let (mut world, app) = World::start_binary(PathBuf::from(BINARY), Config::default()).await;
+    let (mut world, app) = World::start_binary(PathBuf::from(BINARY), Config::default(), &[]).await;
     app.wait_for_text(By::TestId("send"), "Send ticket").await;
     sign_in(&app).await;
     app.click(By::Button("Settings")).await;
