@@ -8,7 +8,10 @@ use crate::field_errors::FieldErrors;
 /// `{"error": bool, "message": "...", "data": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
+    /// Missing counts as `false`: only `data` is needed to read a success.
+    #[serde(default)]
     pub error: bool,
+    #[serde(default)]
     pub message: String,
     pub data: T,
 }

@@ -4,54 +4,76 @@ use serde::{Deserialize, Serialize};
 
 /// The 20 `data.*` fields of the API documentation, with its nullability.
 ///
-/// Non-null fields are required when parsing; nullable ones may also be
-/// missing, so a server that omits a null field is not an error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read tolerantly: a field that is missing, null or of another type than
+/// documented is left at its default (empty, 0 or `None`) instead of failing
+/// the whole reply. A 2xx with a `data` object means the server stored the
+/// ticket, and as it does not deduplicate, treating an odd field as a failed
+/// delivery would file the ticket twice.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Ticket {
+    #[serde(deserialize_with = "tolerant")]
     pub id: u64,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub ticket_number: Option<String>,
+    #[serde(deserialize_with = "tolerant")]
     pub channel_id: u64,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub project_id: Option<u64>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub user_id: Option<u64>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub assigned_to: Option<u64>,
+    #[serde(deserialize_with = "tolerant")]
     pub subject: String,
+    #[serde(deserialize_with = "tolerant")]
     pub message: String,
+    #[serde(deserialize_with = "tolerant")]
     pub status: String,
+    #[serde(deserialize_with = "tolerant")]
     pub priority: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub rating: Option<i64>,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", deserialize_with = "tolerant")]
     pub kind: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub tool_key: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub page: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub ip_address: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub user_agent: Option<String>,
     /// Documented as `array|null`; kept as raw JSON.
-    #[serde(default)]
     pub metadata: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub migrated_from_id: Option<u64>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub created_at: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "tolerant")]
     pub updated_at: Option<String>,
 }
 
 impl Ticket {
-    /// What a person calls this ticket: its number, else `#id`.
+    /// What a person calls this ticket: its number, else `#id`, else a
+    /// plain statement that the server gave neither.
     pub fn reference(&self) -> String {
-        self.ticket_number
-            .clone()
-            .unwrap_or_else(|| format!("#{}", self.id))
+        match (&self.ticket_number, self.id) {
+            (Some(number), _) if !number.trim().is_empty() => number.clone(),
+            (_, id) if id > 0 => format!("#{id}"),
+            _ => "(no ticket number)".to_owned(),
+        }
     }
+}
+
+/// Any JSON value; the field's type when it has that type, else its default.
+fn tolerant<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -87,9 +109,23 @@ mod tests {
     }
 
     #[test]
-    fn non_null_fields_are_required() {
-        let missing_subject =
-            r#"{"id": 7, "channel_id": 1, "message": "m", "status": "open", "priority": "normal"}"#;
-        assert!(serde_json::from_str::<Ticket>(missing_subject).is_err());
+    fn odd_fields_are_left_at_their_default_not_an_error() {
+        let ticket: Ticket = serde_json::from_str(
+            r#"{"id": "seven", "ticket_number": "TCK-000007", "channel_id": null,
+                "priority": null, "rating": "5", "extra": {"a": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!(ticket.id, 0);
+        assert_eq!(ticket.reference(), "TCK-000007");
+        assert_eq!(ticket.channel_id, 0);
+        assert_eq!(ticket.priority, "");
+        assert_eq!(ticket.rating, None);
+        assert_eq!(ticket.subject, "");
+    }
+
+    #[test]
+    fn a_ticket_without_number_or_id_says_so() {
+        let ticket: Ticket = serde_json::from_str(r#"{"ticket_number": " "}"#).unwrap();
+        assert_eq!(ticket.reference(), "(no ticket number)");
     }
 }
