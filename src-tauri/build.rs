@@ -16,6 +16,8 @@ fn main() {
         "settings_set",
         "draft_save",
         "draft_load",
+        "set_window_language",
+        "quit",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri context builds");

@@ -133,7 +133,7 @@ function showResult(kind, title, details = [], note = "") {
       const dt = document.createElement("dt");
       dt.textContent = term;
       const dd = document.createElement("dd");
-      dd.textContent = description ?? "—";
+      dd.textContent = description === null || description === undefined || description === "" ? "—" : description;
       list.append(dt, dd);
     }
     result.append(list);
@@ -166,9 +166,11 @@ async function send(event) {
     }
     if (outcome.kind === "delivered") {
       const ticket = outcome.ticket || {};
-      showResult("delivered", t("result.delivered", { number: outcome.ticketNumber }), [
+      const number = outcome.ticketNumber || (ticket.id ? `#${ticket.id}` : "");
+      const title = number ? t("result.delivered", { number }) : t("result.deliveredNoNumber");
+      showResult("delivered", title, [
         [t("field.subject"), ticket.subject],
-        [t("field.channel"), `${draft.channel_slug.trim()} (#${ticket.channel_id})`],
+        [t("field.channel"), draft.channel_slug.trim() + (ticket.channel_id ? ` (#${ticket.channel_id})` : "")],
         [t("field.priority"), wordsFor("priority", ticket.priority)],
         [t("result.status"), ticket.status],
         [t("result.created"), dateTimeOf(ticket.created_at)],
@@ -317,6 +319,13 @@ async function refresh() {
   if (!$("outbox").hidden) await renderOutbox();
 }
 
+// The window's language, told to the shell so the tray and notifications
+// speak it too.
+function useLanguage(setting) {
+  chooseLanguage(setting);
+  invoke("set_window_language", { language }).catch(() => {});
+}
+
 function openDialog(id) {
   const dialog = $(id);
   dialog.querySelectorAll("[data-close]").forEach((el) => { el.onclick = () => dialog.close(); });
@@ -325,7 +334,7 @@ function openDialog(id) {
 
 async function start() {
   settings = await invoke("settings_get");
-  chooseLanguage(settings.language);
+  useLanguage(settings.language);
   await refresh();
   const draft = await invoke("draft_load");
   if (draft) fillDraft(draft); else clearForm();
@@ -408,7 +417,7 @@ async function start() {
     try {
       appState = await invoke("settings_set", { settings: next });
       settings = next;
-      chooseLanguage(settings.language);
+      useLanguage(settings.language);
       $("settings-dialog").close();
       refresh();
     } catch (error) {
@@ -416,6 +425,15 @@ async function start() {
     }
   });
 
+  // Quitting with tickets waiting: say how many, and quit only if asked to.
+  await listen("app://quit-requested", (event) => {
+    const waiting = event.payload;
+    const one = waiting === 1;
+    $("quit-heading").textContent = one ? t("quit.headingOne") : t("quit.heading", { n: waiting });
+    $("quit-text").textContent = one ? t("quit.textOne") : t("quit.text");
+    if (!$("quit-dialog").open) openDialog("quit-dialog");
+  });
+  $("quit-form").addEventListener("submit", () => { invoke("quit"); });
   await listen("outbox://changed", (event) => { renderBadge(event.payload); refresh(); });
   await listen("delivery://status", (event) => { if (appState) appState.status = event.payload; renderStatus(event.payload); });
   // The form is filled in and listening: what the start-up benchmark waits for.

@@ -87,3 +87,16 @@ pub(crate) fn draft_save(app: State<'_, App>, draft: Draft) -> Result<(), IpcErr
 pub(crate) fn draft_load(app: State<'_, App>) -> Result<Option<Draft>, IpcError> {
     app.drafts.load().map_err(Into::into)
 }
+
+/// The window's language (the setting, else the OS's): the tray and
+/// notifications follow it.
+#[tauri::command]
+pub(crate) fn set_window_language(handle: AppHandle, language: String) {
+    crate::words::set(&handle, &language)
+}
+
+/// Quits for good: the window asked the person first when tickets wait.
+#[tauri::command]
+pub(crate) fn quit(handle: AppHandle) {
+    handle.exit(0)
+}

@@ -9,6 +9,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::settings::Settings;
 use crate::state::App;
+use crate::words;
 
 pub(crate) const OUTBOX_CHANGED: &str = "outbox://changed";
 pub(crate) const DELIVERY_STATUS: &str = "delivery://status";
@@ -36,27 +37,21 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, event: Event) {
                 *current = Some(status.clone());
             }
             if status == DeliveryStatus::SignInNeeded {
-                notify(
-                    handle,
-                    "Sign-in needed",
-                    "The server refused the token; tickets wait until you sign in again.",
-                );
+                let (title, body) = words::current(handle).sign_in_needed();
+                notify(handle, title, body);
             }
             let _ = handle.emit(DELIVERY_STATUS, status);
         }
         Event::Delivered { ticket_number, .. } => {
             if !window_focused(handle) {
                 let number = ticket_number.unwrap_or_default();
-                notify(
-                    handle,
-                    "Ticket delivered",
-                    &format!("Queued ticket {number} was delivered."),
-                );
+                let (title, body) = words::current(handle).delivered(&number);
+                notify(handle, title, &body);
             }
             changed(handle);
         }
         Event::NeedsAttention { reason, .. } => {
-            notify(handle, "A ticket needs attention", &reason);
+            notify(handle, words::current(handle).needs_attention(), &reason);
             changed(handle);
         }
         Event::WillRetry { .. } => changed(handle),
@@ -64,10 +59,7 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, event: Event) {
 }
 
 fn changed<R: Runtime>(handle: &AppHandle<R>) {
-    let summary = handle
-        .try_state::<App>()
-        .and_then(|app| app.outbox.summary().ok());
-    if let Some(summary) = summary {
+    if let Some(summary) = crate::summary(handle) {
         crate::tray::show_waiting(handle, summary.waiting());
         let _ = handle.emit(OUTBOX_CHANGED, summary);
     }

@@ -9,6 +9,7 @@
 //! - `events`: engine events to the window, tray and notifications.
 //! - `settings`: the user's settings in tauri-plugin-store.
 //! - `tray`: the tray icon and its menu.
+//! - `words`: the shell's own words (tray, notifications) in English or Dutch.
 //! - `ipc_error`: errors as `{code, message}`.
 
 mod commands;
@@ -17,11 +18,12 @@ mod ipc_error;
 mod settings;
 mod state;
 mod tray;
+mod words;
 
 use std::sync::Arc;
 
-use feedback_core::{ApiBase, Outbox};
-use tauri::{Manager, WindowEvent};
+use feedback_core::{ApiBase, Outbox, Summary};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WindowEvent};
 
 use crate::ipc_error::IpcError;
 use crate::settings::Settings;
@@ -36,6 +38,32 @@ pub(crate) fn api_base_for(settings: &Settings) -> Result<ApiBase, IpcError> {
     match chosen.filter(|text| !text.trim().is_empty()) {
         Some(text) => Ok(ApiBase::parse(&text)?),
         None => Ok(ApiBase::production()),
+    }
+}
+
+/// Asked by the window when quitting would leave tickets behind.
+pub(crate) const QUIT_REQUESTED: &str = "app://quit-requested";
+
+pub(crate) fn summary<R: Runtime>(handle: &AppHandle<R>) -> Option<Summary> {
+    handle
+        .try_state::<App>()
+        .and_then(|app| app.outbox.summary().ok())
+}
+
+/// Tickets not yet delivered: queued, being sent, or needing attention.
+pub(crate) fn waiting<R: Runtime>(handle: &AppHandle<R>) -> usize {
+    summary(handle).map_or(0, |summary| summary.waiting())
+}
+
+/// Quits, unless tickets wait: then the window says how many and asks
+/// (its answer comes back as the `quit` command).
+pub(crate) fn quit_or_ask<R: Runtime>(handle: &AppHandle<R>) {
+    match waiting(handle) {
+        0 => handle.exit(0),
+        waiting => {
+            tray::show_main(handle);
+            let _ = handle.emit(QUIT_REQUESTED, waiting);
+        }
     }
 }
 
@@ -63,6 +91,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     };
     let base = api_base_for(&Settings::load(&handle)).unwrap_or_else(|_| ApiBase::production());
     app.manage(App::new(Arc::new(outbox), base, notices));
+    app.manage(words::WindowLanguage::default());
     let forwarding = handle.clone();
     handle
         .state::<App>()
@@ -84,14 +113,14 @@ pub fn run() {
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
                 let handle = window.app_handle();
-                let waiting = handle
-                    .try_state::<App>()
-                    .and_then(|app| app.outbox.summary().ok())
-                    .map_or(0, |summary| summary.waiting());
-                if waiting > 0 && Settings::load(handle).keep_running_in_tray {
-                    // Keep delivering from the tray rather than strand the queue.
+                if waiting(handle) > 0 {
                     api.prevent_close();
-                    let _ = window.hide();
+                    if Settings::load(handle).keep_running_in_tray {
+                        // Keep delivering from the tray rather than strand the queue.
+                        let _ = window.hide();
+                    } else {
+                        quit_or_ask(handle);
+                    }
                 }
             }
         })
@@ -109,6 +138,8 @@ pub fn run() {
             commands::settings_set,
             commands::draft_save,
             commands::draft_load,
+            commands::set_window_language,
+            commands::quit,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

@@ -6,17 +6,22 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::state::App;
+use crate::words::{self, Lang};
 
 const TRAY_ID: &str = "main";
 
+fn menu<R: Runtime>(handle: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R>> {
+    let open = MenuItem::with_id(handle, "open", lang.open(), true, None::<&str>)?;
+    let send = MenuItem::with_id(handle, "send", lang.send_queued_now(), true, None::<&str>)?;
+    let quit = MenuItem::with_id(handle, "quit", lang.quit(), true, None::<&str>)?;
+    Menu::with_items(handle, &[&open, &send, &quit])
+}
+
 pub(crate) fn create<R: Runtime>(handle: &AppHandle<R>) -> tauri::Result<()> {
-    let open = MenuItem::with_id(handle, "open", "Open Wemasy Feedback", true, None::<&str>)?;
-    let send = MenuItem::with_id(handle, "send", "Send queued now", true, None::<&str>)?;
-    let quit = MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(handle, &[&open, &send, &quit])?;
+    let lang = words::current(handle);
     let mut tray = TrayIconBuilder::with_id(TRAY_ID)
-        .tooltip("Wemasy Feedback")
-        .menu(&menu)
+        .tooltip(lang.tooltip(0))
+        .menu(&menu(handle, lang)?)
         .on_menu_event(|handle, event| match event.id().as_ref() {
             "open" => show_main(handle),
             "send" => {
@@ -27,7 +32,7 @@ pub(crate) fn create<R: Runtime>(handle: &AppHandle<R>) -> tauri::Result<()> {
                     }
                 });
             }
-            "quit" => handle.exit(0),
+            "quit" => crate::quit_or_ask(handle),
             _ => {}
         });
     if let Some(icon) = handle.default_window_icon() {
@@ -45,12 +50,19 @@ pub(crate) fn show_main<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
+/// The menu and tooltip in `lang`.
+pub(crate) fn relabel<R: Runtime>(handle: &AppHandle<R>, lang: Lang) {
+    if let Some(tray) = handle.tray_by_id(TRAY_ID)
+        && let Ok(menu) = menu(handle, lang)
+    {
+        let _ = tray.set_menu(Some(menu));
+    }
+    show_waiting(handle, crate::waiting(handle));
+}
+
 pub(crate) fn show_waiting<R: Runtime>(handle: &AppHandle<R>, waiting: usize) {
     if let Some(tray) = handle.tray_by_id(TRAY_ID) {
-        let text = match waiting {
-            0 => "Wemasy Feedback".to_owned(),
-            n => format!("Wemasy Feedback: {n} queued"),
-        };
+        let text = words::current(handle).tooltip(waiting);
         let _ = tray.set_tooltip(Some(&text));
         let _ = tray.set_title((waiting > 0).then(|| waiting.to_string()));
     }

@@ -22,6 +22,7 @@ pub(crate) struct World {
     // Kept for the data directory's lifetime: the app writes there.
     dir: tempfile::TempDir,
     xvfb: Child,
+    display: String,
     driver: Child,
     driver_url: String,
     binary: PathBuf,
@@ -102,6 +103,8 @@ impl World {
                 "1100x900x24",
                 "-nolisten",
                 "tcp",
+                // Not reset when the app, the last client, quits.
+                "-noreset",
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -145,11 +148,28 @@ impl World {
             config,
             dir,
             xvfb,
+            display,
             driver,
             driver_url,
             binary,
         };
         (world, session)
+    }
+
+    /// Asks the app's window to close, as its close button does: the
+    /// window manager's `WM_DELETE_WINDOW` message. (WebDriver's own "close
+    /// window" tears the window down instead, which no person can do.)
+    pub(crate) fn close_window(&self) {
+        close_window_named(&self.display, "Wemasy Feedback");
+    }
+
+    /// Waits up to 10 s for the app's window to be gone from the display.
+    pub(crate) async fn wait_for_no_window(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while find_window(&self.display, "Wemasy Feedback").1.is_some() {
+            assert!(Instant::now() < deadline, "the window is still open");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Where the app keeps its data: `XDG_DATA_HOME` is `data/` in here.
@@ -216,4 +236,54 @@ pub(crate) async fn sign_in(app: &Session) {
     app.click(By::Button("Sign in")).await;
     app.wait_for_text(By::TestId("account-button"), "Sign out")
         .await;
+}
+
+/// The visible top-level window titled `title` on `display`, with the
+/// connection to reach it.
+fn find_window(
+    display: &str,
+    title: &str,
+) -> (x11rb::rust_connection::RustConnection, Option<u32>) {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
+
+    let (conn, screen) = x11rb::connect(Some(display)).expect("the X display answers");
+    let root = conn.setup().roots[screen].root;
+    let children = conn.query_tree(root).unwrap().reply().unwrap().children;
+    let window = children.into_iter().find(|&window| {
+        let named = conn
+            .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 64)
+            .ok()
+            .and_then(|cookie| cookie.reply().ok())
+            .is_some_and(|reply| reply.value == title.as_bytes());
+        let visible = conn
+            .get_window_attributes(window)
+            .ok()
+            .and_then(|cookie| cookie.reply().ok())
+            .is_some_and(|reply| reply.map_state == MapState::VIEWABLE);
+        named && visible
+    });
+    (conn, window)
+}
+
+/// Sends `WM_DELETE_WINDOW` to the visible top-level window titled `title`
+/// on `display`, the message a window manager sends for the close button.
+fn close_window_named(display: &str, title: &str) {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+
+    let (conn, window) = find_window(display, title);
+    let window = window.unwrap_or_else(|| panic!("no visible window titled {title:?}"));
+    let atom = |name: &[u8]| {
+        conn.intern_atom(false, name)
+            .expect("an X request")
+            .reply()
+            .expect("an X atom")
+            .atom
+    };
+    let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
+    let message = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+    conn.send_event(false, window, EventMask::NO_EVENT, message)
+        .unwrap();
+    conn.flush().unwrap();
 }

@@ -155,3 +155,71 @@ async fn an_unreadable_outbox_is_kept_and_reported_and_the_app_goes_on() {
     app.wait_for_text(By::TestId("result"), "TCK-000001").await;
     app.end().await;
 }
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
+    let (mut world, app) = World::start().await;
+    sign_in(&app).await;
+    app.click(By::Button("Settings")).await;
+    app.click(By::Label(
+        "Keep sending from the tray after closing the window",
+    ))
+    .await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+
+    world.stop_sandbox().await;
+    app.type_into(By::Label("Subject"), "Waiting at closing time")
+        .await;
+    app.type_into(By::Label("Message"), "It fails.").await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+
+    world.close_window();
+    app.wait_for_text(By::TestId("quit-dialog"), "1 ticket is still waiting")
+        .await;
+    app.screenshot(&screenshot_path("quit-asks")).await;
+    app.click(By::Button("Keep open")).await;
+    app.wait_for_hidden(By::TestId("quit-dialog")).await;
+    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+
+    world.close_window();
+    app.click_to_quit(By::Button("Quit anyway")).await;
+    world.wait_for_no_window().await;
+    // Gone, and the ticket with it? No: it is back with the next start.
+    let app = world.relaunch(app).await;
+    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+    app.end().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn closed_with_a_ticket_waiting_it_keeps_sending_from_the_tray() {
+    let (mut world, app) = World::start().await;
+    sign_in(&app).await;
+    world.stop_sandbox().await;
+    app.type_into(By::Label("Subject"), "Sent from the tray")
+        .await;
+    app.type_into(By::Label("Message"), "It fails.").await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+
+    // The default: closing the window hides it and delivery goes on.
+    world.close_window();
+    world.wait_for_no_window().await;
+    world.restart_sandbox().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while world.sandbox().tickets().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the hidden app did not deliver the ticket"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        world.sandbox().tickets()[0].ticket.subject,
+        "Sent from the tray"
+    );
+    app.end().await;
+}

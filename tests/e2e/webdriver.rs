@@ -157,6 +157,19 @@ impl Session {
         self.act(&format!("/element/{id}/click"), json!({})).await;
     }
 
+    /// Clicks a control that ends the app: the click's own reply may never
+    /// come, so only finding the control must succeed.
+    pub(crate) async fn click_to_quit(&self, by: impl Into<By>) {
+        let id = self.find(by).await;
+        let _ = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/element/{id}/click"),
+                Some(json!({})),
+            )
+            .await;
+    }
+
     pub(crate) async fn type_into(&self, by: impl Into<By>, text: &str) {
         let id = self.find(by).await;
         self.act(&format!("/element/{id}/clear"), json!({})).await;
