@@ -2,7 +2,7 @@
 //! data directory of its own, all stopped when it drops.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -140,6 +140,7 @@ impl World {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
+        settle_instances(&binary).await;
         let session = Session::start(&driver_url, &binary).await;
         let world = World {
             _turn: None,
@@ -204,6 +205,7 @@ impl World {
 
     /// Starts the app once more in this world (the old session must have ended).
     pub(crate) async fn launch(&self) -> Session {
+        settle_instances(&self.binary).await;
         Session::start(&self.driver_url, &self.binary).await
     }
 
@@ -222,8 +224,84 @@ impl Drop for World {
             .args(["-TERM", &self.driver.id().to_string()])
             .status();
         let _ = self.driver.wait();
+        // An app whose session never ended (a failed test) would outlive
+        // the driver and, holding the single-instance name, turn the next
+        // test's app away.
+        let data = self.dir.path().join("data");
+        for pid in instances(&self.binary) {
+            if environment_has(pid, "XDG_DATA_HOME", &data) {
+                kill(pid);
+            }
+        }
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
+    }
+}
+
+/// Live (not zombie) processes of the program `binary`, wherever it was
+/// started from: the debug build and the installed app share one
+/// single-instance name on the session bus.
+pub(crate) fn instances(binary: &Path) -> Vec<u32> {
+    let name = binary.file_name().expect("a file name");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(exe) = std::fs::read_link(format!("/proc/{pid}/exe")) else {
+                return false;
+            };
+            // A binary replaced on disk (an upgrade) reads "<path> (deleted)".
+            let exe = exe.to_string_lossy();
+            let exe = exe.strip_suffix(" (deleted)").unwrap_or(&exe);
+            let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| Some(stat.rsplit_once(')')?.1.trim_start().starts_with('Z')))
+                .unwrap_or(true);
+            Path::new(exe).file_name() == Some(name) && !zombie
+        })
+        .collect()
+}
+
+fn environment_has(pid: u32, key: &str, value: &Path) -> bool {
+    let wanted = format!("{key}={}", value.display());
+    std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+        environ
+            .split(|&byte| byte == 0)
+            .any(|entry| entry == wanted.as_bytes())
+    })
+}
+
+fn kill(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status();
+}
+
+/// Waits until no instance of `binary` runs, so that the next launch is not
+/// turned away by the single-instance check (which WebKitWebDriver would
+/// wait on forever). One still running after 10 s is killed, and said so.
+async fn settle_instances(binary: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let running = instances(binary);
+        if running.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline + Duration::from_secs(5),
+            "{} is still running as {running:?} and could not be killed",
+            binary.display()
+        );
+        if Instant::now() > deadline {
+            eprintln!(
+                "harness: {} still running as {running:?} after 10 s; killed so the next launch is not turned away",
+                binary.display()
+            );
+            running.into_iter().for_each(kill);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -11,6 +11,12 @@ pub(crate) const ENTER: char = '\u{E007}';
 pub(crate) const ESCAPE: char = '\u{E00C}';
 pub(crate) const CONTROL: char = '\u{E009}';
 
+/// How long one WebDriver command may take before the test fails.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a launch may take to become a session.
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The W3C key for a web element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -84,18 +90,29 @@ pub(crate) struct Session {
 
 impl Session {
     /// Starts the app at `application` through the driver at `driver`.
+    /// A launch that never connects (WebKitWebDriver waits for it without
+    /// limit) fails the test after 60 s instead of hanging it.
     pub(crate) async fn start(driver: &str, application: &std::path::Path) -> Session {
-        let http = reqwest::Client::new();
+        let http = reqwest::Client::builder()
+            .timeout(COMMAND_TIMEOUT)
+            .build()
+            .expect("an HTTP client");
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
             "tauri:options": {"application": application}
         }}});
         let reply: Value = http
             .post(format!("{driver}/session"))
+            .timeout(LAUNCH_TIMEOUT)
             .json(&capabilities)
             .send()
             .await
-            .expect("the driver answers")
+            .unwrap_or_else(|error| {
+                panic!(
+                    "no session for {} within {LAUNCH_TIMEOUT:?}: {error}",
+                    application.display()
+                )
+            })
             .json()
             .await
             .expect("a JSON reply");
@@ -117,7 +134,7 @@ impl Session {
         let reply: Value = request
             .send()
             .await
-            .expect("the driver answers")
+            .unwrap_or_else(|error| panic!("{path}: the driver did not answer: {error}"))
             .json()
             .await
             .expect("JSON");
@@ -162,11 +179,10 @@ impl Session {
     pub(crate) async fn click_to_quit(&self, by: impl Into<By>) {
         let id = self.find(by).await;
         let _ = self
-            .call(
-                reqwest::Method::POST,
-                &format!("/element/{id}/click"),
-                Some(json!({})),
-            )
+            .http
+            .post(format!("{}/element/{id}/click", self.base))
+            .json(&json!({}))
+            .send()
             .await;
     }
 
