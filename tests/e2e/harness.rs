@@ -316,6 +316,18 @@ pub(crate) async fn sign_in(app: &Session) {
         .await;
 }
 
+/// Stops the sandbox and files a ticket with `subject` in English, which
+/// is saved to wait for the server.
+pub(crate) async fn file_while_offline(world: &mut World, app: &Session, subject: &str) {
+    world.stop_sandbox().await;
+    app.type_into(By::Label("Subject"), subject).await;
+    app.type_into(By::Label("Message"), "It fails while the server is down.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+}
+
 /// The visible top-level window titled `title` on `display`, with the
 /// connection to reach it.
 fn find_window(

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::harness::{World, screenshot_path, sign_in};
+use crate::harness::{World, file_while_offline, screenshot_path, sign_in};
 use crate::webdriver::By;
 
 fn keyring_has_token(origin: &str) -> bool {
@@ -73,13 +73,7 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
     let (mut world, app) = World::start().await;
     sign_in(&app).await;
 
-    world.stop_sandbox().await;
-    app.type_into(By::Label("Subject"), "Filed while the server was down")
-        .await;
-    app.type_into(By::Label("Message"), "It fails.").await;
-    app.click(By::Button("Send ticket")).await;
-    app.wait_for_text(By::TestId("result"), "Saved").await;
-    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+    file_while_offline(&mut world, &app, "Filed while the server was down").await;
     app.screenshot(&screenshot_path("queued")).await;
     app.click(By::TestId("outbox-toggle")).await;
     app.wait_for_text(By::TestId("outbox"), "Filed while the server was down")
@@ -169,12 +163,7 @@ async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
     app.click(By::Button("Save")).await;
     app.wait_for_hidden(By::TestId("settings-dialog")).await;
 
-    world.stop_sandbox().await;
-    app.type_into(By::Label("Subject"), "Waiting at closing time")
-        .await;
-    app.type_into(By::Label("Message"), "It fails.").await;
-    app.click(By::Button("Send ticket")).await;
-    app.wait_for_text(By::TestId("result"), "Saved").await;
+    file_while_offline(&mut world, &app, "Waiting at closing time").await;
 
     world.close_window();
     app.wait_for_text(By::TestId("quit-dialog"), "1 ticket is still waiting")
@@ -198,12 +187,7 @@ async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
 async fn closed_with_a_ticket_waiting_it_keeps_sending_from_the_tray() {
     let (mut world, app) = World::start().await;
     sign_in(&app).await;
-    world.stop_sandbox().await;
-    app.type_into(By::Label("Subject"), "Sent from the tray")
-        .await;
-    app.type_into(By::Label("Message"), "It fails.").await;
-    app.click(By::Button("Send ticket")).await;
-    app.wait_for_text(By::TestId("result"), "Saved").await;
+    file_while_offline(&mut world, &app, "Sent from the tray").await;
 
     // The default: closing the window hides it and delivery goes on.
     world.close_window();

@@ -22,7 +22,7 @@ use std::process::Command;
 
 use feedback_sandbox::Config;
 
-use crate::harness::{World, sign_in};
+use crate::harness::{World, file_while_offline, sign_in};
 use crate::webdriver::{By, Session};
 
 const PACKAGE: &str = "wemasy-feedback";
@@ -144,14 +144,7 @@ async fn install_queue_upgrade_deliver_and_remove() {
     app.click(By::Button("Settings")).await;
     app.type_into(By::Label("Default channel"), "support").await;
     app.click(By::Button("Save")).await;
-    world.stop_sandbox().await;
-    app.type_into(By::Label("Subject"), "Queued before the upgrade")
-        .await;
-    app.type_into(By::Label("Message"), "It must survive it.")
-        .await;
-    app.click(By::Button("Send ticket")).await;
-    app.wait_for_text(By::TestId("result"), "Saved").await;
-    app.wait_for_text(By::TestId("outbox-badge"), "1").await;
+    file_while_offline(&mut world, &app, "Queued before the upgrade").await;
     app.end().await;
 
     // Upgrade over it: the queue and the settings are the user's, and stay.
