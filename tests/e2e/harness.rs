@@ -91,6 +91,7 @@ impl World {
         })
         .await
         .unwrap();
+        forget_token(&format!("http://127.0.0.1:{}", sandbox.addr().port()));
         let dir = tempfile::tempdir().unwrap();
 
         // -displayfd: Xvfb picks a free display and writes its number.
@@ -236,6 +237,14 @@ impl Drop for World {
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
+}
+
+/// Removes a token for `origin` from the keyring that tests share: the
+/// sandbox's port may have been another test's, which signed in to it.
+fn forget_token(origin: &str) {
+    let _ = Command::new("secret-tool")
+        .args(["clear", "service", "nl.wemasy.feedback", "username", origin])
+        .status();
 }
 
 /// Live (not zombie) processes of the program `binary`, wherever it was
