@@ -42,12 +42,14 @@ pub(crate) fn built_binary(profile: &str, name: &str) -> PathBuf {
     binary
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two free ports, different from each other: both are held until both
+/// are chosen (two ports picked one after the other can be the same one,
+/// and WebKitWebDriver then cannot listen, while tauri-driver waits for it).
+fn two_free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (first, second) = (bind(), bind());
+    let port = |listener: &std::net::TcpListener| listener.local_addr().unwrap().port();
+    (port(&first), port(&second))
 }
 
 /// Where screenshots go: `target/e2e-screenshots/`.
@@ -117,7 +119,7 @@ impl World {
             .unwrap();
         let display = format!(":{}", line.trim());
 
-        let (port, native_port) = (free_port(), free_port());
+        let (port, native_port) = two_free_ports();
         let driver = Command::new("tauri-driver")
             .args([
                 "--port",
@@ -158,17 +160,43 @@ impl World {
         (world, session)
     }
 
-    /// Asks the app's window to close, as its close button does: the
-    /// window manager's `WM_DELETE_WINDOW` message. (WebDriver's own "close
-    /// window" tears the window down instead, which no person can do.)
-    pub(crate) fn close_window(&self) {
-        close_window_named(&self.display, "Wemasy Feedback");
+    /// Clicks the window's close button, as a window manager passes the
+    /// click on (`WM_DELETE_WINDOW`; WebDriver's own "close window" tears
+    /// the window down instead, which no person can do), until `reacted`
+    /// says the app did something about it. Without a window manager, one
+    /// such message in a few dozen is not turned into a close request (seen
+    /// as no `CloseRequested` at all in the app), so it is sent again after
+    /// 3 s, as a person would click again; after four, the test fails.
+    pub(crate) async fn close_window_until<F, Fut>(&self, what: &str, mut reacted: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for attempt in 1..=4 {
+            if attempt > 1 {
+                eprintln!("harness: the close was not acted on; closing again ({what})");
+            }
+            close_window_named(&self.display, "Wemasy Feedback");
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                if reacted().await {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        panic!("closing the window never led to: {what}");
+    }
+
+    /// Whether the app's window is on the display.
+    pub(crate) fn window_shown(&self) -> bool {
+        find_window(&self.display, "Wemasy Feedback").1.is_some()
     }
 
     /// Waits up to 10 s for the app's window to be gone from the display.
     pub(crate) async fn wait_for_no_window(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while find_window(&self.display, "Wemasy Feedback").1.is_some() {
+        while self.window_shown() {
             assert!(Instant::now() < deadline, "the window is still open");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

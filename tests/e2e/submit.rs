@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use crate::harness::{World, file_while_offline, screenshot_path, sign_in};
-use crate::webdriver::By;
+use crate::webdriver::{By, Session};
 
 fn keyring_has_token(origin: &str) -> bool {
     let output = Command::new("secret-tool")
@@ -150,6 +150,13 @@ async fn an_unreadable_outbox_is_kept_and_reported_and_the_app_goes_on() {
     app.end().await;
 }
 
+/// Whether the quit dialog is open, asking about the waiting tickets.
+async fn asks(app: &Session) -> bool {
+    app.script("return document.querySelector('[data-testid=\"quit-dialog\"]').open;")
+        .await
+        == serde_json::Value::Bool(true)
+}
+
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
@@ -165,7 +172,9 @@ async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
 
     file_while_offline(&mut world, &app, "Waiting at closing time").await;
 
-    world.close_window();
+    world
+        .close_window_until("the window asks", || asks(&app))
+        .await;
     app.wait_for_text(By::TestId("quit-dialog"), "1 ticket is still waiting")
         .await;
     app.screenshot(&screenshot_path("quit-asks")).await;
@@ -173,7 +182,9 @@ async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
     app.wait_for_hidden(By::TestId("quit-dialog")).await;
     app.wait_for_text(By::TestId("outbox-badge"), "1").await;
 
-    world.close_window();
+    world
+        .close_window_until("the window asks again", || asks(&app))
+        .await;
     app.click_to_quit(By::Button("Quit anyway")).await;
     world.wait_for_no_window().await;
     // Gone, and the ticket with it? No: it is back with the next start.
@@ -190,8 +201,9 @@ async fn closed_with_a_ticket_waiting_it_keeps_sending_from_the_tray() {
     file_while_offline(&mut world, &app, "Sent from the tray").await;
 
     // The default: closing the window hides it and delivery goes on.
-    world.close_window();
-    world.wait_for_no_window().await;
+    world
+        .close_window_until("the window hides", || async { !world.window_shown() })
+        .await;
     world.restart_sandbox().await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while world.sandbox().tickets().is_empty() {
