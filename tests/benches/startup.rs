@@ -27,7 +27,7 @@ mod harness;
 #[allow(dead_code)]
 mod webdriver;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use feedback_sandbox::Config;
@@ -161,21 +161,11 @@ fn drop_caches() -> bool {
 /// The process running `binary`, and every process under it.
 fn process_tree(binary: &Path) -> Vec<u32> {
     let binary = binary.canonicalize().unwrap();
-    let processes: Vec<(u32, u32, Option<PathBuf>)> = std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // The parent is the second field after the ")" closing the name.
-            let parent = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-            Some((pid, parent.parse().ok()?, exe))
-        })
-        .collect();
+    let processes = harness::processes();
     let mut tree: Vec<u32> = processes
         .iter()
-        .filter(|(_, _, exe)| exe.as_deref() == Some(binary.as_path()))
-        .map(|(pid, _, _)| *pid)
+        .filter(|process| process.exe.as_deref() == Some(binary.as_path()))
+        .map(|process| process.pid)
         .collect();
     assert!(!tree.is_empty(), "{} is not running", binary.display());
     let mut index = 0;
@@ -184,8 +174,8 @@ fn process_tree(binary: &Path) -> Vec<u32> {
         tree.extend(
             processes
                 .iter()
-                .filter(|(_, ppid, _)| *ppid == parent)
-                .map(|(pid, _, _)| *pid),
+                .filter(|process| process.parent == parent)
+                .map(|process| process.pid),
         );
         index += 1;
     }

@@ -10,6 +10,9 @@ use feedback_sandbox::{Config, Sandbox};
 
 use crate::webdriver::{By, Session};
 
+/// The title of the app's window, by which the tests find it on the display.
+const WINDOW_TITLE: &str = "Wemasy Feedback";
+
 /// One app at a time: two WebKitWebDriver sessions starting at once can
 /// stall each other.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -143,8 +146,6 @@ impl World {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
-        settle_instances(&binary).await;
-        let session = Session::start(&driver_url, &binary).await;
         let world = World {
             _turn: None,
             port: sandbox.addr().port(),
@@ -157,6 +158,7 @@ impl World {
             driver_url,
             binary,
         };
+        let session = world.launch().await;
         (world, session)
     }
 
@@ -176,7 +178,7 @@ impl World {
             if attempt > 1 {
                 eprintln!("harness: the close was not acted on; closing again ({what})");
             }
-            close_window_named(&self.display, "Wemasy Feedback");
+            close_window_named(&self.display, WINDOW_TITLE);
             let deadline = Instant::now() + Duration::from_secs(3);
             while Instant::now() < deadline {
                 if reacted().await {
@@ -190,7 +192,7 @@ impl World {
 
     /// Whether the app's window is on the display.
     pub(crate) fn window_shown(&self) -> bool {
-        find_window(&self.display, "Wemasy Feedback").1.is_some()
+        find_window(&self.display, WINDOW_TITLE).1.is_some()
     }
 
     /// Waits up to 10 s for the app's window to be gone from the display.
@@ -275,29 +277,63 @@ fn forget_token(origin: &str) {
         .status();
 }
 
-/// Live (not zombie) processes of the program `binary`, wherever it was
-/// started from: the debug build and the installed app share one
-/// single-instance name on the session bus.
-pub(crate) fn instances(binary: &Path) -> Vec<u32> {
-    let name = binary.file_name().expect("a file name");
+/// A process as `/proc` shows it.
+#[derive(Debug)]
+pub(crate) struct Process {
+    pub(crate) pid: u32,
+    #[allow(dead_code, reason = "read by the start-up benchmark, not by the tests")]
+    pub(crate) parent: u32,
+    /// The program it runs; a binary replaced on disk (an upgrade) keeps
+    /// its path here, without the " (deleted)" that `/proc` adds.
+    pub(crate) exe: Option<PathBuf>,
+    zombie: bool,
+}
+
+/// Every process this one may look at.
+pub(crate) fn processes() -> Vec<Process> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     entries
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let Ok(exe) = std::fs::read_link(format!("/proc/{pid}/exe")) else {
-                return false;
-            };
-            // A binary replaced on disk (an upgrade) reads "<path> (deleted)".
-            let exe = exe.to_string_lossy();
-            let exe = exe.strip_suffix(" (deleted)").unwrap_or(&exe);
-            let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The state and the parent are the first fields after the ")"
+            // closing the name.
+            let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+            let zombie = fields.next()? == "Z";
+            let parent = fields.next()?.parse().ok()?;
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe"))
                 .ok()
-                .and_then(|stat| Some(stat.rsplit_once(')')?.1.trim_start().starts_with('Z')))
-                .unwrap_or(true);
-            Path::new(exe).file_name() == Some(name) && !zombie
+                .map(|exe| {
+                    let exe = exe.to_string_lossy();
+                    PathBuf::from(exe.strip_suffix(" (deleted)").unwrap_or(&exe))
+                });
+            Some(Process {
+                pid,
+                parent,
+                exe,
+                zombie,
+            })
         })
+        .collect()
+}
+
+/// Live (not zombie) processes of the program `binary`, wherever it was
+/// started from: the debug build and the installed app share one
+/// single-instance name on the session bus.
+pub(crate) fn instances(binary: &Path) -> Vec<u32> {
+    let name = binary.file_name().expect("a file name");
+    processes()
+        .into_iter()
+        .filter(|process| {
+            !process.zombie
+                && process
+                    .exe
+                    .as_deref()
+                    .is_some_and(|exe| exe.file_name() == Some(name))
+        })
+        .map(|process| process.pid)
         .collect()
 }
 
