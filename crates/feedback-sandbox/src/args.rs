@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::config::{Config, Faults, MaxLength, RateLimit, TokenSpec};
+use crate::config::{Config, Faults, MaxLength, OddKind, RateLimit, StatusEvery, TokenSpec};
 use crate::validation;
 
 /// A local implementation of the Wemasy support-ticket endpoint, with
@@ -25,7 +25,17 @@ Examples:
   feedback-sandbox --port 8787 --token demo-token --rate-limit 10/300
   feedback-sandbox --port 0 --token alice=7 --forbidden-token reader --data /tmp/sandbox
   feedback-sandbox --token demo-token --fail-every 3 --latency 200
-  feedback-sandbox --max subject=20   # a server stricter than the documentation"
+  feedback-sandbox --max subject=20   # a server stricter than the documentation
+  feedback-sandbox --odd-2xx truncated --odd-2xx-every 2   # stored, but half a body
+  feedback-sandbox --rate-limit 1/60 --retry-after-zero    # 429s that say \"now\"
+  feedback-sandbox --rate-limit 1/60 --retry-after 999999 --reset-skew -3600
+  feedback-sandbox --slow-after-store 5000   # holds the ticket, answers late
+  feedback-sandbox --status-every 3=409 --status-every 5=302
+
+At run time (JSON bodies):
+  POST /__sandbox/forbid {\"token\":\"demo-token\"}     that user now gets 403
+  POST /__sandbox/allow  {\"token\":\"demo-token\"}     and no longer does
+  POST /__sandbox/faults {\"slow_after_store_ms\":0}  change faults (GET shows them)"
 )]
 pub struct Args {
     /// Address to listen on.
@@ -64,6 +74,36 @@ pub struct Args {
     /// Never answer every Nth request (nothing stored).
     #[arg(long, value_name = "N")]
     pub stall_every: Option<u32>,
+    /// Store the ticket, then wait this many milliseconds before the 200.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub slow_after_store: u64,
+    /// Store the ticket but answer 200 with an odd body: html, data-array,
+    /// empty, error-true or truncated.
+    #[arg(long = "odd-2xx", value_name = "KIND")]
+    pub odd_2xx: Option<OddKind>,
+    /// Give only every Nth request the --odd-2xx body (default: every one).
+    #[arg(long = "odd-2xx-every", value_name = "N", requires = "odd_2xx")]
+    pub odd_2xx_every: Option<u32>,
+    /// Answer every Nth request with CODE (400, 405, 409, 413, 415, 418,
+    /// 301, 302 or 307) after the throttle, storing nothing; may repeat.
+    #[arg(long = "status-every", value_name = "N=CODE")]
+    pub status_every: Vec<StatusEvery>,
+    /// Every 429 says Retry-After: 0, with X-RateLimit-Reset at the current
+    /// second.
+    #[arg(long, conflicts_with = "retry_after")]
+    pub retry_after_zero: bool,
+    /// Every 429 says Retry-After: SECS, whatever the window says.
+    #[arg(long, value_name = "SECS")]
+    pub retry_after: Option<u64>,
+    /// Seconds added to every 429's X-RateLimit-Reset (a skewed clock; may
+    /// be negative).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    pub reset_skew: i64,
     /// A text field's server-side limit in characters, replacing the
     /// documented one (a server whose rules changed); may repeat.
     #[arg(long = "max", value_name = "FIELD=N")]
@@ -91,6 +131,13 @@ impl Args {
                 html_502_every: self.html_502_every,
                 stall_every: self.stall_every,
                 latency: Duration::from_millis(self.latency),
+                slow_after_store: Duration::from_millis(self.slow_after_store),
+                odd_2xx: self.odd_2xx,
+                odd_2xx_every: self.odd_2xx_every,
+                status_every: self.status_every,
+                retry_after_zero: self.retry_after_zero,
+                retry_after: self.retry_after,
+                reset_skew: self.reset_skew,
             },
             max_lengths: self.max_lengths,
         }
@@ -135,6 +182,46 @@ impl FromStr for MaxLength {
             field: field.to_owned(),
             max,
         })
+    }
+}
+
+impl FromStr for OddKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.name() == text)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|kind| kind.name()).collect();
+                format!("`{text}` is not one of {}", names.join(", "))
+            })
+    }
+}
+
+impl FromStr for StatusEvery {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (every, status) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}` is not N=CODE, such as 3=409"))?;
+        let every: u32 = every
+            .trim()
+            .parse()
+            .ok()
+            .filter(|every| *every > 0)
+            .ok_or_else(|| format!("`{every}` is not a request count of at least 1"))?;
+        let status: u16 = status
+            .trim()
+            .parse()
+            .ok()
+            .filter(|status| Self::STATUSES.contains(status))
+            .ok_or_else(|| {
+                let codes: Vec<_> = Self::STATUSES.iter().map(u16::to_string).collect();
+                format!("`{status}` is not one of {}", codes.join(", "))
+            })?;
+        Ok(Self { every, status })
     }
 }
 
@@ -196,7 +283,86 @@ mod tests {
     }
 
     #[test]
+    fn the_fault_flags_parse() {
+        let config = Args::parse_from([
+            "feedback-sandbox",
+            "--odd-2xx",
+            "error-true",
+            "--odd-2xx-every",
+            "3",
+            "--status-every",
+            "2=409",
+            "--status-every",
+            "5=307",
+            "--retry-after",
+            "999999",
+            "--reset-skew",
+            "-3600",
+            "--slow-after-store",
+            "1500",
+        ])
+        .into_config();
+        let faults = config.faults;
+        assert_eq!(faults.odd_2xx, Some(OddKind::ErrorTrue));
+        assert_eq!(faults.odd_2xx_every, Some(3));
+        assert_eq!(
+            faults.status_every,
+            vec![
+                StatusEvery {
+                    every: 2,
+                    status: 409
+                },
+                StatusEvery {
+                    every: 5,
+                    status: 307
+                }
+            ],
+            "--status-every repeats, in order"
+        );
+        assert_eq!(faults.retry_after, Some(999_999));
+        assert!(!faults.retry_after_zero);
+        assert_eq!(
+            faults.reset_skew, -3600,
+            "a negative skew is a value, not a flag"
+        );
+        assert_eq!(faults.slow_after_store, Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn fault_flags_that_contradict_are_refused() {
+        let parse = |args: &[&str]| {
+            Args::try_parse_from(std::iter::once("feedback-sandbox").chain(args.iter().copied()))
+        };
+        assert!(
+            parse(&["--retry-after-zero", "--retry-after", "5"]).is_err(),
+            "two different forced Retry-After values"
+        );
+        assert!(
+            parse(&["--odd-2xx-every", "2"]).is_err(),
+            "every Nth request, but no kind of odd body"
+        );
+        assert!(
+            parse(&["--odd-2xx", "html"]).is_ok_and(|args| args.odd_2xx_every.is_none()),
+            "a kind alone means every request"
+        );
+    }
+
+    #[test]
     fn bad_values_are_refused() {
+        assert!("xml".parse::<OddKind>().is_err(), "not a kind of odd body");
+        assert!(
+            "3=500".parse::<StatusEvery>().is_err(),
+            "500 has its own flag"
+        );
+        assert!("0=409".parse::<StatusEvery>().is_err(), "every 0th request");
+        assert!("409".parse::<StatusEvery>().is_err(), "no N");
+        for kind in OddKind::ALL {
+            assert_eq!(
+                kind.name().parse(),
+                Ok(kind),
+                "each kind's name parses back"
+            );
+        }
         assert!("10".parse::<RateLimit>().is_err());
         assert!("0/5".parse::<RateLimit>().is_err());
         assert!("a=b".parse::<TokenSpec>().is_err());

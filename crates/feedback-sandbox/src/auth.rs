@@ -49,13 +49,22 @@ impl Users {
 
     /// The user of the request's `Authorization: Bearer` token.
     pub fn authenticate(&self, headers: &HeaderMap) -> Option<User> {
-        let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-        let (scheme, token) = value.split_once(' ')?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return None;
-        }
-        self.0.get(token.trim()).copied()
+        self.0.get(bearer_token(headers)?).copied()
     }
+
+    /// Whether `token` belongs to a user.
+    pub fn knows(&self, token: &str) -> bool {
+        self.0.contains_key(token)
+    }
+}
+
+/// The token of an `Authorization: Bearer` header.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 #[cfg(test)]

@@ -1,32 +1,34 @@
 //! The store endpoint, in the order Laravel handles it: (a proxy's 502) →
-//! authentication → throttle → authorization → validation → channel lookup
-//! → (faults) → store → 200. Plus the sandbox's own `/__sandbox/*` routes.
+//! authentication → throttle → (a foreign status) → authorization →
+//! validation → channel lookup → (faults) → store → (a slow or odd 200) →
+//! 200. The sandbox's own `/__sandbox/*` routes are in [`admin`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{HOST, REFERER, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Extension, Json, Router};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use crate::STORE_PATH;
-use crate::auth::Users;
+use crate::admin;
+use crate::auth::{User, Users, bearer_token};
 use crate::config::{Config, Faults, MaxLength};
-use crate::reply;
 use crate::store::{Store, StoredTicket, Ticket};
-use crate::throttle::{Allowed, Throttle};
+use crate::throttle::{Allowed, Refused, Throttle};
 use crate::timestamp::iso8601;
 use crate::validation;
+use crate::{odd, reply};
 
 /// The channels that exist, with their ids.
 const CHANNELS: [(&str, u64); 2] = [("feedback", 1), ("support", 2)];
@@ -51,7 +53,12 @@ pub struct Stats {
 #[derive(Debug)]
 pub struct App {
     users: Users,
-    faults: Faults,
+    /// Read once per request, so a change applies from the next request on.
+    faults: Mutex<Faults>,
+    /// Permissions changed at run time, by token: `true` is forbidden. They
+    /// override the configured ones, so `allow` also lifts a
+    /// `--forbidden-token`.
+    permissions: Mutex<HashMap<String, bool>>,
     max_lengths: Vec<MaxLength>,
     requests: AtomicU64,
     throttle: Mutex<Throttle>,
@@ -63,7 +70,8 @@ impl App {
     pub fn new(config: &Config, store: Store) -> Self {
         Self {
             users: Users::from_config(config),
-            faults: config.faults.clone(),
+            faults: Mutex::new(config.faults.clone()),
+            permissions: Mutex::new(HashMap::new()),
             max_lengths: config.max_lengths.clone(),
             requests: AtomicU64::new(0),
             throttle: Mutex::new(Throttle::new(config.rate_limit)),
@@ -78,6 +86,34 @@ impl App {
 
     pub fn stats(&self) -> Stats {
         lock(&self.stats).clone()
+    }
+
+    pub fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    /// Changes the faults in place, and says what they are now.
+    pub fn update_faults(&self, change: impl FnOnce(&mut Faults)) -> Faults {
+        let mut faults = lock(&self.faults);
+        change(&mut faults);
+        faults.clone()
+    }
+
+    /// Forbids (`true`) or allows the user of `token` from the next request
+    /// on; `false` when no user has that token, and nothing changes.
+    pub fn set_forbidden(&self, token: &str, forbidden: bool) -> bool {
+        if !self.users.knows(token) {
+            return false;
+        }
+        lock(&self.permissions).insert(token.to_owned(), forbidden);
+        true
+    }
+
+    /// Whether `user`, who sent `headers`, may not file tickets now.
+    fn forbidden(&self, user: User, headers: &HeaderMap) -> bool {
+        bearer_token(headers)
+            .and_then(|token| lock(&self.permissions).get(token).copied())
+            .unwrap_or(user.forbidden)
     }
 
     fn answered(&self, response: Response) -> Response {
@@ -100,8 +136,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route(STORE_PATH, post(store).fallback(method_not_allowed))
-        .route("/__sandbox/tickets", get(list_tickets))
-        .route("/__sandbox/stats", get(stats))
+        .merge(admin::routes())
         .fallback(not_found)
         .with_state(app)
 }
@@ -117,7 +152,7 @@ async fn store(
         lock(&app.stats).requests += 1;
         app.requests.fetch_add(1, Ordering::SeqCst) + 1
     };
-    let faults = &app.faults;
+    let faults = app.faults();
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
@@ -125,24 +160,28 @@ async fn store(
         return app.answered(reply::bad_gateway());
     }
     let Some(user) = app.users.authenticate(&headers) else {
-        let body = json!({"message": "Unauthenticated."});
+        // The API doc lists `error` and `message` for a 401.
+        let body = json!({"error": true, "message": "Unauthenticated."});
         return app.answered(reply::error(&headers, StatusCode::UNAUTHORIZED, body));
     };
     let hit = lock(&app.throttle).hit(user.id, SystemTime::now());
     let allowed = match hit {
         Ok(allowed) => allowed,
-        Err(refused) => {
-            let body = json!({"message": "Too Many Attempts."});
-            let mut response = reply::error(&headers, StatusCode::TOO_MANY_REQUESTS, body);
-            let out = response.headers_mut();
-            out.insert("x-ratelimit-limit", refused.limit.into());
-            out.insert("x-ratelimit-remaining", 0.into());
-            out.insert("retry-after", refused.retry_after.into());
-            out.insert("x-ratelimit-reset", refused.reset.into());
-            return app.answered(response);
-        }
+        Err(refused) => return app.answered(too_many_attempts(&headers, refused, &faults)),
     };
-    let response = match handle(&app, n, user.id, user.forbidden, peer, &headers, &body).await {
+    if let Some(status) = faults.status_for(n) {
+        return app.answered(with_rate_headers(odd::status(status), allowed));
+    }
+    let forbidden = app.forbidden(user, &headers);
+    let request = Request {
+        n,
+        user_id: user.id,
+        forbidden,
+        peer,
+        headers: &headers,
+        body: &body,
+    };
+    let response = match handle(&app, &faults, request).await {
         Handled::Reply(response) => response,
         Handled::Hangup => {
             lock(&app.stats).dropped += 1;
@@ -155,6 +194,44 @@ async fn store(
         }
     };
     app.answered(with_rate_headers(response, allowed))
+}
+
+/// A 429, with the headers `faults` may bend.
+fn too_many_attempts(headers: &HeaderMap, refused: Refused, faults: &Faults) -> Response {
+    let (retry_after, reset) = if faults.retry_after_zero {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        (0, now)
+    } else {
+        (
+            faults.retry_after.unwrap_or(refused.retry_after),
+            refused.reset,
+        )
+    };
+    let reset = i64::try_from(reset)
+        .unwrap_or(i64::MAX)
+        .saturating_add(faults.reset_skew);
+    let body = json!({"message": "Too Many Attempts."});
+    let mut response = reply::error(headers, StatusCode::TOO_MANY_REQUESTS, body);
+    let out = response.headers_mut();
+    out.insert("x-ratelimit-limit", refused.limit.into());
+    out.insert("x-ratelimit-remaining", 0.into());
+    out.insert("retry-after", retry_after.into());
+    out.insert("x-ratelimit-reset", reset.into());
+    response
+}
+
+/// What [`handle`] needs of an authenticated, counted request.
+struct Request<'a> {
+    /// The request's number on the store endpoint, from 1.
+    n: u64,
+    user_id: u64,
+    forbidden: bool,
+    peer: SocketAddr,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
 }
 
 #[derive(Serialize)]
@@ -170,15 +247,15 @@ enum Handled {
     Stall,
 }
 
-async fn handle(
-    app: &App,
-    n: u64,
-    user_id: u64,
-    forbidden: bool,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Handled {
+async fn handle(app: &App, faults: &Faults, request: Request<'_>) -> Handled {
+    let Request {
+        n,
+        user_id,
+        forbidden,
+        peer,
+        headers,
+        body,
+    } = request;
     if forbidden {
         let body = json!({"error": true, "message": "This action is unauthorized.", "data": []});
         return Handled::Reply(reply::error(headers, StatusCode::FORBIDDEN, body));
@@ -206,7 +283,6 @@ async fn handle(
         let body = json!({"error": true, "message": "Channel not found.", "data": []});
         return Handled::Reply(reply::error(headers, StatusCode::NOT_FOUND, body));
     };
-    let faults = &app.faults;
     if Faults::hits(faults.fail_every, n) {
         return Handled::Reply(reply::error(
             headers,
@@ -271,12 +347,20 @@ async fn handle(
     if Faults::hits(faults.drop_after_store_every, n) {
         return Handled::Hangup;
     }
+    if !faults.slow_after_store.is_zero() {
+        tokio::time::sleep(faults.slow_after_store).await;
+    }
     // A struct, not `json!`, so the fields keep the documented order.
     let body = Created {
         error: false,
         message: "Support ticket created successfully.",
         data: &stored.ticket,
     };
+    if let Some(kind) = faults.odd_2xx_for(n) {
+        // Serializing plain strings and numbers cannot fail.
+        let normal = serde_json::to_vec(&body).unwrap_or_default();
+        return Handled::Reply(odd::success(kind, &normal, &stored.ticket));
+    }
     Handled::Reply((StatusCode::OK, Json(body)).into_response())
 }
 
@@ -317,12 +401,4 @@ async fn method_not_allowed(State(app): State<Arc<App>>, method: axum::http::Met
 
 async fn not_found() -> Response {
     reply::json(StatusCode::NOT_FOUND, json!({"message": "Not Found"}))
-}
-
-async fn list_tickets(State(app): State<Arc<App>>) -> Json<Vec<StoredTicket>> {
-    Json(app.tickets())
-}
-
-async fn stats(State(app): State<Arc<App>>) -> Json<Stats> {
-    Json(app.stats())
 }

@@ -14,6 +14,10 @@
 //! - [`server`]: [`Sandbox`], the accept loop, which can drop a connection
 //!   without a reply.
 //! - [`endpoint`]: the store endpoint, step by step in Laravel's order.
+//! - [`admin`]: the sandbox's own `/__sandbox/*` routes: stored tickets,
+//!   stats, and switches for a running server (permissions, faults).
+//! - [`odd`]: replies a client does not expect: odd 200 bodies and foreign
+//!   statuses.
 //! - [`auth`]: bearer tokens to users.
 //! - [`throttle`]: the fixed-window rate limiter.
 //! - [`validation`]: Laravel's rules and English messages.
@@ -21,10 +25,12 @@
 //! - [`reply`]: JSON, HTML and redirect responses, and `expectsJson()`.
 //! - [`timestamp`]: Laravel's ISO-8601 timestamps.
 
+pub mod admin;
 pub mod args;
 pub mod auth;
 pub mod config;
 pub mod endpoint;
+pub mod odd;
 pub mod reply;
 pub mod server;
 pub mod store;
@@ -32,7 +38,8 @@ pub mod throttle;
 pub mod timestamp;
 pub mod validation;
 
-pub use config::{Config, Faults, MaxLength, RateLimit, TokenSpec};
+pub use admin::FaultSwitches;
+pub use config::{Config, Faults, MaxLength, OddKind, RateLimit, StatusEvery, TokenSpec};
 pub use server::{Error, Sandbox, Stats};
 pub use store::StoredTicket;
 

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
-use crate::config::Config;
+use crate::config::{Config, Faults};
 pub use crate::endpoint::Stats;
 use crate::endpoint::{self, App, Hangup};
 use crate::store::{Store, StoreError, StoredTicket};
@@ -77,6 +77,30 @@ impl Sandbox {
 
     pub fn stats(&self) -> Stats {
         self.app.stats()
+    }
+
+    /// Makes the user of `token` get 403 from the next request on: a
+    /// permission revoked while the client runs. A token no user has is
+    /// ignored (it gets 401 anyway).
+    pub fn forbid(&self, token: &str) {
+        self.app.set_forbidden(token, true);
+    }
+
+    /// Undoes [`forbid`](Self::forbid); also lifts a configured
+    /// `forbidden_tokens` entry.
+    pub fn allow(&self, token: &str) {
+        self.app.set_forbidden(token, false);
+    }
+
+    /// The faults now.
+    pub fn faults(&self) -> Faults {
+        self.app.faults()
+    }
+
+    /// Replaces the faults from the next request on. The request count that
+    /// "every Nth" refers to goes on; it does not restart.
+    pub fn set_faults(&self, faults: Faults) {
+        self.app.update_faults(|current| *current = faults);
     }
 
     /// Stops listening and closes every connection, stalled ones included.

@@ -11,8 +11,10 @@ async fn unknown_or_missing_tokens_get_401_without_rate_headers() {
     assert_eq!(reply.status, 401);
     assert_eq!(
         reply.json(),
-        serde_json::json!({"message": "Unauthenticated."})
+        serde_json::json!({"error": true, "message": "Unauthenticated."}),
+        "the API doc lists `error` and `message` for a 401"
     );
+    assert_eq!(reply.json()["error"], true, "a 401 says it is an error");
     assert_eq!(reply.header("x-ratelimit-limit"), None);
     assert_eq!(reply.header("x-ratelimit-remaining"), None);
 
@@ -22,7 +24,12 @@ async fn unknown_or_missing_tokens_get_401_without_rate_headers() {
             .header("Accept", "application/json"),
     )
     .await;
-    assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.status, 401, "no token at all is unauthenticated");
+    assert_eq!(
+        anonymous.json()["error"],
+        true,
+        "the 401 without a token has the same documented body"
+    );
 
     let html = send(
         reqwest::Client::new()

@@ -1,5 +1,5 @@
 //! The sandbox over real HTTP: the documented samples, each status, the
-//! throttle, the faults and persistence.
+//! throttle, the faults (set at start and at run time) and persistence.
 
 // Test helpers outside #[test] functions may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
@@ -7,7 +7,9 @@
 mod auth;
 mod doc_samples;
 mod faults;
+mod odd_replies;
 mod persistence;
+mod runtime;
 mod support;
 mod throttle;
 mod validation;

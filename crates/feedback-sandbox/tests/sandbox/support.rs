@@ -70,3 +70,17 @@ pub(crate) async fn send(request: reqwest::RequestBuilder) -> Reply {
         text: response.text().await.unwrap(),
     }
 }
+
+/// A POST of `body` to the sandbox's own `/__sandbox/{path}` route.
+pub(crate) async fn admin(sandbox: &Sandbox, path: &str, body: &Value) -> Reply {
+    let url = format!("http://{}/__sandbox/{path}", sandbox.addr());
+    send(reqwest::Client::new().post(url).json(body)).await
+}
+
+/// The stored tickets as `GET /__sandbox/tickets` lists them.
+pub(crate) async fn listed_tickets(sandbox: &Sandbox) -> Vec<Value> {
+    let url = format!("http://{}/__sandbox/tickets", sandbox.addr());
+    let listed = send(reqwest::Client::new().get(url)).await;
+    assert_eq!(listed.status, 200, "the ticket list is always there");
+    listed.json().as_array().unwrap().clone()
+}
