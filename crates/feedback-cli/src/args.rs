@@ -105,8 +105,8 @@ Examples:
   feedback outbox drain
   feedback outbox drain --timeout 600")]
     Drain {
-        /// Give up after this many seconds (the tickets stay queued).
-        #[arg(long, value_name = "SECS")]
+        /// Give up after this many seconds (the tickets stay queued; at most a week).
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=MAX_SECS))]
         timeout: Option<u64>,
     },
 }
@@ -143,9 +143,27 @@ pub(crate) struct SubmitArgs {
     /// Print the created ticket as JSON instead of its number.
     #[arg(long)]
     pub(crate) json: bool,
-    /// How long to try delivering before leaving the ticket queued.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    /// How long to try delivering before leaving the ticket queued (at most a week).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = seconds)]
     pub(crate) wait: f64,
+}
+
+/// The longest `--wait` and `--timeout`: a week. Longer ones are refused
+/// before anything is saved, rather than overflowing a timer afterwards.
+const MAX_SECS: u64 = 7 * 24 * 3600;
+
+fn seconds(text: &str) -> Result<f64, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    // `MAX_SECS` is small enough to be exact as an f64.
+    #[allow(clippy::cast_precision_loss)]
+    let max = MAX_SECS as f64;
+    if !(0.0..=max).contains(&secs) {
+        return Err(format!("give 0 to {MAX_SECS} seconds"));
+    }
+    Ok(secs)
 }
 
 impl SubmitArgs {
@@ -172,5 +190,25 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn huge_waits_are_refused_before_anything_is_saved() {
+        assert_eq!(seconds("2.5"), Ok(2.5));
+        assert_eq!(seconds("0"), Ok(0.0));
+        for bad in ["1e300", "-1", "inf", "NaN", "soon"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+        let huge = Cli::try_parse_from([
+            "feedback",
+            "outbox",
+            "drain",
+            "--timeout",
+            "18446744073709551615",
+        ]);
+        assert!(
+            huge.is_err(),
+            "a timeout past a week is refused at parse time"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Read};
 
-use feedback_core::{ApiBase, Outbox, Token, TokenStore};
+use feedback_core::{ApiBase, Token, TokenStore};
 
 use crate::failure::Failure;
 
@@ -30,7 +30,9 @@ pub(crate) fn sign_in_hint(base: &ApiBase) -> String {
     )
 }
 
-pub(crate) fn login(base: &ApiBase, outbox: Option<&Outbox>) -> Result<String, Failure> {
+/// Stores the token. A queue paused because the server refused the old
+/// token goes again by itself: the pause is tied to that token.
+pub(crate) fn login(base: &ApiBase) -> Result<String, Failure> {
     let text = if io::stdin().is_terminal() {
         rpassword::prompt_password(format!("API token for {}: ", base.origin()))
             .map_err(|error| Failure::Usage(format!("could not read the token: {error}")))?
@@ -45,10 +47,6 @@ pub(crate) fn login(base: &ApiBase, outbox: Option<&Outbox>) -> Result<String, F
     };
     let token = Token::new(&text)?;
     TokenStore::default().save(base, &token)?;
-    // Tickets paused for a sign-in may go again.
-    if let Some(outbox) = outbox {
-        outbox.set_sign_in_needed(&base.origin(), false)?;
-    }
     Ok(format!("signed in to {}", base.origin()))
 }
 

@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use feedback_core::delivery::{Clock, TokenSource};
-use feedback_core::{ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, Outbox, Token};
+use feedback_core::{
+    ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, Outbox, Token, TokenLookup,
+};
 
 use crate::failure::Failure;
 
@@ -20,7 +22,12 @@ pub(crate) fn start(
     };
     let client =
         Client::new(base.clone(), &config).map_err(|error| Failure::Other(error.to_string()))?;
-    let tokens: TokenSource = Arc::new(move |_| token.clone());
+    // This process's token is for `base` only: any other account is signed out.
+    let account = base.origin();
+    let tokens: TokenSource = Arc::new(move |asked| match asked == account {
+        true => TokenLookup::from(token.clone()),
+        false => TokenLookup::SignedOut,
+    });
     let mut delivery = DeliveryConfig::default();
     if let Some(window) = std::env::var("FEEDBACK_RATE_WINDOW_SECS")
         .ok()

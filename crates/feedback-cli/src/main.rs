@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
-        Command::Login => credentials::login(&cli.api_base, open_outbox(cli).ok().as_deref()),
+        Command::Login => credentials::login(&cli.api_base),
         Command::Logout => credentials::logout(&cli.api_base),
         Command::Submit(args) => {
             let outbox = open_outbox(cli)?;

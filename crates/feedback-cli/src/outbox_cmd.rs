@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::{ApiBase, Entry, Event, Outbox, State};
+use feedback_core::{ApiBase, DeliveryStatus, Entry, Event, Outbox, State};
 
 use crate::args::OutboxCommand;
 use crate::credentials::{sign_in_hint, token_for};
@@ -22,9 +22,10 @@ pub(crate) async fn run(
     match command {
         OutboxCommand::List { json: true } => to_json(&outbox.list()?),
         OutboxCommand::List { json: false } => Ok(table(&outbox.list()?, now_ms())),
-        OutboxCommand::Retry { all: true, .. } => {
-            Ok(format!("{} tickets due now", outbox.retry_all(now_ms())?))
-        }
+        OutboxCommand::Retry { all: true, .. } => Ok(format!(
+            "{} queued tickets due now (tickets the server refused need an edit, not a retry)",
+            outbox.send_now(now_ms())?
+        )),
         OutboxCommand::Retry { id: Some(id), .. } => {
             let entry = outbox.retry(id, now_ms())?;
             Ok(format!("{} is due now", short(&entry.id)))
@@ -122,7 +123,8 @@ async fn drain(
     let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
     let delivered_before = count(&outbox, &account, &[State::Delivered])?;
     let sent = || -> Result<usize, Failure> {
-        Ok(count(&outbox, &account, &[State::Delivered])? - delivered_before)
+        // Old delivered records may be purged meanwhile: never below zero.
+        Ok(count(&outbox, &account, &[State::Delivered])?.saturating_sub(delivered_before))
     };
     let mut pending = Vec::new();
     loop {
@@ -130,12 +132,11 @@ async fn drain(
             pending.push(event);
         }
         for event in pending.drain(..) {
-            if event == Event::Status(feedback_core::DeliveryStatus::SignInNeeded) {
+            if let Event::Status(status) = &event
+                && let Some(stuck) = stuck(status, base)
+            {
                 delivery.shutdown().await;
-                return Err(Failure::Queued(format!(
-                    "the server refused the token; {}",
-                    sign_in_hint(base)
-                )));
+                return Err(Failure::Queued(stuck));
             }
             let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
             if let Some(line) = progress(event, sent()?, waiting) {
@@ -163,6 +164,21 @@ async fn drain(
     ))
 }
 
+/// Why nothing more can go until a person acts, for a status that says so.
+fn stuck(status: &DeliveryStatus, base: &ApiBase) -> Option<String> {
+    match status {
+        DeliveryStatus::SignInNeeded { message } => Some(format!(
+            "the server refused the token ({message}); {}",
+            sign_in_hint(base)
+        )),
+        DeliveryStatus::Forbidden { message } => Some(format!(
+            "the server says this account may not file tickets ({message}); once that is fixed, run `feedback outbox retry --all`"
+        )),
+        DeliveryStatus::SignedOut => Some(sign_in_hint(base)),
+        _ => None,
+    }
+}
+
 /// One line of progress for an event worth a line.
 fn progress(event: Event, sent: usize, waiting: usize) -> Option<String> {
     match event {
@@ -175,16 +191,22 @@ fn progress(event: Event, sent: usize, waiting: usize) -> Option<String> {
             in_words(at - now_ms())
         )),
         Event::NeedsAttention { reason, .. } => Some(format!("needs attention: {reason}")),
-        Event::Status(_) => None,
+        Event::Status(_) | Event::OutboxChanged => None,
     }
 }
 
+/// How many of `account`'s tickets are in one of `states`, counted in SQL.
 fn count(outbox: &Outbox, account: &str, states: &[State]) -> Result<usize, Failure> {
-    Ok(outbox
-        .list()?
+    let summary = outbox.account_summary(account)?;
+    Ok(states
         .iter()
-        .filter(|entry| entry.account == account && states.contains(&entry.state))
-        .count())
+        .map(|state| match state {
+            State::Queued => summary.queued,
+            State::Sending => summary.sending,
+            State::Delivered => summary.delivered,
+            State::NeedsAttention => summary.needs_attention,
+        })
+        .sum())
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::{ApiBase, Outbox, Submitted, validate};
+use feedback_core::delivery::Clock;
+use feedback_core::{ApiBase, Outbox, Submitted, WaitingFor, validate};
 
 use crate::args::SubmitArgs;
 use crate::credentials::{sign_in_hint, token_for};
@@ -30,12 +31,21 @@ pub(crate) async fn submit(
         &base.origin(),
         &draft,
         wait,
-        now_ms(),
+        &Clock::system(),
     )
     .await;
     if let Some(delivery) = delivery {
+        // An attempt in flight is finished and recorded, never cut off:
+        // cut off, it may have reached the server and would be sent again.
         delivery.shutdown().await;
     }
+    // Where it stands now, after any attempt that was in flight.
+    let result = match result {
+        Ok(Submitted::Queued { id, .. }) => {
+            feedback_core::submission::standing(&outbox, &id, now_ms())
+        }
+        other => other,
+    };
     match result? {
         Submitted::Delivered {
             ticket: Some(ticket),
@@ -66,15 +76,14 @@ pub(crate) async fn submit(
         Submitted::Invalid { field_errors } => Err(Failure::Invalid(field_errors)),
         Submitted::Queued {
             id,
+            waiting_for,
             reason,
             retry_at,
         } => {
-            let reason = match (&token, retry_at) {
-                (None, _) => sign_in_hint(base),
-                _ if reason == "sign-in needed" => {
-                    format!("the server refused the token; {}", sign_in_hint(base))
-                }
-                (_, Some(at)) if reason == "rate limited" => {
+            let reason = match (&token, waiting_for, retry_at) {
+                (None, _, _) => sign_in_hint(base),
+                (_, WaitingFor::SignIn, _) => format!("{reason}; {}", sign_in_hint(base)),
+                (_, WaitingFor::RateLimit, Some(at)) => {
                     format!("rate limited; next attempt in {}", in_words(at - now_ms()))
                 }
                 _ => reason,

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use feedback_core::delivery::{Clock, TokenSource};
+use feedback_core::delivery::{Clock, TokenLookup, TokenSource};
 use feedback_core::outbox::{Outbox, State};
 use feedback_core::{ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, NewTicket, Token};
 use feedback_sandbox::{Config, RateLimit, Sandbox};
@@ -60,7 +60,7 @@ async fn main() {
 
     let client = Client::new(base, &ClientConfig::default()).expect("a client");
     let token = Token::new("demo-token").expect("a token");
-    let tokens: TokenSource = Arc::new(move |_| Some(token.clone()));
+    let tokens: TokenSource = Arc::new(move |_| TokenLookup::Found(token.clone()));
     let mut config = DeliveryConfig::default();
     // By default the engine learns the window from the server, as the app
     // and the CLI do; DRAIN_KNOWN_WINDOW=1 tells it the window instead.

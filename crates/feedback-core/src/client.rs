@@ -212,7 +212,12 @@ pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Outcome
             },
             None => unexpected(status, describe_body(headers, body)),
         },
-        _ => unexpected(status, describe_body(headers, body)),
+        // Another status: the server's own words when it gave any, so a
+        // person can act on them.
+        _ => unexpected(
+            status,
+            message().unwrap_or_else(|| describe_body(headers, body)),
+        ),
     }
 }
 

@@ -25,6 +25,23 @@ pub struct Draft {
     pub user_agent: Option<String>,
 }
 
+impl From<&crate::NewTicket> for Draft {
+    /// A stored ticket back as a form's fields, to edit and send again.
+    fn from(ticket: &crate::NewTicket) -> Self {
+        Self {
+            channel_slug: ticket.channel_slug.clone(),
+            subject: ticket.subject.clone(),
+            message: ticket.message.clone(),
+            priority: ticket.priority.map(|p| p.as_str().to_owned()),
+            rating: ticket.rating.map(|r| r.to_string()),
+            kind: ticket.kind.map(|k| k.as_str().to_owned()),
+            tool_key: ticket.tool_key.clone(),
+            page: ticket.page.clone(),
+            user_agent: ticket.user_agent.clone(),
+        }
+    }
+}
+
 fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]

@@ -53,6 +53,7 @@ pub mod validation;
 
 pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
 pub use client::{Client, ClientConfig, ClientError, Reply};
+pub use delivery::TokenLookup;
 pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event};
 pub use draft::Draft;
 pub use draft_file::DraftFile;
@@ -61,7 +62,7 @@ pub use new_ticket::{NewTicket, Priority, TicketType};
 pub use outbox::{Entry, Outbox, OutboxError, State, Summary};
 pub use outcome::{Class, Outcome};
 pub use rate_limit::{RateLimitHeaders, RetryAfter};
-pub use submission::{Submitted, submit};
+pub use submission::{Submitted, WaitingFor, submit};
 pub use ticket::Ticket;
 pub use token::{Token, TokenError};
 pub use token_store::{TokenStore, TokenStoreError};

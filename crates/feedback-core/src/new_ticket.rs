@@ -68,6 +68,25 @@ pub struct NewTicket {
     pub user_agent: Option<String>,
 }
 
+impl NewTicket {
+    /// Stands in for a stored ticket that cannot be read, so it can still be
+    /// listed, exported and discarded; it is never sent.
+    pub fn unreadable(stored: &str) -> Self {
+        let excerpt: String = stored.chars().take(80).collect();
+        Self {
+            channel_slug: String::new(),
+            subject: format!("(unreadable) {excerpt}"),
+            message: stored.to_owned(),
+            priority: None,
+            rating: None,
+            kind: None,
+            tool_key: None,
+            page: None,
+            user_agent: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

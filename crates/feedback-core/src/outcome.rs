@@ -43,17 +43,26 @@ pub enum Outcome {
 /// How a caller should treat an [`Outcome`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
-    /// Done.
+    /// Done: the server stored it. Any 2xx counts, however odd its body,
+    /// since the server does not deduplicate and a resend would file it twice.
     Delivered,
     /// Wait for the window to reset, then send again.
     RateLimited,
-    /// Nothing of this account's can go until a new token is stored.
+    /// 401: nothing of this account's can go with this token.
     SignInNeeded,
-    /// This ticket will never be accepted as it is; a person must look.
+    /// 403: the account may not file tickets; nothing of its can go until
+    /// the permission or the token changes.
+    Forbidden,
+    /// This ticket will never be accepted as it is (404, 422, another 4xx,
+    /// a redirect); a person must look.
     Rejected,
     /// Worth retrying later. `may_have_arrived`: the server may already have
-    /// stored it, so a retry may duplicate it.
-    Transient { may_have_arrived: bool },
+    /// stored it, so a retry may duplicate it. `answered`: the server (or a
+    /// proxy) replied with an error, as opposed to no reply at all.
+    Transient {
+        may_have_arrived: bool,
+        answered: bool,
+    },
 }
 
 impl Outcome {
@@ -62,17 +71,28 @@ impl Outcome {
             Self::Created(_) => Class::Delivered,
             Self::RateLimited { .. } => Class::RateLimited,
             Self::Unauthenticated { .. } => Class::SignInNeeded,
-            Self::Forbidden { .. } | Self::NotFound { .. } | Self::Invalid { .. } => {
-                Class::Rejected
-            }
+            Self::Forbidden { .. } => Class::Forbidden,
+            Self::NotFound { .. } | Self::Invalid { .. } => Class::Rejected,
             Self::ServerError { .. } => Class::Transient {
                 may_have_arrived: false,
+                answered: true,
             },
             Self::Transport(error) => Class::Transient {
                 may_have_arrived: error.kind.may_have_arrived(),
+                answered: false,
             },
-            Self::Unexpected { status, .. } => Class::Transient {
-                may_have_arrived: (200..300).contains(status),
+            Self::Unexpected { status, .. } => match status {
+                200..=299 => Class::Delivered,
+                // Request Timeout and Too Early: the same request may pass later.
+                408 | 425 => Class::Transient {
+                    may_have_arrived: false,
+                    answered: true,
+                },
+                300..=499 => Class::Rejected,
+                _ => Class::Transient {
+                    may_have_arrived: false,
+                    answered: true,
+                },
             },
         }
     }
@@ -147,7 +167,8 @@ mod tests {
                 message: message.clone()
             }
             .class(),
-            Class::Rejected
+            Class::Forbidden,
+            "a lost permission is the account's, not the ticket's"
         );
         assert_eq!(
             Outcome::NotFound {
@@ -173,20 +194,43 @@ mod tests {
         assert_eq!(
             proxy_page.class(),
             Class::Transient {
-                may_have_arrived: false
-            }
-        );
-        let garbled_success = Outcome::Unexpected {
-            status: 200,
-            problem: "empty body".into(),
-        };
-        assert_eq!(
-            garbled_success.class(),
-            Class::Transient {
-                may_have_arrived: true
+                may_have_arrived: false,
+                answered: true
             },
-            "a 2xx means the server took it, whatever the body"
+            "a server error, not offline"
         );
+        for status in [200, 201, 204] {
+            let garbled_success = Outcome::Unexpected {
+                status,
+                problem: "empty body".into(),
+            };
+            assert_eq!(
+                garbled_success.class(),
+                Class::Delivered,
+                "a 2xx means the server took it, whatever the body: resending files it twice"
+            );
+        }
+    }
+
+    #[test]
+    fn replies_that_will_never_succeed_need_attention() {
+        for status in [301, 302, 307, 400, 405, 409, 413, 415, 418, 451] {
+            let outcome = Outcome::Unexpected {
+                status,
+                problem: "no".into(),
+            };
+            assert_eq!(outcome.class(), Class::Rejected, "HTTP {status}");
+        }
+        for status in [408, 425, 500, 502, 503, 599] {
+            let outcome = Outcome::Unexpected {
+                status,
+                problem: "later".into(),
+            };
+            assert!(
+                matches!(outcome.class(), Class::Transient { answered: true, .. }),
+                "HTTP {status} may pass later"
+            );
+        }
     }
 
     #[test]
@@ -205,7 +249,8 @@ mod tests {
             assert_eq!(
                 outcome.class(),
                 Class::Transient {
-                    may_have_arrived: arrived
+                    may_have_arrived: arrived,
+                    answered: false
                 },
                 "{kind:?}"
             );

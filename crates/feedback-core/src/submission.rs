@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::delivery::Delivery;
+use crate::delivery::{Clock, Delivery};
 use crate::draft::Draft;
 use crate::field_errors::FieldErrors;
-use crate::outbox::{Outbox, OutboxError, State};
+use crate::outbox::{Outbox, OutboxError, PauseKind, State};
 use crate::ticket::Ticket;
 use crate::validation::validate;
 
@@ -25,10 +25,12 @@ pub enum Submitted {
         ticket: Option<Box<Ticket>>,
         possible_duplicate: bool,
     },
-    /// Saved; it goes when it can. `retry_at` (Unix ms) when known.
+    /// Saved; it goes when it can. `retry_at` (Unix ms) when known;
+    /// `waiting_for` is what callers branch on, `reason` what they show.
     #[serde(rename_all = "camelCase")]
     Queued {
         id: String,
+        waiting_for: WaitingFor,
         reason: String,
         retry_at: Option<i64>,
     },
@@ -44,6 +46,23 @@ pub enum Submitted {
     Invalid { field_errors: FieldErrors },
 }
 
+/// Why a saved ticket has not gone yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum WaitingFor {
+    /// The server refused the token (401): another one is needed.
+    SignIn,
+    /// The server said the account may not file tickets (403).
+    Permission,
+    /// The rate limit's window to end.
+    RateLimit,
+    /// The server or the network to come back after a failure.
+    Retry,
+    /// Its first attempt (no token yet, another process sends it, or the
+    /// wait was over first).
+    FirstAttempt,
+}
+
 /// Validates `draft`, stores it for `account`, wakes `delivery` and waits up
 /// to `wait` for the outcome. Returns only once the ticket is on disk, or
 /// with the error that kept it off (a full disk, say).
@@ -53,8 +72,9 @@ pub async fn submit(
     account: &str,
     draft: &Draft,
     wait: Duration,
-    now: i64,
+    clock: &Clock,
 ) -> Result<Submitted, OutboxError> {
+    let now = clock.now_ms();
     let ticket = match validate(draft) {
         Ok(ticket) => ticket,
         Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
@@ -65,6 +85,7 @@ pub async fn submit(
     };
     delivery.wake();
     let mut events = delivery.subscribe();
+    // A short wait for a person at the window: a monotonic deadline is right here.
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let current = outbox.get(&entry.id)?;
@@ -78,8 +99,7 @@ pub async fn submit(
             _ = tokio::time::sleep_until(deadline) => break,
         }
     }
-    let elapsed = i64::try_from(wait.as_millis()).unwrap_or(0);
-    standing(outbox, &entry.id, now + elapsed)
+    standing(outbox, &entry.id, clock.now_ms())
 }
 
 /// Where ticket `id` stands, in words for a person.
@@ -108,17 +128,27 @@ pub fn standing(outbox: &Outbox, id: &str, now: i64) -> Result<Submitted, Outbox
                 .rate_state(&entry.account)?
                 .blocked_until
                 .filter(|until| *until > now);
-            let (reason, retry_at) = if outbox.sign_in_needed(&entry.account)? {
-                ("sign-in needed".to_owned(), None)
-            } else if let Some(until) = blocked {
-                ("rate limited".to_owned(), Some(until))
-            } else if let Some(error) = entry.last_error {
-                (error, Some(entry.next_attempt_at))
-            } else {
-                ("not sent yet".to_owned(), None)
-            };
+            let (waiting_for, reason, retry_at) =
+                if let Some(pause) = outbox.pause(&entry.account)? {
+                    let code = match pause.kind {
+                        PauseKind::Refused => WaitingFor::SignIn,
+                        PauseKind::Forbidden => WaitingFor::Permission,
+                    };
+                    (code, pause.describe(), None)
+                } else if let Some(until) = blocked {
+                    (
+                        WaitingFor::RateLimit,
+                        "rate limited".to_owned(),
+                        Some(until),
+                    )
+                } else if let Some(error) = entry.last_error {
+                    (WaitingFor::Retry, error, Some(entry.next_attempt_at))
+                } else {
+                    (WaitingFor::FirstAttempt, "not sent yet".to_owned(), None)
+                };
             Submitted::Queued {
                 id: entry.id,
+                waiting_for,
                 reason,
                 retry_at,
             }

@@ -36,6 +36,18 @@ impl Token {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// A short one-way digest (the first 16 hex digits of SHA-256), so the
+    /// outbox can remember *which* token the server refused without storing
+    /// the token: a different token clears the refusal.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.0.as_bytes());
+        digest[..8]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
 }
 
 impl fmt::Debug for Token {
@@ -67,5 +79,15 @@ mod tests {
         assert_eq!(Token::new("two words"), Err(TokenError::Malformed));
         assert_eq!(Token::new("bell\u{7}"), Err(TokenError::Malformed));
         assert_eq!(Token::new("tökén"), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn a_fingerprint_tells_tokens_apart_without_showing_them() {
+        let a = Token::new("s3cr3t-value").unwrap();
+        let b = Token::new("s3cr3t-valuf").unwrap();
+        assert_eq!(a.fingerprint(), a.clone().fingerprint(), "stable");
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint().len(), 16);
+        assert!(!a.fingerprint().contains("s3cr3t"));
     }
 }

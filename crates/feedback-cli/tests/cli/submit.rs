@@ -106,14 +106,28 @@ async fn server_rejections_exit_3() {
 }
 
 #[tokio::test]
-async fn a_forbidden_account_exits_3() {
+async fn a_forbidden_account_is_paused_with_the_ticket_queued_exit_5() {
     let mut config = Config::default();
     config.forbidden_tokens.push("reader-token".into());
     let sandbox = sandbox(config).await;
-    let run = feedback(&sandbox.base_url(), Some("reader-token"), &submit_args("s")).await;
-    assert_eq!(run.code(), 3, "{run:?}");
-    assert!(run.stderr().contains("not allowed"), "{run:?}");
-    assert_eq!(sandbox.stats().requests, 1, "a refusal is not retried");
+    let feedback = Feedback::new();
+    let run = feedback
+        .run(&sandbox.base_url(), Some("reader-token"), &submit_args("s"))
+        .await;
+    // A lost permission is the account's, not the ticket's: the ticket waits
+    // for it to come back (`feedback outbox retry --all`), it is not refused.
+    assert_eq!(run.code(), 5, "{run:?}");
+    assert!(run.stderr().contains("may not file tickets"), "{run:?}");
+    assert_eq!(sandbox.stats().requests, 1, "the pause is not retried");
+    let again = feedback
+        .run(&sandbox.base_url(), Some("reader-token"), &submit_args("t"))
+        .await;
+    assert_eq!(again.code(), 5, "{again:?}");
+    assert_eq!(
+        sandbox.stats().requests,
+        1,
+        "a second ticket with the same token is not sent into the same 403"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,16 @@
 //! [`Delivery`]: the engine task and its handle. One loop over `select!` on
 //! the next moment it may act, a `Notify` for new work (a new ticket, the
 //! network coming back, a new token) and shutdown.
+//!
+//! "Now" is read from the wall clock at every decision, and no sleep is
+//! longer than [`DeliveryConfig::nap`]: after a suspend the engine notices
+//! within a nap that a deadline has passed, where a monotonic sleep would
+//! have slept on for as long as the machine did. Each nap also looks whether
+//! another process (the CLI beside the app) wrote to the outbox.
+//!
+//! An attempt, once started, is never abandoned: stopping waits for it (the
+//! client's timeout bounds it) and records it. Results are written only
+//! while this engine still holds the ticket's claim.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,22 +24,50 @@ use super::clock::Clock;
 use super::event::{DeliveryStatus, Event};
 use super::pacing::Pacing;
 use crate::client::{Client, Reply};
-use crate::outbox::{Entry, Outbox, OutboxError};
+use crate::outbox::{
+    AccountUpdate, AttemptResult, Claim, Outbox, OutboxError, Pause, PauseKind, RateState,
+};
 use crate::outcome::{Class, Outcome};
 use crate::token::Token;
 
-/// Where the engine gets the account's token; `None` when signed out.
-pub type TokenSource = Arc<dyn Fn(&str) -> Option<Token> + Send + Sync>;
+/// What the engine learns when it asks for an account's token.
+#[derive(Debug, Clone)]
+pub enum TokenLookup {
+    Found(Token),
+    /// No token is stored for this server.
+    SignedOut,
+    /// The keyring did not answer (locked, unavailable, not read yet).
+    Unavailable(String),
+}
+
+impl From<Option<Token>> for TokenLookup {
+    fn from(token: Option<Token>) -> Self {
+        token.map_or(Self::SignedOut, Self::Found)
+    }
+}
+
+/// Where the engine gets an account's token: asked with the account (the
+/// API origin) at every attempt, so a token is only ever sent to the origin
+/// it was stored for.
+pub type TokenSource = Arc<dyn Fn(&str) -> TokenLookup + Send + Sync>;
 
 #[derive(Debug, Clone)]
 pub struct DeliveryConfig {
     pub pacing: Pacing,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
-    /// A ticket failing for longer than this goes to needs attention.
+    /// A ticket failing for longer than this, counted from its first
+    /// failure, goes to needs attention.
     pub retention: Duration,
+    /// How long delivered tickets are kept as a record.
+    pub keep_delivered: Duration,
     /// How long a drainer's claim on an account lasts unless renewed.
     pub drainer_lease: Duration,
+    /// The longest sleep: how soon a step of the wall clock (a resume) or
+    /// another process's write is noticed.
+    pub nap: Duration,
+    /// How often a keyring that did not answer is asked again.
+    pub keyring_retry: Duration,
     /// A seed for the backoff jitter, for tests; random when `None`.
     pub jitter_seed: Option<u64>,
 }
@@ -41,21 +79,26 @@ impl Default for DeliveryConfig {
             backoff_base: Duration::from_secs(2),
             backoff_cap: Duration::from_secs(300),
             retention: Duration::from_secs(30 * 24 * 3600),
+            keep_delivered: Duration::from_secs(90 * 24 * 3600),
             drainer_lease: Duration::from_secs(5),
+            nap: Duration::from_secs(2),
+            keyring_retry: Duration::from_secs(10),
             jitter_seed: None,
         }
     }
 }
 
-/// A running engine. Dropping it stops the task at its next await.
+/// A running engine. Dropping it asks the task to stop after the attempt
+/// in flight, if any, is recorded; [`Delivery::shutdown`] also waits for that.
 #[derive(Debug)]
 pub struct Delivery {
+    account: String,
     wake: Arc<Notify>,
     network_back: Arc<AtomicBool>,
-    token_changed: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
     events: broadcast::Sender<Event>,
-    task: Option<JoinHandle<()>>,
+    status: watch::Receiver<Option<DeliveryStatus>>,
+    task: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Delivery {
@@ -70,14 +113,15 @@ impl Delivery {
         let (events, _) = broadcast::channel(1024);
         let wake = Arc::new(Notify::new());
         let network_back = Arc::new(AtomicBool::new(false));
-        let token_changed = Arc::new(AtomicBool::new(false));
         let (stop, stopped) = watch::channel(false);
+        let (status_tx, status) = watch::channel(None);
         let backoff = match config.jitter_seed {
             Some(seed) => Backoff::seeded(config.backoff_base, config.backoff_cap, seed),
             None => Backoff::new(config.backoff_base, config.backoff_cap),
         };
+        let account = client.base().origin();
         let engine = Engine {
-            account: client.base().origin(),
+            account: account.clone(),
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4()),
             config,
             outbox,
@@ -88,25 +132,37 @@ impl Delivery {
             events: events.clone(),
             wake: wake.clone(),
             network_back: network_back.clone(),
-            token_changed: token_changed.clone(),
-            status: None,
+            status: status_tx,
+            purged_at: None,
         };
         let task = tokio::spawn(engine.run(stopped));
         Self {
+            account,
             wake,
             network_back,
-            token_changed,
             stop,
             events,
-            task: Some(task),
+            status,
+            task: std::sync::Mutex::new(Some(task)),
         }
+    }
+
+    /// The account (API origin) this engine drains.
+    pub fn account(&self) -> &str {
+        &self.account
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }
 
-    /// New work, or the network may be back: look again now.
+    /// How delivery stands now (`None` before the first step): read this
+    /// after subscribing, so a status reached before is not missed.
+    pub fn status(&self) -> Option<DeliveryStatus> {
+        self.status.borrow().clone()
+    }
+
+    /// New work, or a new token: look again now.
     pub fn wake(&self) {
         self.wake.notify_one();
     }
@@ -118,16 +174,18 @@ impl Delivery {
         self.wake.notify_one();
     }
 
-    /// A new token was stored: a queue paused for sign-in goes again.
+    /// A new token was stored: a queue paused for the old one goes again
+    /// (the pause is tied to the refused token, so this is only a wake).
     pub fn token_changed(&self) {
-        self.token_changed.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
-    /// Stops after the attempt in flight, if any, is recorded.
-    pub async fn shutdown(mut self) {
+    /// Stops after the attempt in flight, if any, has finished and been
+    /// recorded (the client's timeout bounds the wait).
+    pub async fn shutdown(&self) {
         let _ = self.stop.send(true);
-        if let Some(task) = self.task.take() {
+        let task = self.task.lock().ok().and_then(|mut task| task.take());
+        if let Some(task) = task {
             let _ = task.await;
         }
     }
@@ -143,7 +201,7 @@ impl Drop for Delivery {
 enum Next {
     Now,
     At(i64),
-    /// Only when woken.
+    /// Only when woken (or when another process writes to the outbox).
     Idle,
 }
 
@@ -159,64 +217,90 @@ struct Engine {
     events: broadcast::Sender<Event>,
     wake: Arc<Notify>,
     network_back: Arc<AtomicBool>,
-    token_changed: Arc<AtomicBool>,
-    status: Option<DeliveryStatus>,
+    status: watch::Sender<Option<DeliveryStatus>>,
+    purged_at: Option<i64>,
 }
 
 impl Engine {
     async fn run(mut self, mut stopped: watch::Receiver<bool>) {
-        loop {
+        let mut seen = self.outbox.data_version().ok();
+        'running: loop {
             if *stopped.borrow() {
                 break;
             }
-            let next = match self.step(&mut stopped).await {
+            let next = match self.step().await {
                 Ok(next) => next,
                 Err(error) => {
                     // The outbox file failed (a full disk, say): report it and
-                    // look again later; nothing is lost.
-                    self.set_status(DeliveryStatus::Offline {
+                    // look again shortly; nothing is lost.
+                    self.set_status(DeliveryStatus::StorageError {
                         reason: error.to_string(),
                     });
-                    Next::At(self.clock.now_ms() + 5_000)
+                    Next::At(self.clock.now_ms().saturating_add(5_000))
                 }
             };
-            let sleep = match next {
-                Next::Now => continue,
-                Next::At(at) => tokio::time::sleep_until(self.clock.instant_at(at)),
-                Next::Idle => tokio::time::sleep(Duration::from_secs(24 * 3600)),
-            };
-            tokio::select! {
-                _ = stopped.changed() => break,
-                _ = self.wake.notified() => {}
-                _ = sleep => {}
+            loop {
+                let now = self.clock.now_ms();
+                let nap = match next {
+                    Next::Now => break,
+                    Next::At(at) if at <= now => break,
+                    Next::At(at) => self.config.nap.min(duration_ms(at - now)),
+                    Next::Idle => self.config.nap,
+                };
+                tokio::select! {
+                    changed = stopped.changed() => if changed.is_err() || *stopped.borrow() {
+                        break 'running;
+                    },
+                    _ = self.wake.notified() => break,
+                    _ = tokio::time::sleep(nap) => {}
+                }
+                let version = self.outbox.data_version().ok();
+                if version != seen {
+                    seen = version;
+                    self.emit(Event::OutboxChanged);
+                    break;
+                }
             }
         }
         let _ = self.outbox.release_drainer(&self.account, &self.owner);
     }
 
-    async fn step(&mut self, stopped: &mut watch::Receiver<bool>) -> Result<Next, OutboxError> {
+    async fn step(&mut self) -> Result<Next, OutboxError> {
         let now = self.clock.now_ms();
+        self.purge_old_deliveries(now)?;
         if self.network_back.swap(false, Ordering::SeqCst) {
             self.outbox.make_due(&self.account, now)?;
         }
-        let new_token = self.token_changed.swap(false, Ordering::SeqCst);
-        if self.outbox.sign_in_needed(&self.account)? {
-            // Paused until a new token: the refused one would be refused again.
-            if !new_token || self.tokens.as_ref()(&self.account).is_none() {
-                self.set_status(DeliveryStatus::SignInNeeded);
+        let token = match self.tokens.as_ref()(&self.account) {
+            TokenLookup::Found(token) => token,
+            TokenLookup::SignedOut => {
+                self.set_status(DeliveryStatus::SignedOut);
                 return Ok(Next::Idle);
             }
-            self.outbox.set_sign_in_needed(&self.account, false)?;
+            TokenLookup::Unavailable(reason) => {
+                self.set_status(DeliveryStatus::KeyringUnavailable { reason });
+                return Ok(Next::At(now.saturating_add(ms(self.config.keyring_retry))));
+            }
+        };
+        let fingerprint = token.fingerprint();
+        if let Some(pause) = self.outbox.pause(&self.account)? {
+            if pause.token_fingerprint == fingerprint {
+                // The server turned this very token down: asking again would
+                // be refused again (and a 403 spends quota).
+                self.set_status(paused_status(&pause));
+                return Ok(Next::Idle);
+            }
+            self.outbox.clear_pause(&self.account)?;
         }
         let rate = self.outbox.rate_state(&self.account)?;
-        if let Some(until) = Pacing::blocked_until(&rate, now) {
-            if self.outbox.next_due(&self.account)?.is_some() {
+        if let Some(until) = self.config.pacing.blocked_until(&rate, now) {
+            if self.outbox.has_waiting(&self.account)? {
                 self.set_status(DeliveryStatus::RateLimited { until });
             }
             return Ok(Next::At(until));
         }
         let lease = ms(self.config.drainer_lease);
-        let Some(entry) = self.outbox.claim(&self.account, &self.owner, now, lease)? else {
+        let Some(claim) = self.outbox.claim(&self.account, &self.owner, now, lease)? else {
             return Ok(match self.outbox.next_due(&self.account)? {
                 // Due but not ours: another process drains this account.
                 Some(due) if due <= now => Next::At(now + lease / 2),
@@ -224,134 +308,185 @@ impl Engine {
                 None => Next::Idle,
             });
         };
-        let Some(token) = self.tokens.as_ref()(&self.account) else {
-            self.outbox.set_sign_in_needed(&self.account, true)?;
-            self.outbox
-                .record_retry(&entry.id, "sign in needed", now, false, false)?;
-            self.set_status(DeliveryStatus::SignInNeeded);
-            return Ok(Next::Idle);
-        };
-        let Some(reply) = self.send(&entry, &token, stopped).await? else {
-            // Stopped mid-attempt: back in the queue, flagged, since the
-            // request may have reached the server.
-            let error = "interrupted while sending";
-            self.outbox
-                .record_retry(&entry.id, error, self.clock.now_ms(), true, true)?;
-            return Ok(Next::Now);
-        };
-        self.record(&entry, reply)?;
+        let reply = self.send(&claim, &token).await;
+        self.record(&claim, reply, fingerprint)?;
         Ok(Next::Now)
     }
 
-    /// One attempt, renewing the drainer lease while it is in flight. `None`
-    /// when shutdown interrupted it.
-    async fn send(
-        &mut self,
-        entry: &Entry,
-        token: &Token,
-        stopped: &mut watch::Receiver<bool>,
-    ) -> Result<Option<Reply>, OutboxError> {
+    /// One attempt, to its end, renewing the claim while it is in flight. A
+    /// failed renewal does not cut the attempt short: its result is then
+    /// written only if the claim still holds.
+    async fn send(&self, claim: &Claim, token: &Token) -> Reply {
         let lease = ms(self.config.drainer_lease);
-        let attempt = self.client.submit(token, &entry.ticket, Some(&entry.id));
+        let attempt = self
+            .client
+            .submit(token, &claim.entry.ticket, Some(&claim.entry.id));
         tokio::pin!(attempt);
         let mut renew = tokio::time::interval(self.config.drainer_lease / 3);
         renew.tick().await;
         loop {
             tokio::select! {
-                reply = &mut attempt => return Ok(Some(reply)),
+                reply = &mut attempt => return reply,
                 _ = renew.tick() => {
-                    self.outbox.renew_drainer(&self.account, &self.owner, self.clock.now_ms(), lease)?;
+                    let _ = self.outbox.renew(claim, self.clock.now_ms(), lease);
                 }
-                _ = stopped.changed() => return Ok(None),
             }
         }
     }
 
-    fn record(&mut self, entry: &Entry, reply: Reply) -> Result<(), OutboxError> {
-        let received_at = self.clock.now_ms();
+    fn record(
+        &mut self,
+        claim: &Claim,
+        reply: Reply,
+        fingerprint: String,
+    ) -> Result<(), OutboxError> {
+        let now = self.clock.now_ms();
+        let entry = &claim.entry;
+        let id = entry.id.clone();
         let class = reply.outcome.class();
-        let rate = self.outbox.rate_state(&self.account)?;
         let rate = self.config.pacing.after_reply(
-            rate,
+            self.outbox.rate_state(&self.account)?,
             &reply.rate_limit,
             class == Class::RateLimited,
-            received_at,
+            now,
         );
-        self.outbox.set_rate_state(&self.account, &rate)?;
-        let id = entry.id.clone();
-        let outcome = match reply.outcome {
-            Outcome::Created(ticket) => {
-                self.outbox.record_delivered(&id, &ticket, received_at)?;
-                let delivered = self.outbox.get(&id)?.delivered;
-                self.set_status(DeliveryStatus::Online);
-                self.emit(Event::Delivered {
-                    id,
-                    ticket_number: ticket.ticket_number.clone(),
-                    possible_duplicate: delivered.is_some_and(|d| d.possible_duplicate),
-                });
-                return Ok(());
-            }
-            other => other,
+        let error = reply.outcome.to_string();
+        let mut update = AccountUpdate {
+            rate: Some(&rate),
+            ..AccountUpdate::default()
         };
-        let error = outcome.to_string();
-        match class {
-            Class::RateLimited => {
-                let until = rate.blocked_until.unwrap_or(received_at);
-                self.outbox.record_retry(&id, &error, until, false, false)?;
-                self.set_status(DeliveryStatus::RateLimited { until });
-                self.emit(Event::WillRetry {
-                    id,
-                    at: until,
-                    error,
-                });
+        let pause;
+        let (result, status, event) = match (class, reply.outcome) {
+            (Class::Delivered, outcome) => {
+                let (ticket, note) = match outcome {
+                    Outcome::Created(ticket) => (Some(ticket), None),
+                    other => (None, Some(other.to_string())),
+                };
+                let number = ticket.as_ref().and_then(|t| t.ticket_number.clone());
+                let result = AttemptResult::Delivered { ticket, note };
+                (result, DeliveryStatus::Online, Some(Delivered(number)))
             }
-            Class::SignInNeeded => {
-                self.outbox.set_sign_in_needed(&self.account, true)?;
-                self.outbox
-                    .record_retry(&id, &error, received_at, false, false)?;
-                self.set_status(DeliveryStatus::SignInNeeded);
+            (Class::RateLimited, _) => {
+                let until = blocked(&rate, now);
+                let result = retry_now(&error, until, false);
+                let event = WillRetry(until);
+                (result, DeliveryStatus::RateLimited { until }, Some(event))
             }
-            Class::Rejected => {
+            (Class::SignInNeeded | Class::Forbidden, outcome) => {
+                let (kind, message) = match outcome {
+                    Outcome::Forbidden { message } => (PauseKind::Forbidden, message),
+                    Outcome::Unauthenticated { message } => (PauseKind::Refused, message),
+                    other => (PauseKind::Refused, other.to_string()),
+                };
+                pause = Pause {
+                    kind,
+                    token_fingerprint: fingerprint,
+                    message,
+                };
+                update.pause = Some(&pause);
+                // The account's problem, not this ticket's: it waits, first
+                // in line, and counts no failure. A 403 spent quota.
+                let result = retry_now(&error, now, kind == PauseKind::Forbidden);
+                (result, paused_status(&pause), None)
+            }
+            (Class::Rejected, outcome) => {
                 let errors = match outcome {
                     Outcome::Invalid { errors, .. } => errors,
                     _ => Default::default(),
                 };
-                self.outbox.record_attention(&id, &error, &errors, true)?;
-                self.set_status(DeliveryStatus::Online);
-                self.emit(Event::NeedsAttention { id, reason: error });
+                let result = AttemptResult::Attention {
+                    reason: error.clone(),
+                    errors,
+                    attempted: true,
+                };
+                (
+                    result,
+                    DeliveryStatus::Online,
+                    Some(Attention(error.clone())),
+                )
             }
-            // `Delivered` without `Created` cannot happen; were it to, it is
-            // retried as an ambiguous failure rather than lost.
-            Class::Transient { .. } | Class::Delivered => {
-                let may_have_arrived = !matches!(
-                    class,
-                    Class::Transient {
-                        may_have_arrived: false
+            (
+                Class::Transient {
+                    may_have_arrived,
+                    answered,
+                },
+                _,
+            ) => {
+                let first_failed = entry.first_failed_at.unwrap_or(now);
+                let at = now.saturating_add(ms(self.backoff.delay(entry.attempts + 1)));
+                let status = if answered {
+                    DeliveryStatus::ServerError {
+                        reason: error.clone(),
+                        retry_at: at,
                     }
-                );
-                if received_at - entry.created_at > ms(self.config.retention) {
+                } else {
+                    DeliveryStatus::Offline {
+                        reason: error.clone(),
+                        retry_at: at,
+                    }
+                };
+                if now - first_failed > ms(self.config.retention) {
                     let days = self.config.retention.as_secs() / 86_400;
                     let reason = format!("not delivered after {days} days: {error}");
-                    self.outbox
-                        .record_attention(&id, &reason, &Default::default(), true)?;
-                    self.emit(Event::NeedsAttention { id, reason });
+                    let result = AttemptResult::Attention {
+                        reason: reason.clone(),
+                        errors: Default::default(),
+                        attempted: true,
+                    };
+                    (result, status, Some(Attention(reason)))
                 } else {
-                    let at = received_at + ms(self.backoff.delay(entry.attempts + 1));
-                    self.outbox
-                        .record_retry(&id, &error, at, true, may_have_arrived)?;
-                    if matches!(outcome, Outcome::Transport(_)) {
+                    if !answered {
                         // The network, not this ticket: everything waits, in order.
-                        self.outbox.defer_all(&self.account, at)?;
+                        update.defer_all_until = Some(at);
                     }
-                    self.emit(Event::WillRetry {
-                        id,
-                        at,
+                    let result = AttemptResult::Retry {
                         error: error.clone(),
-                    });
+                        at,
+                        attempted: true,
+                        may_have_arrived,
+                        failed: true,
+                    };
+                    (result, status, Some(WillRetry(at)))
                 }
-                self.set_status(DeliveryStatus::Offline { reason: error });
             }
+        };
+        if !self.outbox.record(claim, &result, &update, now)? {
+            // Another process took this ticket over while the attempt was
+            // in flight (this one stalled past its lease): its result stands.
+            return Ok(());
         }
+        self.set_status(status);
+        match event {
+            Some(Delivered(ticket_number)) => {
+                let possible_duplicate = self
+                    .outbox
+                    .get(&id)?
+                    .delivered
+                    .is_some_and(|d| d.possible_duplicate);
+                self.emit(Event::Delivered {
+                    id,
+                    ticket_number,
+                    possible_duplicate,
+                });
+            }
+            Some(WillRetry(at)) => self.emit(Event::WillRetry { id, at, error }),
+            Some(Attention(reason)) => self.emit(Event::NeedsAttention { id, reason }),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Delivered records past their keeping time go, at most once an hour.
+    fn purge_old_deliveries(&mut self, now: i64) -> Result<(), OutboxError> {
+        if self
+            .purged_at
+            .is_some_and(|at| (at..at + 3_600_000).contains(&now))
+        {
+            return Ok(());
+        }
+        self.outbox
+            .purge_delivered(now.saturating_sub(ms(self.config.keep_delivered)))?;
+        self.purged_at = Some(now);
         Ok(())
     }
 
@@ -361,13 +496,54 @@ impl Engine {
     }
 
     fn set_status(&mut self, status: DeliveryStatus) {
-        if self.status.as_ref() != Some(&status) {
-            self.status = Some(status.clone());
+        let changed = self.status.send_if_modified(|current| {
+            if current.as_ref() == Some(&status) {
+                return false;
+            }
+            *current = Some(status.clone());
+            true
+        });
+        if changed {
             self.emit(Event::Status(status));
         }
     }
 }
 
+/// The event an attempt's result raises, once recorded.
+enum Then {
+    Delivered(Option<String>),
+    WillRetry(i64),
+    Attention(String),
+}
+use Then::{Attention, Delivered, WillRetry};
+
+/// Back in the queue at `at`, counting no failure.
+fn retry_now(error: &str, at: i64, attempted: bool) -> AttemptResult {
+    AttemptResult::Retry {
+        error: error.to_owned(),
+        at,
+        attempted,
+        may_have_arrived: false,
+        failed: false,
+    }
+}
+
+fn blocked(rate: &RateState, now: i64) -> i64 {
+    rate.blocked_until.unwrap_or(now).max(now)
+}
+
+fn paused_status(pause: &Pause) -> DeliveryStatus {
+    let message = pause.message.clone();
+    match pause.kind {
+        PauseKind::Refused => DeliveryStatus::SignInNeeded { message },
+        PauseKind::Forbidden => DeliveryStatus::Forbidden { message },
+    }
+}
+
 fn ms(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn duration_ms(ms: i64) -> Duration {
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }

@@ -1,6 +1,6 @@
 //! What the engine tells its subscribers: each ticket's fate and the
 //! connection's status. The app forwards these to the window; the CLI
-//! prints them.
+//! prints them. `kind` is the code the window and the CLI branch on.
 
 use serde::Serialize;
 
@@ -8,19 +8,36 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum DeliveryStatus {
-    /// The last attempt reached the server.
+    /// The last attempt reached the server and was answered.
     Online,
-    /// The last attempt failed; `reason` says how. Retries continue.
-    Offline { reason: String },
+    /// No reply at all (no network, server unreachable): the queue waits,
+    /// in order, until `retry_at` (Unix ms) or the network is back.
+    #[serde(rename_all = "camelCase")]
+    Offline { reason: String, retry_at: i64 },
+    /// The server answered with an error (5xx, a proxy's page): it is up
+    /// but failing; this ticket is tried again at `retry_at`.
+    #[serde(rename_all = "camelCase")]
+    ServerError { reason: String, retry_at: i64 },
     /// Nothing is sent before `until` (Unix ms).
     RateLimited { until: i64 },
-    /// The token was refused or is missing; the queue waits for a new one.
-    SignInNeeded,
+    /// 401: the server refused this token; the queue waits for another.
+    SignInNeeded { message: String },
+    /// 403: the token's account may not file tickets; the queue waits for
+    /// another token, or for "send queued now" once the permission is back.
+    Forbidden { message: String },
+    /// No token is stored for this server.
+    SignedOut,
+    /// The OS keyring did not answer (locked, not running, not read yet);
+    /// asked again until it does.
+    KeyringUnavailable { reason: String },
+    /// The outbox file failed (a full disk, say); looked at again shortly.
+    StorageError { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Event {
+    #[serde(rename_all = "camelCase")]
     Delivered {
         id: String,
         ticket_number: Option<String>,
@@ -36,5 +53,7 @@ pub enum Event {
         id: String,
         reason: String,
     },
+    /// Another process (the CLI, a second engine) changed the outbox.
+    OutboxChanged,
     Status(DeliveryStatus),
 }

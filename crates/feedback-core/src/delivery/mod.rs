@@ -8,9 +8,11 @@ mod clock;
 mod engine;
 mod event;
 mod pacing;
+mod tokens;
 
 pub use backoff::Backoff;
-pub use clock::Clock;
-pub use engine::{Delivery, DeliveryConfig, TokenSource};
+pub use clock::{Clock, FakeWallClock, SystemWallClock, WallClock};
+pub use engine::{Delivery, DeliveryConfig, TokenLookup, TokenSource};
 pub use event::{DeliveryStatus, Event};
-pub use pacing::Pacing;
+pub use pacing::{DOCUMENTED_WINDOW, Pacing};
+pub use tokens::TokenShelf;

@@ -8,7 +8,11 @@
 //! from that start plus the window's length, when the length is known
 //! (configured, or learned from an earlier 429); otherwise one request goes
 //! out to learn it, and its 429 (which spends no quota) says when to come
-//! back. A 429's `Retry-After`/`X-RateLimit-Reset` always overrule.
+//! back. A 429's `Retry-After`/`X-RateLimit-Reset` always overrule, within
+//! bounds: at least a second (Laravel says `Retry-After: 0` in a window's
+//! last second, and a date in the past means the same), and at most
+//! [`Pacing::max_wait`], tied to the documented window, so a huge value or a
+//! skewed server clock cannot block an account for days.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -26,7 +30,15 @@ pub struct Pacing {
     pub margin: Duration,
     /// The wait after a 429 that gives neither `Retry-After` nor a reset.
     pub default_retry_after: Duration,
+    /// The longest wait a server can set, and the longest window that can
+    /// be learned. A fixed window never needs a longer wait from any moment.
+    pub max_wait: Duration,
+    /// The shortest wait after a 429.
+    pub min_wait: Duration,
 }
+
+/// The API's documented throttle window: 10 requests per 5 minutes.
+pub const DOCUMENTED_WINDOW: Duration = Duration::from_secs(300);
 
 impl Default for Pacing {
     fn default() -> Self {
@@ -34,14 +46,29 @@ impl Default for Pacing {
             window: None,
             margin: Duration::from_millis(50),
             default_retry_after: Duration::from_secs(60),
+            max_wait: DOCUMENTED_WINDOW + Duration::from_secs(5),
+            min_wait: Duration::from_secs(1),
         }
     }
 }
 
 impl Pacing {
-    /// When sending is allowed again, if not now.
-    pub fn blocked_until(state: &RateState, now: i64) -> Option<i64> {
-        state.blocked_until.filter(|until| *until > now)
+    /// When sending is allowed again, if not now. A stored wait is bounded
+    /// again here, so one written by an older version (or under a clock
+    /// that was wrong) cannot hold the account past [`Pacing::max_wait`].
+    pub fn blocked_until(&self, state: &RateState, now: i64) -> Option<i64> {
+        state
+            .blocked_until
+            .map(|until| until.min(now.saturating_add(ms(self.max_wait))))
+            .filter(|until| *until > now)
+    }
+
+    /// `until`, kept between [`Pacing::min_wait`] and [`Pacing::max_wait`] from `now`.
+    fn bounded(&self, until: i64, now: i64) -> i64 {
+        until.clamp(
+            now.saturating_add(ms(self.min_wait)),
+            now.saturating_add(ms(self.max_wait)),
+        )
     }
 
     /// The state after a reply that arrived at `received_at` (Unix ms).
@@ -57,13 +84,14 @@ impl Pacing {
             let until = headers
                 .retry_at(now)
                 .map(to_ms)
-                .unwrap_or(received_at + ms(self.default_retry_after))
-                .max(received_at);
+                .unwrap_or(received_at + ms(self.default_retry_after));
+            let until = self.bounded(until, received_at);
             return RateState {
                 limit: headers.limit.or(state.limit),
                 remaining: Some(0),
                 blocked_until: Some(until),
-                learned_window: learn(state, received_at, until),
+                learned_window: learn(state, received_at, until)
+                    .map(|window| window.min(ms(self.max_wait))),
                 ..state
             };
         }
@@ -71,7 +99,7 @@ impl Pacing {
             return state;
         };
         let window = self.window.map(ms).or(state.learned_window);
-        let window_started_at = if remaining + 1 >= limit {
+        let window_started_at = if remaining.saturating_add(1) >= limit {
             Some(received_at)
         } else {
             // An older start belongs to a window that has since ended.
@@ -83,7 +111,11 @@ impl Pacing {
             let estimate = window_started_at
                 .zip(window)
                 .map(|(started, window)| started + window + ms(self.margin));
-            headers.reset.map(to_ms).or(estimate)
+            headers
+                .reset
+                .map(to_ms)
+                .or(estimate)
+                .map(|until| until.min(received_at.saturating_add(ms(self.max_wait))))
         } else {
             None
         };
@@ -175,11 +207,11 @@ mod tests {
         );
         assert_eq!(state.blocked_until, Some(T0 + 300_000 + 50));
         assert_eq!(
-            Pacing::blocked_until(&state, T0 + 300_000),
+            known_window().blocked_until(&state, T0 + 300_000),
             Some(T0 + 300_050)
         );
         assert_eq!(
-            Pacing::blocked_until(&state, T0 + 300_050),
+            known_window().blocked_until(&state, T0 + 300_050),
             None,
             "free once the window ends"
         );
@@ -300,5 +332,77 @@ mod tests {
             Pacing::default().after_reply(state, &RateLimitHeaders::default(), false, T0 + 5),
             state
         );
+    }
+
+    #[test]
+    fn a_zero_or_past_retry_after_still_waits_a_second() {
+        let pacing = Pacing::default();
+        let state = pacing.after_reply(RateState::default(), &limited(0), true, T0);
+        assert_eq!(
+            state.blocked_until,
+            Some(T0 + 1_000),
+            "Retry-After: 0 must not let a client hammer the server"
+        );
+        let past = RateLimitHeaders {
+            retry_after: Some(RetryAfter::At(UNIX_EPOCH + Duration::from_secs(1_000))),
+            ..headers(10, 0)
+        };
+        let state = pacing.after_reply(RateState::default(), &past, true, T0);
+        assert_eq!(state.blocked_until, Some(T0 + 1_000), "a date in the past");
+    }
+
+    #[test]
+    fn a_huge_or_skewed_server_wait_is_bounded_by_the_window() {
+        let pacing = Pacing::default();
+        let ceiling = T0 + 305_000;
+        let state = pacing.after_reply(RateState::default(), &limited(999_999), true, T0);
+        assert_eq!(state.blocked_until, Some(ceiling), "not 11 days");
+        let mut skewed = headers(10, 0);
+        skewed.reset = Some(UNIX_EPOCH + Duration::from_secs(4_000_000_000));
+        let state = pacing.after_reply(RateState::default(), &skewed, true, T0);
+        assert_eq!(state.blocked_until, Some(ceiling), "a reset decades ahead");
+        let state = pacing.after_reply(RateState::default(), &skewed, false, T0);
+        assert_eq!(
+            state.blocked_until,
+            Some(ceiling),
+            "the last request of a window with a skewed reset"
+        );
+        let stored = RateState {
+            blocked_until: Some(T0 + 30 * 24 * 3_600_000),
+            ..RateState::default()
+        };
+        assert_eq!(
+            pacing.blocked_until(&stored, T0),
+            Some(ceiling),
+            "a wait stored by an older version is bounded when read"
+        );
+    }
+
+    #[test]
+    fn a_window_learned_from_stale_counts_never_exceeds_the_bound() {
+        let pacing = Pacing::default();
+        // Another device spent the quota long before this client's idea of
+        // the window's start, and the server's reset is far off.
+        let state = RateState {
+            window_started_at: Some(T0 - 10 * 3_600_000),
+            ..RateState::default()
+        };
+        let state = pacing.after_reply(state, &limited(200), true, T0);
+        let learned = state.learned_window.unwrap_or(0);
+        assert!(
+            learned <= 305_000,
+            "learned {learned} ms, hours would stall the queue"
+        );
+    }
+
+    #[test]
+    fn a_remaining_count_at_the_integer_limit_does_not_overflow() {
+        let state = Pacing::default().after_reply(
+            RateState::default(),
+            &headers(u32::MAX, u32::MAX),
+            false,
+            T0,
+        );
+        assert_eq!(state.window_started_at, Some(T0));
     }
 }

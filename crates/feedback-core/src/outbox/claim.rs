@@ -1,9 +1,11 @@
 //! The delivery side of the outbox: one process at a time drains an account
 //! (a lease that lapses if its holder dies), it claims tickets oldest first,
-//! and records how each attempt ended. The account's rate-limit state lives
-//! here too, so every process shares one view of the quota.
+//! and records how each attempt ended, fenced by its claim: a process whose
+//! claim was taken over (it stalled past its lease) writes nothing over the
+//! new holder's result. The account's rate-limit state and pause live here
+//! too, so every process shares one view of them.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::{Outbox, Result, SELECT, read_entry};
 use crate::field_errors::FieldErrors;
@@ -23,18 +25,97 @@ pub struct RateState {
     pub learned_window: Option<i64>,
 }
 
+/// Why an account's queue waits for a person, whatever the network does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseKind {
+    /// 401: the server refused the token.
+    Refused,
+    /// 403: the token's account may not file tickets.
+    Forbidden,
+}
+
+/// An account's pause, tied to the fingerprint of the token the server
+/// turned down: another token lifts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    pub kind: PauseKind,
+    pub token_fingerprint: String,
+    pub message: String,
+}
+
+/// How an attempt ended, as the outbox records it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttemptResult {
+    /// The server took it. `ticket` is `None` when its 2xx reply could not be
+    /// read; `note` then says why.
+    Delivered {
+        ticket: Option<Box<Ticket>>,
+        note: Option<String>,
+    },
+    /// Back to the queue, due at `at`. `attempted`: a request went out.
+    /// `may_have_arrived`: no reply after sending. `failed`: it counts
+    /// towards the give-up time (a rate-limit wait does not).
+    Retry {
+        error: String,
+        at: i64,
+        attempted: bool,
+        may_have_arrived: bool,
+        failed: bool,
+    },
+    /// A person must look: refused, or failing for too long.
+    Attention {
+        reason: String,
+        errors: FieldErrors,
+        attempted: bool,
+    },
+}
+
+impl Pause {
+    /// In words for a person.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            PauseKind::Refused => format!(
+                "sign-in needed: the server refused the token ({})",
+                self.message
+            ),
+            PauseKind::Forbidden => format!(
+                "not allowed: the server says this account may not file tickets ({})",
+                self.message
+            ),
+        }
+    }
+}
+
+/// A claimed ticket; its result can be recorded only while the claim holds.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub entry: Entry,
+    owner: String,
+}
+
+/// What else one result write changes for the account, in the same transaction.
+#[derive(Debug, Default)]
+pub struct AccountUpdate<'a> {
+    pub rate: Option<&'a RateState>,
+    pub pause: Option<&'a Pause>,
+    /// Holds every queued ticket of the account until at least this time.
+    pub defer_all_until: Option<i64>,
+}
+
 impl Outbox {
     /// Claims the oldest due ticket of `account` for `owner`, if `owner` holds
     /// (or can take) the account's drainer lease. A ticket left `sending` by a
     /// process that died is due again once its lease lapses, marked as a
-    /// possible duplicate: it may have reached the server.
+    /// possible duplicate: it may have reached the server. A ticket whose
+    /// stored copy cannot be read goes to needs attention, and the next one
+    /// is claimed instead.
     pub fn claim(
         &self,
         account: &str,
         owner: &str,
         now: i64,
         lease_ms: i64,
-    ) -> Result<Option<Entry>> {
+    ) -> Result<Option<Claim>> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute(
@@ -49,7 +130,7 @@ impl Outbox {
         let taken = transaction.execute(
             "UPDATE accounts SET drainer = ?2, drainer_until = ?3
              WHERE account = ?1 AND (drainer IS NULL OR drainer = ?2 OR drainer_until < ?4)",
-            params![account, owner, now + lease_ms, now],
+            params![account, owner, now.saturating_add(lease_ms), now],
         )?;
         if taken == 0 {
             return Ok(None);
@@ -62,46 +143,106 @@ impl Outbox {
                 [account],
             )?;
         }
-        let id: Option<(String, String)> = transaction
-            .query_row(
-                "SELECT id, state FROM tickets
-                 WHERE account = ?1
-                   AND ((state = 'queued' AND next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2))
-                 ORDER BY created_at, rowid LIMIT 1",
-                params![account, now],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let Some((id, state)) = id else {
+        loop {
+            let found: Option<(String, String)> = transaction
+                .query_row(
+                    "SELECT id, state FROM tickets
+                     WHERE account = ?1
+                       AND ((state = 'queued' AND next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2))
+                     ORDER BY created_at, rowid LIMIT 1",
+                    params![account, now],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let Some((id, state)) = found else {
+                transaction.commit()?;
+                return Ok(None);
+            };
+            let entry =
+                transaction.query_row(&format!("{SELECT} WHERE id = ?1"), [&id], read_entry)?;
+            if let Some(problem) = &entry.unreadable {
+                transaction.execute(
+                    "UPDATE tickets SET state = 'attention', lease_until = NULL, claimed_by = NULL,
+                            attention_reason = ?2, last_error = ?2
+                     WHERE id = ?1",
+                    params![id, format!("the stored copy of this ticket cannot be read ({problem}); export it and file it again")],
+                )?;
+                continue;
+            }
+            let abandoned = state == "sending";
+            transaction.execute(
+                "UPDATE tickets SET state = 'sending', lease_until = ?2, claimed_by = ?3,
+                        possible_duplicate = possible_duplicate OR ?4
+                 WHERE id = ?1",
+                params![id, now.saturating_add(lease_ms), owner, abandoned],
+            )?;
+            let entry =
+                transaction.query_row(&format!("{SELECT} WHERE id = ?1"), [&id], read_entry)?;
             transaction.commit()?;
-            return Ok(None);
-        };
-        let abandoned = state == "sending";
-        transaction.execute(
-            "UPDATE tickets SET state = 'sending', lease_until = ?2,
-                    possible_duplicate = possible_duplicate OR ?3
-             WHERE id = ?1",
-            params![id, now + lease_ms, abandoned],
-        )?;
-        let entry = transaction.query_row(&format!("{SELECT} WHERE id = ?1"), [&id], read_entry)?;
-        transaction.commit()?;
-        Ok(Some(entry))
+            return Ok(Some(Claim {
+                entry,
+                owner: owner.to_owned(),
+            }));
+        }
     }
 
-    /// Extends `owner`'s drainer lease while an attempt is in flight; false
-    /// if the lease was lost.
-    pub fn renew_drainer(
-        &self,
-        account: &str,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-    ) -> Result<bool> {
-        let renewed = self.lock().execute(
+    /// Extends `owner`'s drainer lease and its ticket's claim while an
+    /// attempt is in flight; false if the lease was lost to another process.
+    pub fn renew(&self, claim: &Claim, now: i64, lease_ms: i64) -> Result<bool> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let until = now.saturating_add(lease_ms);
+        let renewed = transaction.execute(
             "UPDATE accounts SET drainer_until = ?3 WHERE account = ?1 AND drainer = ?2",
-            params![account, owner, now + lease_ms],
+            params![claim.entry.account, claim.owner, until],
         )?;
+        transaction.execute(
+            "UPDATE tickets SET lease_until = ?3 WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2",
+            params![claim.entry.id, claim.owner, until],
+        )?;
+        transaction.commit()?;
         Ok(renewed == 1)
+    }
+
+    /// Records how `claim`'s attempt ended, with the account's new state, in
+    /// one transaction, only while the claim is still this owner's. Returns
+    /// false, writing nothing, when another process has taken the ticket
+    /// over (or it was discarded): its result stands.
+    pub fn record(
+        &self,
+        claim: &Claim,
+        result: &AttemptResult,
+        account: &AccountUpdate<'_>,
+        now: i64,
+    ) -> Result<bool> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Option<i64> = transaction
+            .query_row(
+                "SELECT 1 FROM tickets WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2",
+                params![claim.entry.id, claim.owner],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if held.is_none() {
+            return Ok(false);
+        }
+        record_result(&transaction, &claim.entry.id, result, now)?;
+        let name = &claim.entry.account;
+        if let Some(rate) = account.rate {
+            write_rate_state(&transaction, name, rate)?;
+        }
+        if let Some(pause) = account.pause {
+            write_pause(&transaction, name, Some(pause))?;
+        }
+        if let Some(until) = account.defer_all_until {
+            transaction.execute(
+                "UPDATE tickets SET next_attempt_at = ?2 WHERE account = ?1 AND state = 'queued' AND next_attempt_at < ?2",
+                params![name, until],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(true)
     }
 
     /// Gives up the drainer lease, so another process may drain at once.
@@ -123,78 +264,33 @@ impl Outbox {
         )?)
     }
 
+    /// Every account with tickets queued or being sent, with how many.
+    pub fn waiting_accounts(&self) -> Result<Vec<(String, usize)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT account, count(*) FROM tickets WHERE state IN ('queued', 'sending')
+             GROUP BY account ORDER BY account",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                usize::try_from(row.get::<_, i64>(1)?).unwrap_or_default(),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether `account` has tickets queued or being sent.
+    pub fn has_waiting(&self, account: &str) -> Result<bool> {
+        Ok(self.next_due(account)?.is_some())
+    }
+
     /// Makes `account`'s queued tickets due at `now`.
     pub fn make_due(&self, account: &str, now: i64) -> Result<usize> {
         Ok(self.lock().execute(
             "UPDATE tickets SET next_attempt_at = ?2 WHERE account = ?1 AND state = 'queued' AND next_attempt_at > ?2",
             params![account, now],
         )?)
-    }
-
-    /// Holds every queued ticket of `account` until at least `until`: when
-    /// the network is down, all wait, and the oldest still goes first.
-    pub fn defer_all(&self, account: &str, until: i64) -> Result<()> {
-        self.lock().execute(
-            "UPDATE tickets SET next_attempt_at = ?2 WHERE account = ?1 AND state = 'queued' AND next_attempt_at < ?2",
-            params![account, until],
-        )?;
-        Ok(())
-    }
-
-    /// The server took the ticket.
-    pub fn record_delivered(&self, id: &str, ticket: &Ticket, now: i64) -> Result<()> {
-        self.lock().execute(
-            "UPDATE tickets SET state = 'delivered', attempts = attempts + 1, lease_until = NULL,
-                    ticket_number = ?2, delivered = ?3, delivered_at = ?4, last_error = NULL
-             WHERE id = ?1",
-            params![
-                id,
-                ticket.ticket_number,
-                serde_json::to_string(ticket)?,
-                now
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// Back to the queue, due at `next_attempt_at`. `attempted`: a request
-    /// went out (a rate-limit wait before sending is not an attempt).
-    /// `may_have_arrived`: it got no reply after sending.
-    pub fn record_retry(
-        &self,
-        id: &str,
-        error: &str,
-        next_attempt_at: i64,
-        attempted: bool,
-        may_have_arrived: bool,
-    ) -> Result<()> {
-        self.lock().execute(
-            "UPDATE tickets SET state = 'queued', lease_until = NULL, next_attempt_at = ?3, last_error = ?2,
-                    attempts = attempts + ?4, possible_duplicate = possible_duplicate OR ?5
-             WHERE id = ?1",
-            params![id, error, next_attempt_at, i64::from(attempted), may_have_arrived],
-        )?;
-        Ok(())
-    }
-
-    /// The server refused it, or it is too old to keep trying: a person must look.
-    pub fn record_attention(
-        &self,
-        id: &str,
-        reason: &str,
-        errors: &FieldErrors,
-        attempted: bool,
-    ) -> Result<()> {
-        let errors = (!errors.is_empty())
-            .then(|| serde_json::to_string(errors))
-            .transpose()?;
-        self.lock().execute(
-            "UPDATE tickets SET state = 'attention', lease_until = NULL, last_error = ?2, attention_reason = ?2,
-                    field_errors = ?3, attempts = attempts + ?4
-             WHERE id = ?1",
-            params![id, reason, errors, i64::from(attempted)],
-        )?;
-        Ok(())
     }
 
     pub fn rate_state(&self, account: &str) -> Result<RateState> {
@@ -219,42 +315,160 @@ impl Outbox {
     }
 
     pub fn set_rate_state(&self, account: &str, state: &RateState) -> Result<()> {
-        self.lock().execute(
-            "INSERT INTO accounts (account, rate_limit, rate_remaining, window_started_at, blocked_until, learned_window)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (account) DO UPDATE SET rate_limit = ?2, rate_remaining = ?3,
-                    window_started_at = ?4, blocked_until = ?5, learned_window = ?6",
-            params![
-                account,
-                state.limit,
-                state.remaining,
-                state.window_started_at,
-                state.blocked_until,
-                state.learned_window
-            ],
-        )?;
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        write_rate_state(&transaction, account, state)?;
+        transaction.commit()?;
         Ok(())
     }
 
-    /// Whether the account's queue is paused until a new token is stored.
-    pub fn sign_in_needed(&self, account: &str) -> Result<bool> {
+    /// Why `account`'s queue waits for a person, if it does.
+    pub fn pause(&self, account: &str) -> Result<Option<Pause>> {
         Ok(self
             .lock()
             .query_row(
-                "SELECT sign_in_needed FROM accounts WHERE account = ?1",
+                "SELECT paused, paused_token, paused_message FROM accounts WHERE account = ?1",
                 [account],
-                |row| row.get(0),
+                |row| {
+                    let kind = match row.get::<_, Option<String>>(0)?.as_deref() {
+                        Some("refused") => PauseKind::Refused,
+                        Some("forbidden") => PauseKind::Forbidden,
+                        _ => return Ok(None),
+                    };
+                    Ok(Some(Pause {
+                        kind,
+                        token_fingerprint: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                        message: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    }))
+                },
             )
             .optional()?
-            .unwrap_or(false))
+            .flatten())
     }
 
-    pub fn set_sign_in_needed(&self, account: &str, needed: bool) -> Result<()> {
-        self.lock().execute(
-            "INSERT INTO accounts (account, sign_in_needed) VALUES (?1, ?2)
-             ON CONFLICT (account) DO UPDATE SET sign_in_needed = ?2",
-            params![account, needed],
-        )?;
+    /// Lifts `account`'s pause (a new token, or the person asked to send now).
+    pub fn clear_pause(&self, account: &str) -> Result<()> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        write_pause(&transaction, account, None)?;
+        transaction.commit()?;
         Ok(())
     }
+
+    /// "Send queued now": every queued ticket is due at `now`, and what the
+    /// server set (a rate-limit wait, a pause for a refused token or a lost
+    /// permission) is lifted, so the next attempt asks the server again.
+    /// Tickets that need attention stay there: the server refused them as
+    /// they are. Returns how many tickets are due.
+    pub fn send_now(&self, now: i64) -> Result<usize> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let due = transaction.execute(
+            "UPDATE tickets SET next_attempt_at = min(next_attempt_at, ?1) WHERE state = 'queued'",
+            [now],
+        )?;
+        transaction.execute(
+            "UPDATE accounts SET blocked_until = NULL, paused = NULL, paused_token = NULL, paused_message = NULL",
+            [],
+        )?;
+        transaction.commit()?;
+        Ok(due)
+    }
+}
+
+fn record_result(
+    transaction: &Transaction<'_>,
+    id: &str,
+    result: &AttemptResult,
+    now: i64,
+) -> Result<()> {
+    match result {
+        AttemptResult::Delivered { ticket, note } => {
+            let json = ticket.as_ref().map(serde_json::to_string).transpose()?;
+            let number = ticket.as_ref().and_then(|t| t.ticket_number.clone());
+            transaction.execute(
+                "UPDATE tickets SET state = 'delivered', attempts = attempts + 1, lease_until = NULL,
+                        claimed_by = NULL, ticket_number = ?2, delivered = ?3, delivered_at = ?4,
+                        last_error = NULL, delivered_note = ?5
+                 WHERE id = ?1",
+                params![id, number, json, now, note],
+            )?;
+        }
+        AttemptResult::Retry {
+            error,
+            at,
+            attempted,
+            may_have_arrived,
+            failed,
+        } => {
+            transaction.execute(
+                "UPDATE tickets SET state = 'queued', lease_until = NULL, claimed_by = NULL,
+                        next_attempt_at = ?3, last_error = ?2, attempts = attempts + ?4,
+                        possible_duplicate = possible_duplicate OR ?5,
+                        first_failed_at = CASE WHEN ?6 THEN coalesce(first_failed_at, ?7) ELSE first_failed_at END
+                 WHERE id = ?1",
+                params![
+                    id,
+                    error,
+                    at,
+                    i64::from(*attempted),
+                    may_have_arrived,
+                    failed,
+                    now
+                ],
+            )?;
+        }
+        AttemptResult::Attention {
+            reason,
+            errors,
+            attempted,
+        } => {
+            let errors = (!errors.is_empty())
+                .then(|| serde_json::to_string(errors))
+                .transpose()?;
+            transaction.execute(
+                "UPDATE tickets SET state = 'attention', lease_until = NULL, claimed_by = NULL,
+                        last_error = ?2, attention_reason = ?2, field_errors = ?3, attempts = attempts + ?4
+                 WHERE id = ?1",
+                params![id, reason, errors, i64::from(*attempted)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_rate_state(transaction: &Transaction<'_>, account: &str, state: &RateState) -> Result<()> {
+    transaction.execute(
+        "INSERT INTO accounts (account, rate_limit, rate_remaining, window_started_at, blocked_until, learned_window)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (account) DO UPDATE SET rate_limit = ?2, rate_remaining = ?3,
+                window_started_at = ?4, blocked_until = ?5, learned_window = ?6",
+        params![
+            account,
+            state.limit,
+            state.remaining,
+            state.window_started_at,
+            state.blocked_until,
+            state.learned_window
+        ],
+    )?;
+    Ok(())
+}
+
+fn write_pause(transaction: &Transaction<'_>, account: &str, pause: Option<&Pause>) -> Result<()> {
+    let kind = pause.map(|p| match p.kind {
+        PauseKind::Refused => "refused",
+        PauseKind::Forbidden => "forbidden",
+    });
+    transaction.execute(
+        "INSERT INTO accounts (account, paused, paused_token, paused_message) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (account) DO UPDATE SET paused = ?2, paused_token = ?3, paused_message = ?4",
+        params![
+            account,
+            kind,
+            pause.map(|p| &p.token_fingerprint),
+            pause.map(|p| &p.message)
+        ],
+    )?;
+    Ok(())
 }

@@ -61,6 +61,9 @@ pub struct Delivered {
     /// this ticket twice.
     pub possible_duplicate: bool,
     pub ticket: Option<Ticket>,
+    /// Why the server's 2xx reply could not be read as a ticket, when it
+    /// could not: the server stored the ticket all the same.
+    pub note: Option<String>,
 }
 
 /// One ticket in the outbox.
@@ -81,6 +84,10 @@ pub struct Entry {
     pub last_error: Option<String>,
     pub attention: Option<Attention>,
     pub delivered: Option<Delivered>,
+    /// When its first attempt failed (Unix ms): the give-up time counts from here.
+    pub first_failed_at: Option<i64>,
+    /// The stored text, when it could not be read as a ticket.
+    pub unreadable: Option<String>,
 }
 
 /// Counts by state, for a badge or a status line.

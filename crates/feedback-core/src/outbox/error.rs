@@ -32,6 +32,10 @@ pub enum OutboxError {
         allowed: &'static str,
         action: &'static str,
     },
+    #[error(
+        "ticket {0} was refused by the server as it is; edit it (its fields show what to change) instead of sending it again"
+    )]
+    NeedsEdit(String),
     #[error("cannot open the outbox at {path}: {source}")]
     Open {
         path: PathBuf,

@@ -19,12 +19,15 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Row, params};
 
-pub use claim::RateState;
+pub use claim::{AccountUpdate, AttemptResult, Claim, Pause, PauseKind, RateState};
 pub use entry::{Attention, Delivered, Entry, State, Summary};
 pub use error::{OutboxError, Result};
 
 use crate::field_errors::FieldErrors;
 use crate::new_ticket::NewTicket;
+
+/// How long a statement waits for another process's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How many undelivered tickets the outbox takes before it refuses more.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -55,7 +58,18 @@ impl Outbox {
                 source,
             })?;
         }
-        match Self::open_checked(path) {
+        // Two processes creating the file at once (the app and the CLI) can
+        // find it locked where SQLite's busy handler does not wait (turning
+        // on WAL): try again for as long as the busy timeout would have.
+        let started = std::time::Instant::now();
+        let mut opened = Self::open_checked(path);
+        while matches!(&opened, Err(OutboxError::Sqlite(error)) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+            && started.elapsed() < BUSY_TIMEOUT
+        {
+            std::thread::sleep(std::time::Duration::from_millis(10 + fastrand::u64(0..40)));
+            opened = Self::open_checked(path);
+        }
+        match opened {
             Ok(outbox) => Ok(outbox),
             Err(OutboxError::Sqlite(error)) if is_corruption(&error) => {
                 Err(move_aside(path, error.to_string()))
@@ -65,8 +79,8 @@ impl Outbox {
     }
 
     fn open_checked(path: &Path) -> Result<Self> {
-        let connection = Connection::open(path)?;
-        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut connection = Connection::open(path)?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         let check: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
@@ -74,7 +88,7 @@ impl Outbox {
             drop(connection);
             return Err(move_aside(path, check));
         }
-        if let Err(version) = schema::migrate(&connection)? {
+        if let Err(version) = schema::migrate(&mut connection)? {
             return Err(OutboxError::TooNew {
                 path: path.to_owned(),
                 version,
@@ -132,8 +146,12 @@ impl Outbox {
         self.get(&id)
     }
 
-    /// One ticket by its id or a unique prefix of it.
+    /// One ticket by its id or a unique prefix of it (an empty prefix
+    /// names no ticket).
     pub fn get(&self, id: &str) -> Result<Entry> {
+        if id.trim().is_empty() {
+            return Err(OutboxError::NotFound(id.to_owned()));
+        }
         let connection = self.lock();
         let mut statement = connection.prepare(&format!(
             "{SELECT} WHERE id LIKE ?1 || '%' ESCAPE '\\' LIMIT 2"
@@ -161,12 +179,23 @@ impl Outbox {
         Ok(entries)
     }
 
+    /// Counts by state, over every account.
     pub fn summary(&self) -> Result<Summary> {
+        self.summary_where("1 = 1", [])
+    }
+
+    /// Counts by state of one account's tickets, counted in SQL.
+    pub fn account_summary(&self, account: &str) -> Result<Summary> {
+        self.summary_where("account = ?1", [account])
+    }
+
+    fn summary_where(&self, filter: &str, params: impl rusqlite::Params) -> Result<Summary> {
         let connection = self.lock();
-        let mut statement =
-            connection.prepare("SELECT state, count(*) FROM tickets GROUP BY state")?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT state, count(*) FROM tickets WHERE {filter} GROUP BY state"
+        ))?;
         let mut summary = Summary::default();
-        for row in statement.query_map([], |row| {
+        for row in statement.query_map(params, |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
         })? {
             let (state, count) = row?;
@@ -182,11 +211,20 @@ impl Outbox {
     }
 
     /// Makes a queued or needs-attention ticket due now, clearing its
-    /// attention.
+    /// attention. A ticket the server refused field by field (422) is not
+    /// sent again unchanged: it must be edited.
     pub fn retry(&self, id: &str, now: i64) -> Result<Entry> {
         let entry = self.get(id)?;
         if !matches!(entry.state, State::Queued | State::NeedsAttention) {
             return Err(wrong_state(&entry, "queued or needs-attention", "retried"));
+        }
+        if entry
+            .attention
+            .as_ref()
+            .is_some_and(|attention| !attention.field_errors.is_empty())
+            || entry.unreadable.is_some()
+        {
+            return Err(OutboxError::NeedsEdit(entry.id));
         }
         self.lock().execute(
             "UPDATE tickets SET state = 'queued', next_attempt_at = ?2, attention_reason = NULL, field_errors = NULL
@@ -194,15 +232,6 @@ impl Outbox {
             params![entry.id, now],
         )?;
         self.get(&entry.id)
-    }
-
-    /// Makes every queued and needs-attention ticket due now; returns how many.
-    pub fn retry_all(&self, now: i64) -> Result<usize> {
-        Ok(self.lock().execute(
-            "UPDATE tickets SET state = 'queued', next_attempt_at = ?1, attention_reason = NULL, field_errors = NULL
-             WHERE state IN ('queued', 'attention')",
-            params![now],
-        )?)
     }
 
     /// Removes a ticket that is not being sent right now.
@@ -222,38 +251,70 @@ impl Outbox {
         Ok(entry)
     }
 
-    /// Puts a needs-attention ticket's fields back in a form: it leaves the
-    /// outbox, and the caller resubmits it as a new ticket.
-    pub fn take_for_edit(&self, id: &str) -> Result<Entry> {
+    /// Moves a needs-attention ticket into a form: `keep` stores its
+    /// fields (as the draft) first, and only once that succeeded does the
+    /// ticket leave the outbox, so a failure on either side loses nothing.
+    pub fn take_for_edit<E>(
+        &self,
+        id: &str,
+        keep: impl FnOnce(&Entry) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<Entry, E>> {
         let entry = self.get(id)?;
         if entry.state != State::NeedsAttention {
             return Err(wrong_state(&entry, "needs-attention", "edited"));
         }
-        self.discard(&entry.id)
+        if let Err(error) = keep(&entry) {
+            return Ok(Err(error));
+        }
+        self.lock().execute(
+            "DELETE FROM tickets WHERE id = ?1 AND state = 'attention'",
+            [&entry.id],
+        )?;
+        Ok(Ok(entry))
+    }
+
+    /// Removes delivered records older than `before` (Unix ms): the history
+    /// is kept for a retention period, not for ever. Returns how many.
+    pub fn purge_delivered(&self, before: i64) -> Result<usize> {
+        Ok(self.lock().execute(
+            "DELETE FROM tickets WHERE state = 'delivered' AND delivered_at < ?1",
+            [before],
+        )?)
+    }
+
+    /// A number that changes whenever another connection (another process)
+    /// commits to the file: cheap to read, so the engine can notice a
+    /// ticket the CLI queued beside the app.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }
 }
 
-const SELECT: &str = "SELECT id, account, ticket, state, created_at, attempts, next_attempt_at, last_error,
-    attention_reason, field_errors, ticket_number, delivered_at, possible_duplicate, delivered FROM tickets";
+const SELECT: &str =
+    "SELECT id, account, ticket, state, created_at, attempts, next_attempt_at, last_error,
+    attention_reason, field_errors, ticket_number, delivered_at, possible_duplicate, delivered,
+    first_failed_at, delivered_note FROM tickets";
 
 fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
-    let json_error = |index, error: serde_json::Error| {
-        rusqlite::Error::FromSqlConversionFailure(
-            index,
-            rusqlite::types::Type::Text,
-            Box::new(error),
-        )
+    // One unreadable row must not stall every list and claim: it is shown
+    // as needing attention, with its stored text kept for export.
+    let stored: String = row.get(2)?;
+    let (ticket, unreadable) = match serde_json::from_str::<NewTicket>(&stored) {
+        Ok(ticket) => (ticket, None),
+        Err(error) => (NewTicket::unreadable(&stored), Some(error.to_string())),
     };
-    let ticket: String = row.get(2)?;
-    let ticket: NewTicket = serde_json::from_str(&ticket).map_err(|e| json_error(2, e))?;
-    let state = State::from_column(&row.get::<_, String>(3)?);
+    let mut state = State::from_column(&row.get::<_, String>(3)?);
+    if unreadable.is_some() && state != State::Delivered {
+        state = State::NeedsAttention;
+    }
     let attention = match row.get::<_, Option<String>>(8)? {
         Some(reason) => {
             let errors = row.get::<_, Option<String>>(9)?;
-            let field_errors = match errors {
-                Some(json) => serde_json::from_str(&json).map_err(|e| json_error(9, e))?,
-                None => FieldErrors::new(),
-            };
+            let field_errors = errors
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default();
             Some(Attention {
                 reason,
                 field_errors,
@@ -269,8 +330,16 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
             ticket: row
                 .get::<_, Option<String>>(13)?
                 .and_then(|json| serde_json::from_str(&json).ok()),
+            note: row.get(15)?,
         }),
         None => None,
+    };
+    let attention = match (&unreadable, attention) {
+        (Some(problem), None) if state == State::NeedsAttention => Some(Attention {
+            reason: format!("the stored copy of this ticket cannot be read ({problem})"),
+            field_errors: FieldErrors::new(),
+        }),
+        (_, attention) => attention,
     };
     Ok(Entry {
         id: row.get(0)?,
@@ -283,6 +352,8 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
         last_error: row.get(7)?,
         attention,
         delivered,
+        first_failed_at: row.get(14)?,
+        unreadable: unreadable.map(|_| stored),
     })
 }
 

@@ -1,9 +1,9 @@
 //! The outbox's tables, created or upgraded on open (`PRAGMA user_version`).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// The version this code writes; an older file is upgraded, a newer one refused.
-pub(crate) const VERSION: i64 = 1;
+pub(crate) const VERSION: i64 = 2;
 
 const V1: &str = "
 CREATE TABLE tickets (
@@ -29,7 +29,7 @@ CREATE TABLE accounts (
     account           TEXT PRIMARY KEY,
     drainer           TEXT,               -- which process is sending for it
     drainer_until     INTEGER,
-    sign_in_needed    INTEGER NOT NULL DEFAULT 0,
+    sign_in_needed    INTEGER NOT NULL DEFAULT 0, -- unused since version 2: see paused
     rate_limit        INTEGER,
     rate_remaining    INTEGER,
     window_started_at INTEGER,
@@ -38,17 +38,37 @@ CREATE TABLE accounts (
 );
 ";
 
-/// Creates the tables in a new file, or checks an existing one's version.
-pub(crate) fn migrate(connection: &Connection) -> rusqlite::Result<Result<(), i64>> {
-    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    match version {
-        0 => {
-            connection.execute_batch(&format!(
-                "BEGIN; {V1} PRAGMA user_version = {VERSION}; COMMIT;"
-            ))?;
-            Ok(Ok(()))
-        }
-        VERSION => Ok(Ok(())),
-        newer => Ok(Err(newer)),
+/// Version 2: result writes fenced by the claim, the 30 days counted from
+/// the first failure, a note on a delivery whose reply was unreadable, and
+/// an account pause tied to the token the server refused (never the token).
+const V2: &str = "
+ALTER TABLE tickets ADD COLUMN claimed_by TEXT;          -- while 'sending': whose claim it is
+ALTER TABLE tickets ADD COLUMN first_failed_at INTEGER;  -- the first failed attempt, Unix ms
+ALTER TABLE tickets ADD COLUMN delivered_note TEXT;      -- a 2xx whose body was not the ticket
+CREATE INDEX tickets_delivered ON tickets (state, delivered_at);
+ALTER TABLE accounts ADD COLUMN paused TEXT CHECK (paused IN ('refused', 'forbidden'));
+ALTER TABLE accounts ADD COLUMN paused_token TEXT;       -- the refused token's fingerprint
+ALTER TABLE accounts ADD COLUMN paused_message TEXT;     -- the server's words
+";
+
+/// Creates the tables in a new file, or upgrades an older one, in one
+/// transaction that holds the write lock from reading the version on, so
+/// that two processes opening a new outbox at once do not both create it.
+pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<Result<(), i64>> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version > VERSION {
+        return Ok(Err(version));
     }
+    if version < 1 {
+        transaction.execute_batch(V1)?;
+    }
+    if version < 2 {
+        transaction.execute_batch(V2)?;
+    }
+    if version < VERSION {
+        transaction.execute_batch(&format!("PRAGMA user_version = {VERSION};"))?;
+    }
+    transaction.commit()?;
+    Ok(Ok(()))
 }

@@ -7,6 +7,7 @@
 mod canned;
 mod client;
 mod delivery;
+mod desktop;
 mod outbox;
 mod rate_limit;
 mod support;

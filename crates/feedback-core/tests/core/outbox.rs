@@ -1,7 +1,9 @@
 //! The outbox file: what it keeps, what it refuses, and how it survives a
 //! corrupt file, a full disk and two processes.
 
-use feedback_core::outbox::{DEFAULT_CAPACITY, Outbox, OutboxError, State};
+use feedback_core::outbox::{
+    AccountUpdate, AttemptResult, Claim, DEFAULT_CAPACITY, Outbox, OutboxError, State,
+};
 use feedback_core::{FieldErrors, Ticket};
 
 use crate::support::doc_ticket;
@@ -19,6 +21,34 @@ fn delivered_ticket(number: &str) -> Ticket {
         "status": "open", "priority": "normal"
     }))
     .unwrap()
+}
+
+fn delivered(outbox: &Outbox, claim: &Claim, number: &str, now: i64) -> bool {
+    let result = AttemptResult::Delivered {
+        ticket: Some(Box::new(delivered_ticket(number))),
+        note: None,
+    };
+    outbox
+        .record(claim, &result, &AccountUpdate::default(), now)
+        .unwrap()
+}
+
+fn retry(error: &str, at: i64) -> AttemptResult {
+    AttemptResult::Retry {
+        error: error.to_owned(),
+        at,
+        attempted: true,
+        may_have_arrived: false,
+        failed: true,
+    }
+}
+
+fn attention(reason: &str, errors: &FieldErrors) -> AttemptResult {
+    AttemptResult::Attention {
+        reason: reason.to_owned(),
+        errors: errors.clone(),
+        attempted: true,
+    }
 }
 
 #[test]
@@ -48,27 +78,26 @@ fn claims_go_oldest_first_and_results_are_recorded() {
     let third = outbox.enqueue(ACCOUNT, &doc_ticket(), 3_000).unwrap();
 
     let claimed = outbox.claim(ACCOUNT, "me", 5_000, LEASE).unwrap().unwrap();
-    assert_eq!(claimed.id, first.id);
-    assert_eq!(claimed.state, State::Sending);
-    outbox
-        .record_delivered(&first.id, &delivered_ticket("TCK-000001"), 5_100)
-        .unwrap();
+    assert_eq!(claimed.entry.id, first.id);
+    assert_eq!(claimed.entry.state, State::Sending);
+    assert!(delivered(&outbox, &claimed, "TCK-000001", 5_100));
 
     let claimed = outbox.claim(ACCOUNT, "me", 5_200, LEASE).unwrap().unwrap();
-    assert_eq!(claimed.id, second.id);
+    assert_eq!(claimed.entry.id, second.id);
+    let update = AccountUpdate::default();
     outbox
-        .record_retry(&second.id, "server error", 60_000, true, false)
+        .record(&claimed, &retry("server error", 60_000), &update, 5_250)
         .unwrap();
 
     let claimed = outbox.claim(ACCOUNT, "me", 5_300, LEASE).unwrap().unwrap();
     assert_eq!(
-        claimed.id, third.id,
+        claimed.entry.id, third.id,
         "a ticket waiting for its retry does not block younger ones"
     );
     let mut errors = FieldErrors::new();
     errors.add("subject", "The subject field is required.");
     outbox
-        .record_attention(&third.id, "rejected", &errors, true)
+        .record(&claimed, &attention("rejected", &errors), &update, 5_350)
         .unwrap();
 
     assert!(
@@ -88,6 +117,11 @@ fn claims_go_oldest_first_and_results_are_recorded() {
         (retrying.attempts, retrying.last_error.as_deref()),
         (1, Some("server error"))
     );
+    assert_eq!(
+        retrying.first_failed_at,
+        Some(5_250),
+        "the give-up time counts from the first failure"
+    );
     let attention = outbox.get(&third.id).unwrap();
     assert_eq!(attention.state, State::NeedsAttention);
     assert_eq!(attention.attention.unwrap().field_errors, errors);
@@ -104,7 +138,7 @@ fn retry_and_discard() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = open(&dir);
     let entry = outbox.enqueue(ACCOUNT, &doc_ticket(), 1_000).unwrap();
-    outbox.claim(ACCOUNT, "me", 1_000, LEASE).unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 1_000, LEASE).unwrap().unwrap();
     assert!(
         matches!(
             outbox.discard(&entry.id),
@@ -112,8 +146,14 @@ fn retry_and_discard() {
         ),
         "a ticket being sent cannot be discarded"
     );
+    let update = AccountUpdate::default();
     outbox
-        .record_attention(&entry.id, "not found", &FieldErrors::new(), true)
+        .record(
+            &claim,
+            &attention("not found", &FieldErrors::new()),
+            &update,
+            1_100,
+        )
         .unwrap();
     let retried = outbox.retry(&entry.id, 9_000).unwrap();
     assert_eq!(
@@ -125,6 +165,14 @@ fn retry_and_discard() {
         outbox.get(&entry.id),
         Err(OutboxError::NotFound(_))
     ));
+    outbox.enqueue(ACCOUNT, &doc_ticket(), 2_000).unwrap();
+    for empty in ["", " "] {
+        assert!(
+            matches!(outbox.discard(empty), Err(OutboxError::NotFound(_))),
+            "an empty id names no ticket, not every ticket"
+        );
+    }
+    assert_eq!(outbox.list().unwrap().len(), 1);
 }
 
 #[test]
@@ -201,11 +249,11 @@ fn two_processes_never_claim_the_same_ticket() {
     a.release_drainer(ACCOUNT, "a").unwrap();
     let taken_over = b.claim(ACCOUNT, "b", 20, LEASE).unwrap().unwrap();
     assert_eq!(
-        taken_over.id,
-        claimed.unwrap().id,
+        taken_over.entry.id,
+        claimed.unwrap().entry.id,
         "the ticket a left mid-attempt comes first"
     );
-    let after = b.get(&taken_over.id).unwrap();
+    let after = b.get(&taken_over.entry.id).unwrap();
     assert_eq!(after.state, State::Sending);
 }
 
@@ -227,13 +275,201 @@ fn a_dead_drainers_ticket_is_retried_as_a_possible_duplicate() {
         .claim(ACCOUNT, "alive", LEASE + 1, LEASE)
         .unwrap()
         .unwrap();
-    assert_eq!(reclaimed.id, entry.id);
-    alive
-        .record_delivered(&entry.id, &delivered_ticket("TCK-000009"), LEASE + 2)
-        .unwrap();
+    assert_eq!(reclaimed.entry.id, entry.id);
+    assert!(delivered(&alive, &reclaimed, "TCK-000009", LEASE + 2));
     let delivered = alive.get(&entry.id).unwrap().delivered.unwrap();
     assert!(
         delivered.possible_duplicate,
         "the dead process may have sent it"
     );
+}
+
+#[test]
+fn a_stalled_process_cannot_record_over_the_result_of_the_one_that_took_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stalled, alive) = (open(&dir), open(&dir));
+    let entry = stalled.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    let old_claim = stalled
+        .claim(ACCOUNT, "stalled", 0, LEASE)
+        .unwrap()
+        .unwrap();
+    // The stalled process's lease lapses (SIGSTOP, a long SQLite wait); the
+    // other one takes over and delivers.
+    let new_claim = alive
+        .claim(ACCOUNT, "alive", LEASE + 1, LEASE)
+        .unwrap()
+        .unwrap();
+    assert!(delivered(&alive, &new_claim, "TCK-000002", LEASE + 2));
+    // The stalled process wakes up with a failure to record.
+    let recorded = stalled
+        .record(
+            &old_claim,
+            &retry("timed out", LEASE + 10),
+            &AccountUpdate::default(),
+            LEASE + 3,
+        )
+        .unwrap();
+    assert!(!recorded, "its claim was taken over: nothing is written");
+    let after = alive.get(&entry.id).unwrap();
+    assert_eq!(
+        after.state,
+        State::Delivered,
+        "a delivered ticket is never turned back into a queued one"
+    );
+    assert_eq!(
+        after.delivered.unwrap().ticket_number.as_deref(),
+        Some("TCK-000002")
+    );
+}
+
+#[test]
+fn send_now_leaves_refused_tickets_alone_and_a_refused_ticket_must_be_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = open(&dir);
+    let refused = outbox.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    let waiting = outbox.enqueue(ACCOUNT, &doc_ticket(), 1).unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 10, LEASE).unwrap().unwrap();
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "subject",
+        "The subject field must not be greater than 20 characters.",
+    );
+    let update = AccountUpdate::default();
+    outbox
+        .record(
+            &claim,
+            &attention("the server rejected the ticket", &errors),
+            &update,
+            20,
+        )
+        .unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 30, LEASE).unwrap().unwrap();
+    outbox
+        .record(&claim, &retry("server error", 90_000), &update, 40)
+        .unwrap();
+
+    assert_eq!(outbox.send_now(50).unwrap(), 1, "only the queued ticket");
+    assert_eq!(outbox.get(&waiting.id).unwrap().next_attempt_at, 50);
+    let still = outbox.get(&refused.id).unwrap();
+    assert_eq!(still.state, State::NeedsAttention, "not resent unchanged");
+    assert_eq!(
+        still.attention.unwrap().field_errors,
+        errors,
+        "its field errors are kept for the edit"
+    );
+    assert!(
+        matches!(
+            outbox.retry(&refused.id, 60),
+            Err(OutboxError::NeedsEdit(_))
+        ),
+        "retrying a ticket refused field by field would spend quota on the same refusal"
+    );
+}
+
+#[test]
+fn an_unreadable_row_needs_attention_and_the_rest_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    let outbox = Outbox::open(&path).unwrap();
+    let broken = outbox.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    let fine = outbox.enqueue(ACCOUNT, &doc_ticket(), 1).unwrap();
+    {
+        // Another program (or a bad sector) wrote over one row's ticket.
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute(
+            "UPDATE tickets SET ticket = '{\"subject\": 12' WHERE id = ?1",
+            [&broken.id],
+        )
+        .unwrap();
+    }
+    let listed = outbox.list().expect("one bad row does not fail the list");
+    assert_eq!(listed.len(), 2);
+    let shown = listed.iter().find(|e| e.id == broken.id).unwrap();
+    assert_eq!(shown.state, State::NeedsAttention);
+    assert_eq!(
+        shown.unreadable.as_deref(),
+        Some("{\"subject\": 12"),
+        "kept for export"
+    );
+    let claimed = outbox.claim(ACCOUNT, "me", 10, LEASE).unwrap().unwrap();
+    assert_eq!(
+        claimed.entry.id, fine.id,
+        "the bad row is skipped, not sent"
+    );
+    assert_eq!(outbox.get(&broken.id).unwrap().state, State::NeedsAttention);
+    assert_eq!(outbox.summary().unwrap().needs_attention, 1);
+}
+
+#[test]
+fn edit_keeps_the_ticket_until_its_draft_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = open(&dir);
+    let entry = outbox.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 1, LEASE).unwrap().unwrap();
+    outbox
+        .record(
+            &claim,
+            &attention("not found", &FieldErrors::new()),
+            &AccountUpdate::default(),
+            2,
+        )
+        .unwrap();
+    let failed = outbox
+        .take_for_edit(&entry.id, |_| Err("disk full"))
+        .unwrap();
+    assert_eq!(failed.unwrap_err(), "disk full");
+    assert_eq!(
+        outbox.get(&entry.id).unwrap().state,
+        State::NeedsAttention,
+        "the draft was not written, so the ticket stays"
+    );
+    let taken = outbox
+        .take_for_edit(&entry.id, |_| Ok::<(), ()>(()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.ticket, doc_ticket());
+    assert!(matches!(
+        outbox.get(&entry.id),
+        Err(OutboxError::NotFound(_))
+    ));
+}
+
+#[test]
+fn delivered_records_are_kept_for_their_retention_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = open(&dir);
+    let old = outbox.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 10, LEASE).unwrap().unwrap();
+    assert!(delivered(&outbox, &claim, "TCK-1", 100));
+    let recent = outbox.enqueue(ACCOUNT, &doc_ticket(), 200).unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 300, LEASE).unwrap().unwrap();
+    assert!(delivered(&outbox, &claim, "TCK-2", 5_000));
+    let queued = outbox.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    assert_eq!(outbox.purge_delivered(1_000).unwrap(), 1);
+    assert!(outbox.get(&old.id).is_err(), "past its retention");
+    assert!(outbox.get(&recent.id).is_ok());
+    assert!(
+        outbox.get(&queued.id).is_ok(),
+        "an unsent ticket is never purged, however old"
+    );
+}
+
+#[test]
+fn two_processes_creating_the_outbox_at_once_both_succeed() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.sqlite3");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Outbox::open(&path).map(|_| ()))
+            })
+            .collect();
+        for thread in threads {
+            thread
+                .join()
+                .unwrap()
+                .expect("every opener gets a working outbox");
+        }
+    }
 }
