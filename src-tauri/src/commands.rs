@@ -4,7 +4,6 @@
 use feedback_core::{Draft, Entry, Submitted};
 use tauri::{AppHandle, State};
 
-use crate::events;
 use crate::ipc_error::IpcError;
 use crate::settings::Settings;
 use crate::state::{App, AppState};
@@ -34,23 +33,23 @@ pub(crate) async fn submit_ticket(
 }
 
 #[tauri::command]
-pub(crate) fn outbox_list(app: State<'_, App>) -> Result<Vec<Entry>, IpcError> {
-    app.list()
+pub(crate) async fn outbox_list(app: State<'_, App>) -> Result<Vec<Entry>, IpcError> {
+    app.list().await
 }
 
 #[tauri::command]
 pub(crate) async fn outbox_retry(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
-    app.retry(&id).await
+    app.retry(id).await
 }
 
 #[tauri::command]
-pub(crate) fn outbox_discard(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
-    app.outbox.discard(&id).map_err(Into::into)
+pub(crate) async fn outbox_discard(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
+    app.discard(id).await
 }
 
 #[tauri::command]
-pub(crate) fn outbox_edit(app: State<'_, App>, id: String) -> Result<Draft, IpcError> {
-    app.edit(&id)
+pub(crate) async fn outbox_edit(app: State<'_, App>, id: String) -> Result<Draft, IpcError> {
+    app.edit(id).await
 }
 
 #[tauri::command]
@@ -63,7 +62,7 @@ pub(crate) fn settings_get(handle: AppHandle) -> Settings {
     Settings::load(&handle)
 }
 
-/// Saves the settings; a new API base restarts delivery against it.
+/// Saves the settings; only a new API base touches delivery.
 #[tauri::command]
 pub(crate) async fn settings_set(
     handle: AppHandle,
@@ -74,18 +73,18 @@ pub(crate) async fn settings_set(
     settings
         .save(&handle)
         .map_err(|message| IpcError::new(None, message))?;
-    events::forward(handle, app.switch_base(base).await?);
+    app.switch_base(Ok(base)).await?;
     app.state().await
 }
 
 #[tauri::command]
-pub(crate) fn draft_save(app: State<'_, App>, draft: Draft) -> Result<(), IpcError> {
-    app.drafts.save(&draft).map_err(Into::into)
+pub(crate) async fn draft_save(app: State<'_, App>, draft: Draft) -> Result<(), IpcError> {
+    app.draft_save(draft).await
 }
 
 #[tauri::command]
-pub(crate) fn draft_load(app: State<'_, App>) -> Result<Option<Draft>, IpcError> {
-    app.drafts.load().map_err(Into::into)
+pub(crate) async fn draft_load(app: State<'_, App>) -> Result<Option<Draft>, IpcError> {
+    app.draft_load().await
 }
 
 /// The window's language (the setting, else the OS's): the tray and
@@ -95,8 +94,11 @@ pub(crate) fn set_window_language(handle: AppHandle, language: String) {
     crate::words::set(&handle, &language)
 }
 
-/// Quits for good: the window asked the person first when tickets wait.
+/// Quits for good (the window asked the person first when tickets wait),
+/// once any attempt in flight has been finished and recorded.
 #[tauri::command]
-pub(crate) fn quit(handle: AppHandle) {
-    handle.exit(0)
+pub(crate) async fn quit(handle: AppHandle, app: State<'_, App>) -> Result<(), IpcError> {
+    app.shutdown().await;
+    handle.exit(0);
+    Ok(())
 }

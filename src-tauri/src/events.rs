@@ -14,12 +14,17 @@ use crate::words;
 pub(crate) const OUTBOX_CHANGED: &str = "outbox://changed";
 pub(crate) const DELIVERY_STATUS: &str = "delivery://status";
 
-/// Runs until the engine behind `events` stops.
-pub(crate) fn forward<R: Runtime>(handle: AppHandle<R>, mut events: Receiver<Event>) {
+/// Runs until the engine behind `events`, which delivers `origin`'s
+/// tickets, stops.
+pub(crate) fn forward<R: Runtime>(
+    handle: AppHandle<R>,
+    origin: String,
+    mut events: Receiver<Event>,
+) {
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
-                Ok(event) => on_event(&handle, event),
+                Ok(event) => on_event(&handle, &origin, event),
                 // Fell behind: the outbox is the record; tell the window to look.
                 Err(RecvError::Lagged(_)) => changed(&handle),
                 Err(RecvError::Closed) => break,
@@ -28,20 +33,35 @@ pub(crate) fn forward<R: Runtime>(handle: AppHandle<R>, mut events: Receiver<Eve
     });
 }
 
-fn on_event<R: Runtime>(handle: &AppHandle<R>, event: Event) {
+fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
     match event {
+        // The status line speaks of the configured server; another
+        // server's engine reports through its tickets.
         Event::Status(status) => {
-            if let Some(app) = handle.try_state::<App>()
-                && let Ok(mut current) = app.status.lock()
-            {
+            let Some(app) = handle.try_state::<App>() else {
+                return;
+            };
+            if !app.is_current(origin) {
+                return;
+            }
+            if let Ok(mut current) = app.status.lock() {
                 *current = Some(status.clone());
             }
-            if status == DeliveryStatus::SignInNeeded {
-                let (title, body) = words::current(handle).sign_in_needed();
+            // One notification per change of state (the engine reports a
+            // status once), saying which problem it is.
+            let lang = words::current(handle);
+            let problem = match &status {
+                DeliveryStatus::SignInNeeded { .. } => Some(lang.sign_in_needed()),
+                DeliveryStatus::Forbidden { .. } => Some(lang.forbidden()),
+                DeliveryStatus::KeyringUnavailable { .. } => Some(lang.keyring_unavailable()),
+                _ => None,
+            };
+            if let Some((title, body)) = problem {
                 notify(handle, title, body);
             }
             let _ = handle.emit(DELIVERY_STATUS, status);
         }
+        Event::OutboxChanged => changed(handle),
         Event::Delivered { ticket_number, .. } => {
             if !window_focused(handle) {
                 let number = ticket_number.unwrap_or_default();

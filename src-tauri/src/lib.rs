@@ -30,13 +30,25 @@ use crate::settings::Settings;
 use crate::state::App;
 
 /// `FEEDBACK_API_BASE` (as for the CLI) overrides the setting; production
-/// is the default.
+/// is the default. An invalid base is refused with the reason, never
+/// replaced by production: test tickets must not be filed live.
 pub(crate) fn api_base_for(settings: &Settings) -> Result<ApiBase, IpcError> {
-    let chosen = std::env::var("FEEDBACK_API_BASE")
+    let from_env = std::env::var("FEEDBACK_API_BASE")
         .ok()
-        .or_else(|| settings.api_base.clone());
+        .filter(|text| !text.trim().is_empty());
+    let (chosen, source) = match from_env {
+        Some(text) => (Some(text), "FEEDBACK_API_BASE"),
+        None => (settings.api_base.clone(), "the API base setting"),
+    };
     match chosen.filter(|text| !text.trim().is_empty()) {
-        Some(text) => Ok(ApiBase::parse(&text)?),
+        Some(text) => ApiBase::parse(&text).map_err(|error| {
+            IpcError::new(
+                Some("invalid_api_base"),
+                format!(
+                    "{source} ({text}) is not usable: {error}. Nothing is sent until it is fixed."
+                ),
+            )
+        }),
         None => Ok(ApiBase::production()),
     }
 }
@@ -44,6 +56,8 @@ pub(crate) fn api_base_for(settings: &Settings) -> Result<ApiBase, IpcError> {
 /// Asked by the window when quitting would leave tickets behind.
 pub(crate) const QUIT_REQUESTED: &str = "app://quit-requested";
 
+/// Counts over every server's tickets (the window lists other servers'
+/// apart).
 pub(crate) fn summary<R: Runtime>(handle: &AppHandle<R>) -> Option<Summary> {
     handle
         .try_state::<App>()
@@ -89,14 +103,14 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(error) => return Err(error.into()),
     };
-    let base = api_base_for(&Settings::load(&handle)).unwrap_or_else(|_| ApiBase::production());
-    app.manage(App::new(Arc::new(outbox), base, notices));
-    app.manage(words::WindowLanguage::default());
+    let base = api_base_for(&Settings::load(&handle)).map_err(|error| error.message);
     let forwarding = handle.clone();
-    handle
-        .state::<App>()
-        .start(move |events| events::forward(forwarding, events))
-        .map_err(|error| error.message)?;
+    let on_events: state::OnEvents =
+        Arc::new(move |origin, events| events::forward(forwarding.clone(), origin, events));
+    app.manage(App::new(Arc::new(outbox), base, notices, on_events));
+    app.manage(words::WindowLanguage::default());
+    let starting = handle.clone();
+    tauri::async_runtime::spawn(async move { starting.state::<App>().start().await });
     tray::create(&handle)?;
     Ok(())
 }

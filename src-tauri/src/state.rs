@@ -1,42 +1,66 @@
-//! [`App`]: the one managed state: the outbox, the delivery engine for the
-//! configured API, and the token cached in memory (it lives in the OS
-//! keyring; it never reaches the webview).
+//! [`App`]: the one managed state: the outbox, one delivery engine per API
+//! origin with tickets to send, and the tokens read from the OS keyring,
+//! kept per origin in memory (they never reach the webview).
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use feedback_core::delivery::{Clock, TokenSource};
+use feedback_core::delivery::{Clock, TokenShelf};
 use feedback_core::{
     ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Draft, DraftFile,
-    Entry, Outbox, Submitted, Summary, Token, TokenStore,
+    Entry, Event, Outbox, Submitted, Summary, TokenLookup, TokenStore,
 };
 use serde::Serialize;
+use tokio::sync::broadcast::Receiver;
 
 use crate::ipc_error::IpcError;
 
 /// How long `submit_ticket` waits for the server before answering "queued".
 const SUBMIT_WAIT: Duration = Duration::from_secs(4);
 
+/// How often a keyring that did not answer is asked again.
+const KEYRING_RETRY: Duration = Duration::from_secs(10);
+
+/// Where an engine's events go (with its origin): the shell forwards them
+/// to the window.
+pub(crate) type OnEvents = Arc<dyn Fn(String, Receiver<Event>) + Send + Sync>;
+
 pub(crate) struct App {
     pub(crate) outbox: Arc<Outbox>,
     pub(crate) drafts: DraftFile,
-    tokens: TokenStore,
-    token: Arc<RwLock<Option<Token>>>,
-    // A tokio Mutex: it is held across the `.await` that stops the old
-    // engine when the API base changes, and by the start-up task until the
-    // token has been read from the keyring, so no command sees the app
-    // half-started.
+    store: TokenStore,
+    tokens: TokenShelf,
+    // A tokio Mutex, as an engine is started under it from async code;
+    // never held across a send or a keyring read.
     session: Arc<tokio::sync::Mutex<Session>>,
+    /// True once the start-up keyring read is done: commands that depend on
+    /// it wait (a locked keyring answers within its time limit).
+    ready: tokio::sync::watch::Sender<bool>,
     pub(crate) status: Arc<Mutex<Option<DeliveryStatus>>>,
-    /// What went wrong at start-up that the person should know (an outbox
-    /// file moved aside, a keyring that could not be read).
+    /// What went wrong that the person should know (an outbox file moved
+    /// aside, a keyring that could not be read, an invalid API base).
     notices: Arc<Mutex<Vec<String>>>,
+    on_events: OnEvents,
 }
 
-pub(crate) struct Session {
-    pub(crate) base: ApiBase,
-    /// `None` until the start-up task has read the token.
-    pub(crate) delivery: Option<Delivery>,
+struct Session {
+    /// The configured server; `Err` with the reason when the configured
+    /// base is invalid (nothing is filed anywhere until it is fixed).
+    base: Result<ApiBase, String>,
+    /// One engine per origin: the configured one, and any other origin
+    /// whose waiting tickets have a token of their own.
+    engines: HashMap<String, Arc<Delivery>>,
+}
+
+/// Tickets waiting for a server other than the configured one.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OtherServer {
+    pub(crate) origin: String,
+    pub(crate) waiting: usize,
+    /// Being delivered with that server's own token.
+    pub(crate) delivering: bool,
 }
 
 /// What the window shows in its header and status line.
@@ -47,6 +71,7 @@ pub(crate) struct AppState {
     pub(crate) api_base: String,
     pub(crate) is_production: bool,
     pub(crate) outbox: Summary,
+    pub(crate) other_servers: Vec<OtherServer>,
     pub(crate) status: Option<DeliveryStatus>,
     pub(crate) version: &'static str,
     pub(crate) os: &'static str,
@@ -55,66 +80,121 @@ pub(crate) struct AppState {
 
 impl App {
     /// The app for `base`; [`App::start`] reads the token and starts delivery.
-    pub(crate) fn new(outbox: Arc<Outbox>, base: ApiBase, notices: Vec<String>) -> Self {
+    pub(crate) fn new(
+        outbox: Arc<Outbox>,
+        base: Result<ApiBase, String>,
+        notices: Vec<String>,
+        on_events: OnEvents,
+    ) -> Self {
         let drafts = DraftFile::beside(outbox.path());
+        let mut notices = notices;
+        if let Err(reason) = &base {
+            notices.push(reason.clone());
+        }
         Self {
             outbox,
             drafts,
-            tokens: TokenStore::default(),
-            token: Arc::new(RwLock::new(None)),
+            store: TokenStore::default(),
+            tokens: TokenShelf::new(),
             session: Arc::new(tokio::sync::Mutex::new(Session {
                 base,
-                delivery: None,
+                engines: HashMap::new(),
             })),
+            ready: tokio::sync::watch::channel(false).0,
             status: Arc::new(Mutex::new(None)),
             notices: Arc::new(Mutex::new(notices)),
+            on_events,
         }
     }
 
-    /// Reads the token from the keyring off the main thread (a locked
-    /// keyring may take seconds to answer, and the window must not wait for
-    /// it), then starts delivery; `on_events` gets the engine's events.
-    /// Commands wait for this, as the session stays locked until it is done.
-    pub(crate) fn start(
-        &self,
-        on_events: impl FnOnce(tokio::sync::broadcast::Receiver<feedback_core::Event>) + Send + 'static,
-    ) -> Result<(), IpcError> {
-        let mut session = self
-            .session
-            .clone()
-            .try_lock_owned()
-            .map_err(|_| IpcError::new(None, "the app was started twice"))?;
-        let (store, outbox) = (self.tokens.clone(), self.outbox.clone());
-        let (token, notices) = (self.token.clone(), self.notices.clone());
+    /// Reads the token off the main thread (a locked keyring may take
+    /// seconds to answer and the window must not wait for it), then starts
+    /// delivery; a keyring that does not answer is asked again until it does.
+    pub(crate) async fn start(&self) {
+        let base = self.session.lock().await.base.clone();
+        if let Ok(base) = &base {
+            self.read_token(base).await;
+            self.ensure_engine(base).await;
+        }
+        self.ready.send_replace(true);
+        self.deliver_other_servers().await;
+    }
+
+    async fn started(&self) {
+        let mut ready = self.ready.subscribe();
+        let _ = ready.wait_for(|ready| *ready).await;
+    }
+
+    /// Reads `base`'s token into the shelf; on failure, keeps asking in the
+    /// background and wakes the engine once the keyring answers.
+    async fn read_token(&self, base: &ApiBase) {
+        let origin = base.origin();
+        let lookup = self.load(base).await;
+        let failed = matches!(lookup, TokenLookup::Unavailable(_));
+        self.tokens.set(&origin, lookup);
+        if !failed {
+            return;
+        }
+        let (store, shelf, base) = (self.store.clone(), self.tokens.clone(), base.clone());
+        // The engine asks the shelf again by itself; the wake only saves time.
+        let session = self.session.clone();
         tauri::async_runtime::spawn(async move {
-            let base = session.base.clone();
-            match blocking(move || store.load(&base)).await {
-                Ok(Ok(loaded)) => {
-                    if let Ok(mut slot) = token.write() {
-                        *slot = loaded;
-                    }
+            loop {
+                tokio::time::sleep(KEYRING_RETRY).await;
+                let (store, for_base) = (store.clone(), base.clone());
+                let lookup = match blocking(move || store.load(&for_base)).await {
+                    Ok(Ok(token)) => TokenLookup::from(token),
+                    _ => continue,
+                };
+                shelf.set(&base.origin(), lookup);
+                if let Some(engine) = session.lock().await.engines.get(&base.origin()) {
+                    engine.token_changed();
                 }
-                Ok(Err(error)) => note(&notices, error.to_string()),
-                Err(error) => note(&notices, error.message),
-            }
-            match start_delivery(&session.base, outbox, token) {
-                Ok(delivery) => {
-                    on_events(delivery.subscribe());
-                    session.delivery = Some(delivery);
-                }
-                Err(error) => note(&notices, error.message),
+                break;
             }
         });
-        Ok(())
+    }
+
+    async fn load(&self, base: &ApiBase) -> TokenLookup {
+        let (store, for_base) = (self.store.clone(), base.clone());
+        match blocking(move || store.load(&for_base)).await {
+            Ok(Ok(token)) => TokenLookup::from(token),
+            Ok(Err(error)) => {
+                note(&self.notices, error.to_string());
+                TokenLookup::Unavailable(error.to_string())
+            }
+            Err(error) => TokenLookup::Unavailable(error.message),
+        }
     }
 
     pub(crate) async fn state(&self) -> Result<AppState, IpcError> {
-        let session = self.session.lock().await;
+        self.started().await;
+        let (base, delivering) = {
+            let session = self.session.lock().await;
+            let delivering: Vec<String> = session.engines.keys().cloned().collect();
+            (session.base.clone(), delivering)
+        };
+        let origin = base.as_ref().map(ApiBase::origin).unwrap_or_default();
+        let outbox = self.outbox.clone();
+        let (summary, waiting) = blocking(move || {
+            Ok::<_, feedback_core::OutboxError>((outbox.summary()?, outbox.waiting_accounts()?))
+        })
+        .await??;
+        let other_servers = waiting
+            .into_iter()
+            .filter(|(account, _)| *account != origin)
+            .map(|(account, waiting)| OtherServer {
+                delivering: delivering.contains(&account),
+                origin: account,
+                waiting,
+            })
+            .collect();
         Ok(AppState {
-            signed_in: self.token.read().map(|t| t.is_some()).unwrap_or(false),
-            api_base: session.base.to_string(),
-            is_production: session.base.origin() == ApiBase::production().origin(),
-            outbox: self.outbox.summary()?,
+            signed_in: self.tokens.token(&origin).is_some(),
+            api_base: base.as_ref().map(ToString::to_string).unwrap_or_default(),
+            is_production: origin == ApiBase::production().origin(),
+            outbox: summary,
+            other_servers,
             status: self.status.lock().map(|s| s.clone()).unwrap_or(None),
             version: env!("CARGO_PKG_VERSION"),
             os: std::env::consts::OS,
@@ -123,38 +203,39 @@ impl App {
     }
 
     pub(crate) async fn sign_in(&self, text: String) -> Result<(), IpcError> {
-        let token = Token::new(&text)?;
-        let session = self.session.lock().await;
-        let (store, base, saved) = (self.tokens.clone(), session.base.clone(), token.clone());
-        blocking(move || store.save(&base, &saved)).await??;
-        self.outbox
-            .set_sign_in_needed(&session.base.origin(), false)?;
-        *self.token.write().map_err(poisoned)? = Some(token);
-        if let Some(delivery) = &session.delivery {
-            delivery.token_changed();
-        }
+        let token = feedback_core::Token::new(&text)?;
+        let base = self.base().await?;
+        let (store, for_base, saved) = (self.store.clone(), base.clone(), token.clone());
+        blocking(move || store.save(&for_base, &saved)).await??;
+        self.tokens.set(&base.origin(), TokenLookup::Found(token));
+        // A queue paused for a refused token goes again: the pause is tied
+        // to that token, not to this one.
+        self.wake(&base.origin()).await;
         Ok(())
     }
 
     pub(crate) async fn sign_out(&self) -> Result<(), IpcError> {
-        let session = self.session.lock().await;
-        let (store, base) = (self.tokens.clone(), session.base.clone());
-        blocking(move || store.delete(&base)).await??;
-        *self.token.write().map_err(poisoned)? = None;
+        let base = self.base().await?;
+        let (store, for_base) = (self.store.clone(), base.clone());
+        blocking(move || store.delete(&for_base)).await??;
+        self.tokens.set(&base.origin(), TokenLookup::SignedOut);
+        self.wake(&base.origin()).await;
         Ok(())
     }
 
+    /// Validates, saves and tries to deliver `draft`, waiting a few seconds
+    /// for the outcome without holding any lock, so other commands go on.
     pub(crate) async fn submit(&self, draft: Draft) -> Result<Submitted, IpcError> {
-        let session = self.session.lock().await;
-        let account = session.base.origin();
-        let now = Clock::system().now_ms();
+        self.started().await;
+        let base = self.base().await?;
+        let engine = self.ensure_engine(&base).await;
         let submitted = feedback_core::submit(
             &self.outbox,
-            session.delivery.as_ref(),
-            &account,
+            engine.as_deref(),
+            &base.origin(),
             &draft,
             SUBMIT_WAIT,
-            now,
+            &Clock::system(),
         )
         .await?;
         match &submitted {
@@ -163,92 +244,205 @@ impl App {
             // back into the form (and the draft file) to be fixed and sent
             // again, instead of lingering in the outbox as a second copy.
             Submitted::NeedsAttention { id, .. } => {
-                self.edit(id)?;
+                self.edit(id.clone()).await?;
             }
             // Saved in the outbox: the form's draft has done its job.
-            Submitted::Delivered { .. } | Submitted::Queued { .. } => self.drafts.clear()?,
+            Submitted::Delivered { .. } | Submitted::Queued { .. } => {
+                let drafts = self.drafts.clone();
+                blocking(move || drafts.clear()).await??;
+            }
         }
         Ok(submitted)
     }
 
-    pub(crate) fn list(&self) -> Result<Vec<Entry>, IpcError> {
-        Ok(self.outbox.list()?)
+    pub(crate) async fn list(&self) -> Result<Vec<Entry>, IpcError> {
+        let outbox = self.outbox.clone();
+        Ok(blocking(move || outbox.list()).await??)
     }
 
-    pub(crate) async fn retry(&self, id: &str) -> Result<Entry, IpcError> {
-        let entry = self.outbox.retry(id, Clock::system().now_ms())?;
+    pub(crate) async fn discard(&self, id: String) -> Result<Entry, IpcError> {
+        let outbox = self.outbox.clone();
+        Ok(blocking(move || outbox.discard(&id)).await??)
+    }
+
+    pub(crate) async fn retry(&self, id: String) -> Result<Entry, IpcError> {
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        let entry = blocking(move || outbox.retry(&id, now)).await??;
         self.network_back().await;
         Ok(entry)
     }
 
+    /// Every queued ticket due now, and any wait or pause the server set
+    /// lifted; tickets the server refused stay for an edit.
     pub(crate) async fn send_queued_now(&self) -> Result<usize, IpcError> {
-        let due = self.outbox.retry_all(Clock::system().now_ms())?;
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        let due = blocking(move || outbox.send_now(now)).await??;
         self.network_back().await;
         Ok(due)
     }
 
     async fn network_back(&self) {
-        if let Some(delivery) = &self.session.lock().await.delivery {
-            delivery.network_back();
+        for engine in self.session.lock().await.engines.values() {
+            engine.network_back();
         }
     }
 
-    /// A needs-attention ticket back into the form: it leaves the outbox and
-    /// becomes the draft.
-    pub(crate) fn edit(&self, id: &str) -> Result<Draft, IpcError> {
-        let entry = self.outbox.take_for_edit(id)?;
-        let ticket = entry.ticket;
-        let draft = Draft {
-            channel_slug: ticket.channel_slug,
-            subject: ticket.subject,
-            message: ticket.message,
-            priority: ticket.priority.map(|p| p.as_str().to_owned()),
-            rating: ticket.rating.map(|r| r.to_string()),
-            kind: ticket.kind.map(|k| k.as_str().to_owned()),
-            tool_key: ticket.tool_key,
-            page: ticket.page,
-            user_agent: ticket.user_agent,
+    async fn wake(&self, origin: &str) {
+        if let Some(engine) = self.session.lock().await.engines.get(origin) {
+            engine.token_changed();
+        }
+    }
+
+    /// A needs-attention ticket back into the form: its fields are written
+    /// as the draft first, and only then does it leave the outbox.
+    pub(crate) async fn edit(&self, id: String) -> Result<Draft, IpcError> {
+        let (outbox, drafts) = (self.outbox.clone(), self.drafts.clone());
+        blocking(move || {
+            let kept =
+                outbox.take_for_edit(&id, |entry| drafts.save(&Draft::from(&entry.ticket)))?;
+            Ok::<_, IpcError>(Draft::from(&kept?.ticket))
+        })
+        .await?
+    }
+
+    pub(crate) async fn draft_save(&self, draft: Draft) -> Result<(), IpcError> {
+        let drafts = self.drafts.clone();
+        Ok(blocking(move || drafts.save(&draft)).await??)
+    }
+
+    pub(crate) async fn draft_load(&self) -> Result<Option<Draft>, IpcError> {
+        let drafts = self.drafts.clone();
+        Ok(blocking(move || drafts.load()).await??)
+    }
+
+    /// Points the app at `base`. The same base as now changes nothing:
+    /// saving other settings never touches delivery. Another one gets its
+    /// own engine with its own token; the old server's engine finishes its
+    /// attempt in flight and goes on delivering that server's tickets while
+    /// it has a token and tickets.
+    pub(crate) async fn switch_base(&self, base: Result<ApiBase, String>) -> Result<(), IpcError> {
+        {
+            let mut session = self.session.lock().await;
+            if session.base == base {
+                return Ok(());
+            }
+            session.base = base.clone();
+        }
+        if let Ok(base) = &base {
+            self.ensure_engine(base).await;
+            if self.tokens.token(&base.origin()).is_none() {
+                self.read_token(base).await;
+            }
+        }
+        self.deliver_other_servers().await;
+        Ok(())
+    }
+
+    /// Starts engines for other origins with waiting tickets and a token in
+    /// the keyring; stops those whose origin has nothing left to send.
+    async fn deliver_other_servers(&self) {
+        let outbox = self.outbox.clone();
+        let Ok(Ok(waiting)) = blocking(move || outbox.waiting_accounts()).await else {
+            return;
         };
-        self.drafts.save(&draft)?;
-        Ok(draft)
+        let current = self
+            .session
+            .lock()
+            .await
+            .base
+            .as_ref()
+            .map(ApiBase::origin)
+            .ok();
+        for (origin, _) in waiting {
+            if Some(&origin) == current.as_ref() {
+                continue;
+            }
+            let Ok(base) = ApiBase::parse(&origin) else {
+                continue;
+            };
+            if let TokenLookup::Found(token) = self.load(&base).await {
+                self.tokens.set(&origin, TokenLookup::Found(token));
+                self.ensure_engine(&base).await;
+            }
+        }
     }
 
-    /// Points the app at another API: the engine restarts with that origin's token.
-    pub(crate) async fn switch_base(
-        &self,
-        base: ApiBase,
-    ) -> Result<tokio::sync::broadcast::Receiver<feedback_core::Event>, IpcError> {
+    /// The engine for `base`, started if there is none.
+    async fn ensure_engine(&self, base: &ApiBase) -> Option<Arc<Delivery>> {
         let mut session = self.session.lock().await;
-        let (store, for_base) = (self.tokens.clone(), base.clone());
-        let token = blocking(move || store.load(&for_base)).await??;
-        *self.token.write().map_err(poisoned)? = token;
-        let delivery = start_delivery(&base, self.outbox.clone(), self.token.clone())?;
-        let events = delivery.subscribe();
-        let old = std::mem::replace(
-            &mut *session,
-            Session {
-                base,
-                delivery: Some(delivery),
-            },
-        );
-        if let Some(delivery) = old.delivery {
-            delivery.shutdown().await;
+        if let Some(engine) = session.engines.get(&base.origin()) {
+            return Some(engine.clone());
         }
-        Ok(events)
+        match start_delivery(base, self.outbox.clone(), &self.tokens) {
+            Ok(engine) => {
+                let engine = Arc::new(engine);
+                let events = engine.subscribe();
+                // A status reached before the subscription is not lost.
+                if Ok(base.origin()) == session.base.as_ref().map(ApiBase::origin)
+                    && let Some(status) = engine.status()
+                    && let Ok(mut current) = self.status.lock()
+                {
+                    *current = Some(status);
+                }
+                (self.on_events)(base.origin(), events);
+                session.engines.insert(base.origin(), engine.clone());
+                Some(engine)
+            }
+            Err(error) => {
+                note(&self.notices, error.message);
+                None
+            }
+        }
+    }
+
+    /// Whether `origin` is the configured server (its engine's status is
+    /// the one the window shows).
+    pub(crate) fn is_current(&self, origin: &str) -> bool {
+        self.session
+            .try_lock()
+            .map(|session| {
+                session.base.as_ref().map(ApiBase::origin).ok().as_deref() == Some(origin)
+            })
+            .unwrap_or(true)
+    }
+
+    async fn base(&self) -> Result<ApiBase, IpcError> {
+        self.session
+            .lock()
+            .await
+            .base
+            .clone()
+            .map_err(|reason| IpcError::new(Some("invalid_api_base"), reason))
+    }
+
+    /// Stops every engine, each after its attempt in flight is recorded.
+    pub(crate) async fn shutdown(&self) {
+        let engines: Vec<Arc<Delivery>> = self
+            .session
+            .lock()
+            .await
+            .engines
+            .drain()
+            .map(|(_, e)| e)
+            .collect();
+        for engine in engines {
+            engine.shutdown().await;
+        }
     }
 }
 
 fn start_delivery(
     base: &ApiBase,
     outbox: Arc<Outbox>,
-    token: Arc<RwLock<Option<Token>>>,
+    tokens: &TokenShelf,
 ) -> Result<Delivery, IpcError> {
     let config = ClientConfig {
         user_agent: feedback_core::client::default_user_agent("WemasyFeedback"),
         ..ClientConfig::default()
     };
     let client = Client::new(base.clone(), &config).map_err(|error| IpcError::new(None, error))?;
-    let tokens: TokenSource = Arc::new(move |_| token.read().ok().and_then(|t| t.clone()));
     // The engine is a tokio task: start it inside Tauri's runtime, from
     // `setup` (a plain thread) as from a command.
     let _runtime = tauri::async_runtime::handle().inner().enter();
@@ -256,7 +450,7 @@ fn start_delivery(
         DeliveryConfig::default(),
         outbox,
         client,
-        tokens,
+        tokens.source(),
         Clock::system(),
     );
     delivery.network_back();
@@ -273,11 +467,9 @@ async fn blocking<T: Send + 'static>(
 
 fn note(notices: &Mutex<Vec<String>>, notice: String) {
     eprintln!("wemasy-feedback: {notice}");
-    if let Ok(mut notices) = notices.lock() {
+    if let Ok(mut notices) = notices.lock()
+        && !notices.contains(&notice)
+    {
         notices.push(notice);
     }
-}
-
-fn poisoned<T>(_: T) -> IpcError {
-    IpcError::new(None, "internal state was poisoned by an earlier failure")
 }

@@ -70,6 +70,32 @@ impl Lang {
         }
     }
 
+    pub(crate) fn forbidden(self) -> (&'static str, &'static str) {
+        match self {
+            Self::En => (
+                "Not allowed to file tickets",
+                "The server says this account may not file tickets. They wait; once the permission is back, choose Send queued now.",
+            ),
+            Self::Nl => (
+                "Geen toestemming voor tickets",
+                "De server zegt dat dit account geen tickets mag indienen. Ze wachten; kies Wachtrij nu versturen zodra de toestemming terug is.",
+            ),
+        }
+    }
+
+    pub(crate) fn keyring_unavailable(self) -> (&'static str, &'static str) {
+        match self {
+            Self::En => (
+                "The keyring did not answer",
+                "The token could not be read from the system keyring (it may be locked). Tickets wait and are sent once it answers.",
+            ),
+            Self::Nl => (
+                "De sleutelbos antwoordde niet",
+                "Het token kon niet uit de sleutelbos van het systeem worden gelezen (misschien is die vergrendeld). Tickets wachten en gaan zodra die antwoordt.",
+            ),
+        }
+    }
+
     pub(crate) fn delivered(self, number: &str) -> (&'static str, String) {
         match self {
             Self::En => (
