@@ -10,8 +10,8 @@ scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
-# The end-to-end tests drive the built app.
-cargo build --locked --quiet -p wemasy-feedback
+# The end-to-end tests drive the built app (and the CLI beside it).
+cargo build --locked --quiet -p wemasy-feedback -p feedback-cli
 # The installer test upgrades from this version's .deb to the next one's.
 target_dir=${CARGO_TARGET_DIR:-target}
 installers="$target_dir/test-installers"

@@ -8,6 +8,7 @@ fn main() {
         "sign_out",
         "submit_ticket",
         "outbox_list",
+        "outbox_export",
         "outbox_retry",
         "outbox_discard",
         "outbox_edit",

@@ -100,6 +100,25 @@ function focusField(field) {
   target.focus();
 }
 
+// Whether the form holds anything typed beyond its defaults.
+function formHasTyping() {
+  return ["subject", "message", "tool_key", "page"].some((field) => value(field).trim() !== "");
+}
+
+// An in-page confirmation (window.confirm() does nothing in macOS's
+// WKWebView under Tauri): resolves true when the person confirms.
+function ask(heading, text, yes) {
+  const dialog = $("confirm-dialog");
+  $("confirm-heading").textContent = heading;
+  $("confirm-text").textContent = text;
+  $("confirm-yes").textContent = yes;
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    openDialog("confirm-dialog");
+  });
+}
+
 function clearForm() {
   $("ticket-form").reset();
   $("channel_slug").value = settings?.defaultChannel || "feedback";
@@ -181,9 +200,12 @@ async function send(event) {
       const time = outcome.retryAt && timeOf(outcome.retryAt);
       let title = t("result.queuedOffline");
       let detail = "";
-      if (outcome.reason === "sign-in needed" || !appState?.signedIn) {
+      if (outcome.waitingFor === "signIn" || !appState?.signedIn) {
         title = t("result.queuedSignIn");
-      } else if (outcome.reason === "rate limited" && time) {
+      } else if (outcome.waitingFor === "permission") {
+        title = t("result.queuedPermission");
+        detail = outcome.reason;
+      } else if (outcome.waitingFor === "rateLimit" && time) {
         title = t("result.queuedRateLimited", { time });
       } else if (time) {
         // The technical cause stays visible, below the plain-language title.
@@ -225,7 +247,9 @@ function renderStatus(status) {
   const line = $("status-line");
   const base = appState?.apiBase || "";
   line.title = "";
-  if (!appState?.signedIn) {
+  // A keyring that did not answer, or a failing outbox file, is not "signed out".
+  const own = status && ["keyringUnavailable", "storageError"].includes(status.kind);
+  if (!appState?.signedIn && !own) {
     line.dataset.kind = "signIn";
     line.textContent = t("status.signedOut");
     return;
@@ -240,11 +264,18 @@ function renderStatus(status) {
   // stays readable in the outbox panel; the line itself is in plain words.
   if (status.reason) line.title = status.reason;
   line.textContent = {
+    ready: () => t("status.ready", { base }),
     online: () => t("status.online", { base }),
-    offline: () => t("status.offline"),
+    offline: () => t("status.offline", { time: timeOf(status.retryAt) }),
+    serverError: () => t("status.serverError", { time: timeOf(status.retryAt) }),
     rateLimited: () => t("status.rateLimited", { time: timeOf(status.until) }),
     signInNeeded: () => t("status.signIn"),
-  }[status.kind]();
+    forbidden: () => t("status.forbidden"),
+    signedOut: () => t("status.signedOut"),
+    keyringUnavailable: () => t("status.keyring"),
+    storageError: () => t("status.storage"),
+  }[status.kind]?.() ?? status.kind;
+  if (status.message) line.title = status.message;
 }
 
 function renderBadge(summary) {
@@ -256,47 +287,73 @@ function renderBadge(summary) {
 }
 
 async function renderOutbox() {
-  const entries = (await invoke("outbox_list")).filter((entry) => entry.state !== "delivered");
+  const entries = await invoke("outbox_list");
   const list = $("outbox-list");
   list.replaceChildren();
   $("outbox-empty").hidden = entries.length > 0;
-  for (const entry of entries) {
-    const item = document.createElement("li");
-    item.dataset.testid = "outbox-item";
-    const row = document.createElement("div");
-    row.className = "row";
-    const subject = document.createElement("span");
-    subject.className = "subject";
-    subject.textContent = entry.ticket.subject;
-    const state = document.createElement("span");
-    state.className = "state";
-    state.dataset.state = entry.state;
-    state.textContent = t(`state.${entry.state}`);
-    row.append(subject, state);
-    const detail = document.createElement("div");
-    detail.className = "hint";
-    const parts = [t("outbox.attempts", { n: entry.attempts })];
-    if (entry.state === "queued") parts.push(t("outbox.next", { time: timeOf(entry.nextAttemptAt) }));
-    const why = entry.attention?.reason || entry.lastError;
-    if (why) parts.push(why);
-    detail.textContent = parts.join(" · ");
+  // This server's tickets first; another server's apart, under its name.
+  const current = new URL(appState.apiBase || "http://invalid").origin;
+  const others = [...new Set(entries.map((entry) => entry.account))].filter((origin) => origin !== current);
+  for (const entry of entries.filter((entry) => entry.account === current)) list.append(outboxItem(entry));
+  for (const origin of others) {
+    const server = (appState.otherServers || []).find((other) => other.origin === origin);
+    const heading = document.createElement("li");
+    heading.className = "server";
+    heading.dataset.testid = "outbox-server";
+    const words = document.createElement("span");
+    words.textContent = server?.delivering ? t("outbox.otherServerSending", { origin }) : t("outbox.otherServer", { origin });
     const buttons = document.createElement("div");
     buttons.className = "buttons";
-    buttons.append(button(t("outbox.retry"), () => invoke("outbox_retry", { id: entry.id })));
-    if (entry.state === "needsAttention") {
-      buttons.append(button(t("outbox.edit"), async () => {
-        fillDraft(await invoke("outbox_edit", { id: entry.id }));
-        showFieldErrors(Object.fromEntries(Object.entries(entry.attention?.fieldErrors || {})));
-      }));
-    }
-    buttons.append(button(t("outbox.discard"), async () => {
-      if (confirm(t("outbox.confirmDiscard", { subject: entry.ticket.subject }))) {
-        await invoke("outbox_discard", { id: entry.id });
-      }
+    buttons.append(button(t("outbox.export"), async () => {
+      const path = await invoke("outbox_export", { origin });
+      showResult("queued", t("outbox.exported", { path }));
     }));
-    item.append(row, detail, buttons);
-    list.append(item);
+    heading.append(words, buttons);
+    list.append(heading);
+    for (const entry of entries.filter((entry) => entry.account === origin)) list.append(outboxItem(entry));
   }
+}
+
+function outboxItem(entry) {
+  const item = document.createElement("li");
+  item.dataset.testid = "outbox-item";
+  const row = document.createElement("div");
+  row.className = "row";
+  const subject = document.createElement("span");
+  subject.className = "subject";
+  subject.textContent = entry.ticket.subject;
+  const state = document.createElement("span");
+  state.className = "state";
+  state.dataset.state = entry.state;
+  state.textContent = t(`state.${entry.state}`);
+  row.append(subject, state);
+  const detail = document.createElement("div");
+  detail.className = "hint";
+  const parts = [t("outbox.attempts", { n: entry.attempts })];
+  if (entry.state === "queued") parts.push(t("outbox.next", { time: timeOf(entry.nextAttemptAt) }));
+  const why = entry.attention?.reason || entry.lastError;
+  if (why) parts.push(why);
+  detail.textContent = parts.join(" · ");
+  const buttons = document.createElement("div");
+  buttons.className = "buttons";
+  const refused = Object.keys(entry.attention?.fieldErrors || {}).length > 0 || entry.unreadable;
+  // A ticket the server refused field by field is edited, not resent as it is.
+  if (!refused) buttons.append(button(t("outbox.retry"), () => invoke("outbox_retry", { id: entry.id })));
+  if (entry.state === "needsAttention" && !entry.unreadable) {
+    buttons.append(button(t("outbox.edit"), async () => {
+      if (formHasTyping() && !(await ask(t("edit.heading"), t("edit.text"), t("edit.replace")))) return;
+      fillDraft(await invoke("outbox_edit", { id: entry.id }));
+      showFieldErrors(Object.fromEntries(Object.entries(entry.attention?.fieldErrors || {})));
+    }));
+  }
+  buttons.append(button(t("outbox.discard"), async () => {
+    const subject = entry.ticket.subject;
+    if (await ask(t("outbox.discardHeading"), t("outbox.confirmDiscard", { subject }), t("outbox.discard"))) {
+      await invoke("outbox_discard", { id: entry.id });
+    }
+  }));
+  item.append(row, detail, buttons);
+  return item;
 }
 
 function button(label, action) {
@@ -414,6 +471,12 @@ async function start() {
       notifications: $("setting-notifications").checked,
       keepRunningInTray: $("setting-tray").checked,
     };
+    // Switching servers: tickets waiting for the old one stay its own.
+    const oldBase = appState.apiBase;
+    const waiting = appState.outbox.queued + appState.outbox.sending;
+    const switching = next.apiBase !== (settings.apiBase || null);
+    if (switching && waiting > 0 &&
+        !(await ask(t("switch.heading"), t("switch.text", { n: waiting, base: oldBase }), t("switch.yes")))) return;
     try {
       appState = await invoke("settings_set", { settings: next });
       settings = next;

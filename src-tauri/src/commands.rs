@@ -37,6 +37,26 @@ pub(crate) async fn outbox_list(app: State<'_, App>) -> Result<Vec<Entry>, IpcEr
     app.list().await
 }
 
+/// Saves unsent tickets (of one server, or all) as JSON in the Downloads
+/// folder; returns the file's path.
+#[tauri::command]
+pub(crate) async fn outbox_export(
+    handle: AppHandle,
+    app: State<'_, App>,
+    origin: Option<String>,
+) -> Result<String, IpcError> {
+    app.export(origin, export_dir(&handle)?).await
+}
+
+fn export_dir(handle: &AppHandle) -> Result<std::path::PathBuf, IpcError> {
+    use tauri::Manager;
+    let paths = handle.path();
+    paths
+        .download_dir()
+        .or_else(|_| paths.home_dir())
+        .map_err(|error| IpcError::new(None, error))
+}
+
 #[tauri::command]
 pub(crate) async fn outbox_retry(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
     app.retry(id).await

@@ -144,6 +144,7 @@ pub fn run() {
             commands::sign_out,
             commands::submit_ticket,
             commands::outbox_list,
+            commands::outbox_export,
             commands::outbox_retry,
             commands::outbox_discard,
             commands::outbox_edit,

@@ -255,9 +255,33 @@ impl App {
         Ok(submitted)
     }
 
+    /// What the outbox view shows: the unsent tickets, chosen in SQL.
     pub(crate) async fn list(&self) -> Result<Vec<Entry>, IpcError> {
         let outbox = self.outbox.clone();
-        Ok(blocking(move || outbox.list()).await??)
+        Ok(blocking(move || outbox.list_unsent()).await??)
+    }
+
+    /// Writes `origin`'s unsent tickets (every server's when `None`) as
+    /// JSON into `dir`; returns the file's path.
+    pub(crate) async fn export(
+        &self,
+        origin: Option<String>,
+        dir: std::path::PathBuf,
+    ) -> Result<String, IpcError> {
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        blocking(move || {
+            let host: String = origin
+                .as_deref()
+                .unwrap_or("all")
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            let file = dir.join(format!("wemasy-feedback-{host}-{now}.json"));
+            outbox.export_unsent(&file, origin.as_deref())?;
+            Ok(file.display().to_string())
+        })
+        .await?
     }
 
     pub(crate) async fn discard(&self, id: String) -> Result<Entry, IpcError> {

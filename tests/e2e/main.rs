@@ -6,6 +6,7 @@
 // Test helpers outside #[test] functions may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod delivery;
 mod form;
 mod harness;
 mod submit;

@@ -90,22 +90,8 @@ fn table(entries: &[Entry], now: i64) -> String {
 
 /// Queued and needs-attention tickets to `file`, written whole or not at all.
 fn export(outbox: &Outbox, file: &Path) -> Result<String, Failure> {
-    let unsent: Vec<Entry> = outbox
-        .list()?
-        .into_iter()
-        .filter(|entry| entry.state != State::Delivered)
-        .collect();
-    let json = to_json(&unsent)?;
-    let partial = file.with_extension("partial");
-    let write =
-        std::fs::write(&partial, json + "\n").and_then(|()| std::fs::rename(&partial, file));
-    write
-        .map_err(|error| Failure::Other(format!("could not write {}: {error}", file.display())))?;
-    Ok(format!(
-        "exported {} tickets to {}",
-        unsent.len(),
-        file.display()
-    ))
+    let count = outbox.export_unsent(file, None)?;
+    Ok(format!("exported {count} tickets to {}", file.display()))
 }
 
 async fn drain(

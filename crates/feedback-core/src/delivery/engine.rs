@@ -292,6 +292,18 @@ impl Engine {
             }
             self.outbox.clear_pause(&self.account)?;
         }
+        if self.status.borrow().as_ref().is_some_and(|status| {
+            matches!(
+                status,
+                DeliveryStatus::SignedOut
+                    | DeliveryStatus::KeyringUnavailable { .. }
+                    | DeliveryStatus::SignInNeeded { .. }
+                    | DeliveryStatus::Forbidden { .. }
+            )
+        }) {
+            // What held the queue is gone (a sign-in, a new token).
+            self.set_status(DeliveryStatus::Ready);
+        }
         let rate = self.outbox.rate_state(&self.account)?;
         if let Some(until) = self.config.pacing.blocked_until(&rate, now) {
             if self.outbox.has_waiting(&self.account)? {

@@ -8,6 +8,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum DeliveryStatus {
+    /// A token is there and nothing holds the queue; no reply seen yet
+    /// since it last stood still.
+    Ready,
     /// The last attempt reached the server and was answered.
     Online,
     /// No reply at all (no network, server unreachable): the queue waits,

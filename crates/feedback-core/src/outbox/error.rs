@@ -41,6 +41,11 @@ pub enum OutboxError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("could not write {path}: {source}")]
+    Export {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the outbox failed: {0}")]
     Sqlite(rusqlite::Error),
     #[error("a stored ticket is unreadable: {0}")]

@@ -179,6 +179,39 @@ impl Outbox {
         Ok(entries)
     }
 
+    /// Tickets not delivered (queued, being sent, needing attention),
+    /// oldest first, chosen in SQL: what an outbox view shows.
+    pub fn list_unsent(&self) -> Result<Vec<Entry>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(&format!(
+            "{SELECT} WHERE state != 'delivered' ORDER BY created_at, rowid"
+        ))?;
+        let entries = statement
+            .query_map([], read_entry)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(entries)
+    }
+
+    /// Writes the unsent tickets (of `account` only, when given) to `file`
+    /// as JSON, whole or not at all; an unreadable one goes as its stored
+    /// text. Returns how many.
+    pub fn export_unsent(&self, file: &Path, account: Option<&str>) -> Result<usize> {
+        let unsent: Vec<Entry> = self
+            .list_unsent()?
+            .into_iter()
+            .filter(|entry| account.is_none_or(|account| entry.account == account))
+            .collect();
+        let json = serde_json::to_string_pretty(&unsent)? + "\n";
+        let partial = file.with_extension("partial");
+        fs::write(&partial, json)
+            .and_then(|()| fs::rename(&partial, file))
+            .map_err(|source| OutboxError::Export {
+                path: file.to_owned(),
+                source,
+            })?;
+        Ok(unsent.len())
+    }
+
     /// Counts by state, over every account.
     pub fn summary(&self) -> Result<Summary> {
         self.summary_where("1 = 1", [])

@@ -1,0 +1,106 @@
+//! Delivery as a desktop lives it: a script queues a ticket beside the
+//! running app, and settings are saved while a slow server holds a reply.
+//! Each ticket must reach the server exactly once, without a click.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use feedback_sandbox::{Config, Faults};
+
+use crate::harness::{World, built_binary, screenshot_path, sign_in};
+use crate::webdriver::By;
+
+/// Waits until the sandbox holds `count` tickets.
+async fn until_stored(world: &World, count: usize, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while world.sandbox().tickets().len() < count {
+        assert!(Instant::now() < deadline, "{what}: not stored within 20 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_ticket_the_cli_queues_while_the_app_runs_is_sent_by_the_app() {
+    let (world, app) = World::start().await;
+    sign_in(&app).await;
+    app.wait_for_text(By::TestId("status-line"), "Ready").await;
+
+    // `feedback submit --wait 0`: saved in the shared outbox, not sent.
+    let outbox = world
+        .data_dir()
+        .join("data/nl.wemasy.feedback/outbox.sqlite3");
+    let cli = Command::new(built_binary("debug", "feedback"))
+        .args([
+            "submit",
+            "--channel",
+            "feedback",
+            "--subject",
+            "Queued by a script",
+            "--message",
+            "From a cron job beside the app.",
+            "--wait",
+            "0",
+        ])
+        .env("FEEDBACK_API_BASE", world.sandbox().base_url())
+        .env("FEEDBACK_OUTBOX", &outbox)
+        .env("FEEDBACK_TOKEN", "demo-token")
+        .output()
+        .expect("the feedback binary runs (cargo build -p feedback-cli)");
+    assert_eq!(
+        cli.status.code(),
+        Some(5),
+        "queued, not sent: {}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert!(world.sandbox().tickets().is_empty(), "the CLI sent nothing");
+
+    // The app notices the other process's write and sends it, unasked.
+    until_stored(&world, 1, "the script's ticket").await;
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let stored = world.sandbox().tickets();
+    assert_eq!(stored.len(), 1, "sent once");
+    assert_eq!(stored[0].ticket.subject, "Queued by a script");
+    app.end().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn saving_settings_during_a_slow_send_files_the_ticket_once() {
+    let config = Config {
+        faults: Faults {
+            slow_after_store: Duration::from_secs(8),
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let (world, app) = World::start_with(config).await;
+    sign_in(&app).await;
+    app.type_into(By::Label("Subject"), "Sent while settings are saved")
+        .await;
+    app.type_into(By::Label("Message"), "The server is slow today.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    // The window stops waiting after a few seconds; the reply is still due.
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+    until_stored(&world, 1, "the ticket, its reply held back").await;
+
+    // A person changes a setting while the server holds the reply.
+    app.click(By::Button("Settings")).await;
+    app.click(By::Label("Show notifications")).await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    app.screenshot(&screenshot_path("settings-during-send"))
+        .await;
+
+    // The reply arrives and is recorded; nothing is sent again.
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        world.sandbox().tickets().len(),
+        1,
+        "the server holds the ticket once"
+    );
+    app.end().await;
+}
