@@ -13,7 +13,7 @@ use feedback_core::{
 };
 use feedback_sandbox::{Config, Faults, RateLimit, Sandbox};
 
-use crate::support::{TOKEN, doc_ticket, sandbox};
+use crate::support::{TOKEN, doc_ticket, sandbox, until};
 
 struct Run {
     _dir: tempfile::TempDir,
@@ -94,26 +94,6 @@ fn quick() -> DeliveryConfig {
 fn fixed_token() -> TokenSource {
     let token = Token::new(TOKEN).unwrap();
     Arc::new(move |_| TokenLookup::Found(token.clone()))
-}
-
-/// The next event that `matches`, within `secs` seconds of real time.
-async fn next_event(
-    events: &mut tokio::sync::broadcast::Receiver<Event>,
-    secs: u64,
-    what: &str,
-    matches: impl Fn(&Event) -> bool,
-) -> Event {
-    let wait = async {
-        loop {
-            let event = events.recv().await.expect("the engine runs");
-            if matches(&event) {
-                return event;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(secs), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no {what} within {secs} s"))
 }
 
 /// How often the sandbox stored each idempotency key.
@@ -296,7 +276,7 @@ async fn a_refused_token_pauses_the_queue_until_a_new_one() {
     let tokens: TokenSource = Arc::new(move |_| TokenLookup::Found(source.lock().unwrap().clone()));
     let delivery = run.start(&sandbox.base_url(), tokens.clone(), None);
     let mut events = delivery.subscribe();
-    next_event(&mut events, 10, "sign-in needed", |e| {
+    until(&mut events, 10, "sign-in needed", |e| {
         matches!(e, Event::Status(DeliveryStatus::SignInNeeded { .. }))
     })
     .await;
@@ -328,7 +308,7 @@ async fn a_refused_token_pauses_the_queue_until_a_new_one() {
     let delivery = run.start(&sandbox.base_url(), tokens, None);
     let mut events = delivery.subscribe();
     if delivery.status().is_none() {
-        next_event(&mut events, 10, "a status", |e| {
+        until(&mut events, 10, "a status", |e| {
             matches!(e, Event::Status(_))
         })
         .await;

@@ -17,9 +17,8 @@ use feedback_core::{
     ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Event, Token,
 };
 use feedback_sandbox::{Config, Faults, OddKind, RateLimit, Sandbox, StatusEvery};
-use tokio::sync::broadcast::Receiver;
 
-use crate::support::{TOKEN, doc_ticket, sandbox};
+use crate::support::{TOKEN, doc_ticket, sandbox, until};
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
@@ -95,25 +94,11 @@ fn token() -> TokenSource {
     Arc::new(move |_| TokenLookup::Found(token.clone()))
 }
 
-async fn until(
-    events: &mut Receiver<Event>,
-    secs: u64,
-    what: &str,
-    matches: impl Fn(&Event) -> bool,
-) -> Event {
-    let wait = async {
-        loop {
-            match events.recv().await {
-                Ok(event) if matches(&event) => return event,
-                Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(error) => panic!("the engine stopped: {error}"),
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(secs), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no {what} within {secs} s"))
+/// A sandbox that answers every request with a 500.
+async fn failing_sandbox() -> Sandbox {
+    let mut config = Config::default();
+    config.faults.fail_every = Some(1);
+    sandbox(config).await
 }
 
 fn delivered(event: &Event) -> bool {
@@ -134,9 +119,7 @@ fn count(sandbox: &Sandbox, status: u16) -> u64 {
 
 #[tokio::test]
 async fn after_a_suspend_a_waiting_ticket_goes_within_a_nap_not_after_the_sleep() {
-    let mut config = Config::default();
-    config.faults.fail_every = Some(1);
-    let sandbox = sandbox(config).await;
+    let sandbox = failing_sandbox().await;
     let desk = Desk::new(&sandbox).await;
     let id = desk.enqueue("filed before the lid closed");
     let config = DeliveryConfig {
@@ -452,9 +435,7 @@ async fn replies_that_will_never_succeed_need_attention_with_the_servers_words()
 
 #[tokio::test]
 async fn a_server_error_is_told_apart_from_being_offline() {
-    let mut config = Config::default();
-    config.faults.fail_every = Some(1);
-    let sandbox = sandbox(config).await;
+    let sandbox = failing_sandbox().await;
     let desk = Desk::new(&sandbox).await;
     desk.enqueue("server failing");
     let delivery = desk.start(token());
@@ -475,9 +456,7 @@ async fn a_server_error_is_told_apart_from_being_offline() {
 
 #[tokio::test]
 async fn the_thirty_days_count_from_the_first_failure_not_from_creation() {
-    let mut config = Config::default();
-    config.faults.fail_every = Some(1);
-    let sandbox = sandbox(config).await;
+    let sandbox = failing_sandbox().await;
     let desk = Desk::new(&sandbox).await;
     // Filed 40 days ago and kept waiting (signed out, say): never tried.
     let old = desk

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use feedback_core::{ApiBase, Client, ClientConfig, NewTicket, Priority, TicketType, Token};
+use feedback_core::{ApiBase, Client, ClientConfig, Event, NewTicket, Priority, TicketType, Token};
 use feedback_sandbox::{Config, Sandbox};
+use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 pub(crate) const TOKEN: &str = "demo-token";
 
@@ -46,4 +47,25 @@ pub(crate) fn doc_ticket() -> NewTicket {
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36".into(),
         ),
     }
+}
+
+/// The next engine event that `matches`, within `secs` seconds of real time.
+pub(crate) async fn until(
+    events: &mut Receiver<Event>,
+    secs: u64,
+    what: &str,
+    matches: impl Fn(&Event) -> bool,
+) -> Event {
+    let wait = async {
+        loop {
+            match events.recv().await {
+                Ok(event) if matches(&event) => return event,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => panic!("the engine stopped"),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(secs), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no {what} within {secs} s"))
 }
