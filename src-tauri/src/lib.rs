@@ -64,9 +64,11 @@ pub(crate) fn summary<R: Runtime>(handle: &AppHandle<R>) -> Option<Summary> {
         .and_then(|app| app.outbox.summary().ok())
 }
 
-/// Tickets not yet delivered: queued, being sent, or needing attention.
+/// Tickets queued or being sent that this app will deliver.
 pub(crate) fn waiting<R: Runtime>(handle: &AppHandle<R>) -> usize {
-    summary(handle).map_or(0, |summary| summary.waiting())
+    handle
+        .try_state::<App>()
+        .map_or(0, |app| app.deliverable_waiting())
 }
 
 /// Quits, unless tickets wait: then the window says how many and asks

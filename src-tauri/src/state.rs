@@ -38,6 +38,9 @@ pub(crate) struct App {
     /// it wait (a locked keyring answers within its time limit).
     ready: tokio::sync::watch::Sender<bool>,
     pub(crate) status: Arc<Mutex<Option<DeliveryStatus>>>,
+    /// The configured origin and the origins with an engine, readable
+    /// without waiting (from window events and the tray).
+    origins: Mutex<Origins>,
     /// What went wrong that the person should know (an outbox file moved
     /// aside, a keyring that could not be read, an invalid API base).
     notices: Arc<Mutex<Vec<String>>>,
@@ -51,6 +54,12 @@ struct Session {
     /// One engine per origin: the configured one, and any other origin
     /// whose waiting tickets have a token of their own.
     engines: HashMap<String, Arc<Delivery>>,
+}
+
+#[derive(Default)]
+struct Origins {
+    current: Option<String>,
+    delivering: Vec<String>,
 }
 
 /// Tickets waiting for a server other than the configured one.
@@ -91,6 +100,10 @@ impl App {
         if let Err(reason) = &base {
             notices.push(reason.clone());
         }
+        let origins = Origins {
+            current: base.as_ref().map(ApiBase::origin).ok(),
+            delivering: Vec::new(),
+        };
         Self {
             outbox,
             drafts,
@@ -102,6 +115,7 @@ impl App {
             })),
             ready: tokio::sync::watch::channel(false).0,
             status: Arc::new(Mutex::new(None)),
+            origins: Mutex::new(origins),
             notices: Arc::new(Mutex::new(notices)),
             on_events,
         }
@@ -203,6 +217,8 @@ impl App {
     }
 
     pub(crate) async fn sign_in(&self, text: String) -> Result<(), IpcError> {
+        // After the start-up read, which would otherwise overwrite this.
+        self.started().await;
         let token = feedback_core::Token::new(&text)?;
         let base = self.base().await?;
         let (store, for_base, saved) = (self.store.clone(), base.clone(), token.clone());
@@ -215,6 +231,7 @@ impl App {
     }
 
     pub(crate) async fn sign_out(&self) -> Result<(), IpcError> {
+        self.started().await;
         let base = self.base().await?;
         let (store, for_base) = (self.store.clone(), base.clone());
         blocking(move || store.delete(&for_base)).await??;
@@ -354,6 +371,12 @@ impl App {
             }
             session.base = base.clone();
         }
+        if let Ok(mut origins) = self.origins.lock() {
+            origins.current = base.as_ref().map(ApiBase::origin).ok();
+        }
+        if let Ok(mut status) = self.status.lock() {
+            *status = None;
+        }
         if let Ok(base) = &base {
             self.ensure_engine(base).await;
             if self.tokens.token(&base.origin()).is_none() {
@@ -412,6 +435,9 @@ impl App {
                 }
                 (self.on_events)(base.origin(), events);
                 session.engines.insert(base.origin(), engine.clone());
+                if let Ok(mut origins) = self.origins.lock() {
+                    origins.delivering.push(base.origin());
+                }
                 Some(engine)
             }
             Err(error) => {
@@ -424,12 +450,29 @@ impl App {
     /// Whether `origin` is the configured server (its engine's status is
     /// the one the window shows).
     pub(crate) fn is_current(&self, origin: &str) -> bool {
-        self.session
-            .try_lock()
-            .map(|session| {
-                session.base.as_ref().map(ApiBase::origin).ok().as_deref() == Some(origin)
+        self.origins
+            .lock()
+            .is_ok_and(|origins| origins.current.as_deref() == Some(origin))
+    }
+
+    /// Tickets queued or being sent that some engine here will send: the
+    /// ones worth keeping the app running (in the tray) for. Another
+    /// server's tickets with no token here wait for a person instead.
+    pub(crate) fn deliverable_waiting(&self) -> usize {
+        let Ok(waiting) = self.outbox.waiting_accounts() else {
+            return 0;
+        };
+        let Ok(origins) = self.origins.lock() else {
+            return 0;
+        };
+        waiting
+            .into_iter()
+            .filter(|(origin, _)| {
+                origins.current.as_deref() == Some(origin.as_str())
+                    || origins.delivering.contains(origin)
             })
-            .unwrap_or(true)
+            .map(|(_, count)| count)
+            .sum()
     }
 
     async fn base(&self) -> Result<ApiBase, IpcError> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::delivery::{Clock, Delivery};
+use crate::delivery::{Clock, Delivery, Pacing};
 use crate::draft::Draft;
 use crate::field_errors::FieldErrors;
 use crate::outbox::{Outbox, OutboxError, PauseKind, State};
@@ -124,10 +124,7 @@ pub fn standing(outbox: &Outbox, id: &str, now: i64) -> Result<Submitted, Outbox
             }
         }
         State::Queued | State::Sending => {
-            let blocked = outbox
-                .rate_state(&entry.account)?
-                .blocked_until
-                .filter(|until| *until > now);
+            let blocked = Pacing::default().blocked_until(&outbox.rate_state(&entry.account)?, now);
             let (waiting_for, reason, retry_at) =
                 if let Some(pause) = outbox.pause(&entry.account)? {
                     let code = match pause.kind {
