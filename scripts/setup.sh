@@ -14,6 +14,7 @@ packages=(
   xvfb xauth webkit2gtk-driver # end-to-end tests: a virtual display and WebKitWebDriver
   desktop-file-utils rpm     # checks of the installers: desktop-file-validate, rpm -qip
   locales                    # a Dutch locale, for the test of a Dutch desktop
+  faketime                   # libfaketime: a suspend (the wall clock jumps) for a real process
 )
 # Node.js runs the Tauri CLI (from npm) that builds the installers; any
 # Node.js >= 18 will do, so an existing one (e.g. NodeSource's) is kept.

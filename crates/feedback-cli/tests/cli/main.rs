@@ -10,3 +10,4 @@ mod keyring;
 mod outbox;
 mod submit;
 mod support;
+mod suspend;
