@@ -459,6 +459,7 @@ async function start() {
     $("setting-language").value = settings.language || "";
     $("setting-notifications").checked = settings.notifications;
     $("setting-tray").checked = settings.keepRunningInTray;
+    $("setting-keep-days").value = String(settings.keepDeliveredDays ?? 90);
     $("settings-error").textContent = "";
     openDialog("settings-dialog");
   });
@@ -470,6 +471,7 @@ async function start() {
       language: $("setting-language").value || null,
       notifications: $("setting-notifications").checked,
       keepRunningInTray: $("setting-tray").checked,
+      keepDeliveredDays: Math.min(3650, Math.max(1, Number.parseInt($("setting-keep-days").value, 10) || 90)),
     };
     // Switching servers: tickets waiting for the old one stay its own.
     const oldBase = appState.apiBase;

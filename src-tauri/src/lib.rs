@@ -33,12 +33,17 @@ use crate::state::App;
 /// is the default. An invalid base is refused with the reason, never
 /// replaced by production: test tickets must not be filed live.
 pub(crate) fn api_base_for(settings: &Settings) -> Result<ApiBase, IpcError> {
-    let from_env = std::env::var("FEEDBACK_API_BASE")
-        .ok()
-        .filter(|text| !text.trim().is_empty());
+    api_base_from(
+        std::env::var("FEEDBACK_API_BASE").ok(),
+        settings.api_base.clone(),
+    )
+}
+
+fn api_base_from(env: Option<String>, setting: Option<String>) -> Result<ApiBase, IpcError> {
+    let from_env = env.filter(|text| !text.trim().is_empty());
     let (chosen, source) = match from_env {
         Some(text) => (Some(text), "FEEDBACK_API_BASE"),
-        None => (settings.api_base.clone(), "the API base setting"),
+        None => (setting, "the API base setting"),
     };
     match chosen.filter(|text| !text.trim().is_empty()) {
         Some(text) => ApiBase::parse(&text).map_err(|error| {
@@ -105,14 +110,20 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(error) => return Err(error.into()),
     };
-    let base = api_base_for(&Settings::load(&handle)).map_err(|error| error.message);
+    let settings = Settings::load(&handle);
+    let base = api_base_for(&settings).map_err(|error| error.message);
     let forwarding = handle.clone();
     let on_events: state::OnEvents =
         Arc::new(move |origin, events| events::forward(forwarding.clone(), origin, events));
     app.manage(App::new(Arc::new(outbox), base, notices, on_events));
     app.manage(words::WindowLanguage::default());
     let starting = handle.clone();
-    tauri::async_runtime::spawn(async move { starting.state::<App>().start().await });
+    let keep_days = settings.keep_delivered_days;
+    tauri::async_runtime::spawn(async move {
+        let app = starting.state::<App>();
+        app.keep_delivered(keep_days).await;
+        app.start().await;
+    });
     tray::create(&handle)?;
     Ok(())
 }
@@ -163,4 +174,40 @@ pub fn run() {
             eprintln!("wemasy-feedback: {error}");
             std::process::exit(1);
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_api_base_is_refused_never_production() {
+        for (env, setting) in [
+            (Some("ftp://example.com/api"), None),
+            (Some("not a url"), Some("http://127.0.0.1:8787/api")),
+            (None, Some("http://example.com/api")),
+        ] {
+            let chosen = api_base_from(env.map(Into::into), setting.map(Into::into));
+            let Err(error) = chosen else {
+                panic!("{env:?} / {setting:?} gave {chosen:?}: test tickets could go live");
+            };
+            assert_eq!(error.code, Some("invalid_api_base"));
+            assert!(
+                error.message.contains("Nothing is sent"),
+                "{}",
+                error.message
+            );
+        }
+        assert_eq!(
+            api_base_from(None, None).map(|base| base.origin()),
+            Ok(ApiBase::production().origin()),
+            "nothing configured: production"
+        );
+        assert_eq!(
+            api_base_from(Some(" ".into()), Some("http://127.0.0.1:8787/api".into()))
+                .map(|base| base.origin()),
+            Ok("http://127.0.0.1:8787".to_owned()),
+            "an empty variable counts as unset"
+        );
+    }
 }

@@ -19,6 +19,8 @@ pub(crate) struct Settings {
     pub(crate) language: Option<String>,
     pub(crate) notifications: bool,
     pub(crate) keep_running_in_tray: bool,
+    /// How many days delivered tickets are kept as a record.
+    pub(crate) keep_delivered_days: u32,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             language: None,
             notifications: true,
             keep_running_in_tray: true,
+            keep_delivered_days: 90,
         }
     }
 }

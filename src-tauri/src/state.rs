@@ -41,6 +41,8 @@ pub(crate) struct App {
     /// The configured origin and the origins with an engine, readable
     /// without waiting (from window events and the tray).
     origins: Mutex<Origins>,
+    /// How long delivered tickets are kept (the setting).
+    keep: Mutex<Duration>,
     /// What went wrong that the person should know (an outbox file moved
     /// aside, a keyring that could not be read, an invalid API base).
     notices: Arc<Mutex<Vec<String>>>,
@@ -116,6 +118,7 @@ impl App {
             ready: tokio::sync::watch::channel(false).0,
             status: Arc::new(Mutex::new(None)),
             origins: Mutex::new(origins),
+            keep: Mutex::new(DeliveryConfig::default().keep_delivered),
             notices: Arc::new(Mutex::new(notices)),
             on_events,
         }
@@ -422,7 +425,11 @@ impl App {
         if let Some(engine) = session.engines.get(&base.origin()) {
             return Some(engine.clone());
         }
-        match start_delivery(base, self.outbox.clone(), &self.tokens) {
+        let keep = self
+            .keep
+            .lock()
+            .map_or_else(|_| DeliveryConfig::default().keep_delivered, |keep| *keep);
+        match start_delivery(base, self.outbox.clone(), &self.tokens, keep) {
             Ok(engine) => {
                 let engine = Arc::new(engine);
                 let events = engine.subscribe();
@@ -484,6 +491,17 @@ impl App {
             .map_err(|reason| IpcError::new(Some("invalid_api_base"), reason))
     }
 
+    /// How long delivered tickets are kept, for every engine now and later.
+    pub(crate) async fn keep_delivered(&self, days: u32) {
+        let keep = Duration::from_secs(u64::from(days.max(1)) * 86_400);
+        if let Ok(mut current) = self.keep.lock() {
+            *current = keep;
+        }
+        for engine in self.session.lock().await.engines.values() {
+            engine.set_keep_delivered(keep);
+        }
+    }
+
     /// Stops every engine, each after its attempt in flight is recorded.
     pub(crate) async fn shutdown(&self) {
         let engines: Vec<Arc<Delivery>> = self
@@ -504,6 +522,7 @@ fn start_delivery(
     base: &ApiBase,
     outbox: Arc<Outbox>,
     tokens: &TokenShelf,
+    keep_delivered: Duration,
 ) -> Result<Delivery, IpcError> {
     let config = ClientConfig {
         user_agent: feedback_core::client::default_user_agent("WemasyFeedback"),
@@ -514,7 +533,10 @@ fn start_delivery(
     // `setup` (a plain thread) as from a command.
     let _runtime = tauri::async_runtime::handle().inner().enter();
     let delivery = Delivery::start(
-        DeliveryConfig::default(),
+        DeliveryConfig {
+            keep_delivered,
+            ..DeliveryConfig::default()
+        },
         outbox,
         client,
         tokens.source(),

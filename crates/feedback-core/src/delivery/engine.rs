@@ -13,7 +13,7 @@
 //! while this engine still holds the ticket's claim.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast, watch};
@@ -98,6 +98,7 @@ pub struct Delivery {
     stop: watch::Sender<bool>,
     events: broadcast::Sender<Event>,
     status: watch::Receiver<Option<DeliveryStatus>>,
+    keep_delivered_ms: Arc<AtomicU64>,
     task: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -120,7 +121,11 @@ impl Delivery {
             None => Backoff::new(config.backoff_base, config.backoff_cap),
         };
         let account = client.base().origin();
+        let keep_delivered_ms = Arc::new(AtomicU64::new(
+            u64::try_from(config.keep_delivered.as_millis()).unwrap_or(u64::MAX),
+        ));
         let engine = Engine {
+            keep_delivered_ms: keep_delivered_ms.clone(),
             account: account.clone(),
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4()),
             config,
@@ -134,8 +139,9 @@ impl Delivery {
             network_back: network_back.clone(),
             status: status_tx,
             purged_at: None,
+            purged_with: 0,
         };
-        let task = tokio::spawn(engine.run(stopped));
+        let task = tokio::spawn(engine.supervised(stopped));
         Self {
             account,
             wake,
@@ -143,8 +149,17 @@ impl Delivery {
             stop,
             events,
             status,
+            keep_delivered_ms,
             task: std::sync::Mutex::new(Some(task)),
         }
+    }
+
+    /// How long delivered records are kept from now on (a setting); the
+    /// next look purges by it.
+    pub fn set_keep_delivered(&self, keep: Duration) {
+        let keep = u64::try_from(keep.as_millis()).unwrap_or(u64::MAX);
+        self.keep_delivered_ms.store(keep, Ordering::SeqCst);
+        self.wake.notify_one();
     }
 
     /// The account (API origin) this engine drains.
@@ -197,6 +212,9 @@ impl Drop for Delivery {
     }
 }
 
+/// How long a panicked engine waits before it starts over.
+const RESTART_PAUSE: Duration = Duration::from_secs(2);
+
 /// When to look again.
 enum Next {
     Now,
@@ -219,10 +237,41 @@ struct Engine {
     network_back: Arc<AtomicBool>,
     status: watch::Sender<Option<DeliveryStatus>>,
     purged_at: Option<i64>,
+    keep_delivered_ms: Arc<AtomicU64>,
+    purged_with: u64,
 }
 
 impl Engine {
-    async fn run(mut self, mut stopped: watch::Receiver<bool>) {
+    /// Runs until stopped. A panic (a bug) must not end delivery silently:
+    /// it is reported as a status and the engine starts over after a pause.
+    /// A claim it held lapses with its lease and is retried, flagged.
+    async fn supervised(mut self, mut stopped: watch::Receiver<bool>) {
+        use futures_util::FutureExt;
+        loop {
+            let run = std::panic::AssertUnwindSafe(self.run(&mut stopped));
+            let Err(panic) = run.catch_unwind().await else {
+                break;
+            };
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".to_owned());
+            self.set_status(DeliveryStatus::StorageError {
+                reason: format!("delivery stopped on an internal error ({reason}); starting again"),
+            });
+            tokio::select! {
+                _ = stopped.changed() => break,
+                _ = tokio::time::sleep(RESTART_PAUSE) => {}
+            }
+            if *stopped.borrow() {
+                break;
+            }
+        }
+        let _ = self.outbox.release_drainer(&self.account, &self.owner);
+    }
+
+    async fn run(&mut self, stopped: &mut watch::Receiver<bool>) {
         let mut seen = self.outbox.data_version().ok();
         'running: loop {
             if *stopped.borrow() {
@@ -262,7 +311,6 @@ impl Engine {
                 }
             }
         }
-        let _ = self.outbox.release_drainer(&self.account, &self.owner);
     }
 
     async fn step(&mut self) -> Result<Next, OutboxError> {
@@ -488,17 +536,20 @@ impl Engine {
         Ok(())
     }
 
-    /// Delivered records past their keeping time go, at most once an hour.
+    /// Delivered records past their keeping time go, at most once an hour
+    /// (and at once when the keeping time changed).
     fn purge_old_deliveries(&mut self, now: i64) -> Result<(), OutboxError> {
-        if self
+        let keep = self.keep_delivered_ms.load(Ordering::SeqCst);
+        let recent = self
             .purged_at
-            .is_some_and(|at| (at..at + 3_600_000).contains(&now))
-        {
+            .is_some_and(|at| (at..at + 3_600_000).contains(&now));
+        if recent && keep == self.purged_with {
             return Ok(());
         }
-        self.outbox
-            .purge_delivered(now.saturating_sub(ms(self.config.keep_delivered)))?;
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+        self.outbox.purge_delivered(now.saturating_sub(keep))?;
         self.purged_at = Some(now);
+        self.purged_with = u64::try_from(keep).unwrap_or(u64::MAX);
         Ok(())
     }
 

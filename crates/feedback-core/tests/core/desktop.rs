@@ -495,3 +495,34 @@ async fn the_thirty_days_count_from_the_first_failure_not_from_creation() {
         "{reason}"
     );
 }
+
+#[tokio::test]
+async fn an_engine_that_panics_starts_again_instead_of_stopping_silently() {
+    let sandbox = sandbox(Config::default()).await;
+    let desk = Desk::new(&sandbox).await;
+    let id = desk.enqueue("filed before a bug bit");
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let token = Token::new(TOKEN).unwrap();
+    let tokens: TokenSource = Arc::new(move |_| {
+        if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            panic!("a bug in the token source");
+        }
+        TokenLookup::Found(token.clone())
+    });
+    let delivery = desk.start(tokens);
+    let mut events = delivery.subscribe();
+    let Event::Status(DeliveryStatus::StorageError { reason }) =
+        until(&mut events, 10, "the error reported", |e| {
+            matches!(e, Event::Status(DeliveryStatus::StorageError { .. }))
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert!(reason.contains("a bug in the token source"), "{reason}");
+    until(&mut events, 10, "delivery after the restart", delivered).await;
+    delivery.shutdown().await;
+    assert_eq!(desk.state(&id), State::Delivered);
+    assert_eq!(copies(&sandbox, &id), 1);
+}
