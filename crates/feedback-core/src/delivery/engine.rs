@@ -278,7 +278,17 @@ impl Engine {
                 break;
             }
             let next = match self.step().await {
-                Ok(next) => next,
+                Ok(next) => {
+                    let failed = matches!(
+                        self.status.borrow().as_ref(),
+                        Some(DeliveryStatus::StorageError { .. })
+                    );
+                    if failed {
+                        // The outbox works again: say so, whatever comes next.
+                        self.set_status(DeliveryStatus::Ready);
+                    }
+                    next
+                }
                 Err(error) => {
                     // The outbox file failed (a full disk, say): report it and
                     // look again shortly; nothing is lost.
