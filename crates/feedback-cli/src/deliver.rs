@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::delivery::{Clock, TokenSource};
+use feedback_core::delivery::{Clock, TokenShelf};
 use feedback_core::{
     ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, Outbox, Token, TokenLookup,
 };
@@ -22,12 +22,9 @@ pub(crate) fn start(
     };
     let client =
         Client::new(base.clone(), &config).map_err(|error| Failure::Other(error.to_string()))?;
-    // This process's token is for `base` only: any other account is signed out.
-    let account = base.origin();
-    let tokens: TokenSource = Arc::new(move |asked| match asked == account {
-        true => TokenLookup::from(token.clone()),
-        false => TokenLookup::SignedOut,
-    });
+    // This process's token is for `base` only, as in the app.
+    let tokens = TokenShelf::new();
+    tokens.set(&base.origin(), TokenLookup::from(token));
     let mut delivery = DeliveryConfig::default();
     if let Some(window) = std::env::var("FEEDBACK_RATE_WINDOW_SECS")
         .ok()
@@ -40,7 +37,7 @@ pub(crate) fn start(
         delivery,
         outbox,
         client,
-        tokens,
+        tokens.source(),
         Clock::system(),
     ))
 }
