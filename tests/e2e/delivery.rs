@@ -5,9 +5,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use feedback_sandbox::{Config, Faults};
+use feedback_sandbox::{Config, Faults, Sandbox, TokenSpec};
 
-use crate::harness::{World, built_binary, screenshot_path, sign_in};
+use crate::harness::{World, built_binary, forget_token, screenshot_path, sign_in, sign_in_with};
 use crate::webdriver::By;
 
 /// Waits until the sandbox holds `count` tickets.
@@ -101,6 +101,74 @@ async fn saving_settings_during_a_slow_send_files_the_ticket_once() {
         world.sandbox().tickets().len(),
         1,
         "the server holds the ticket once"
+    );
+    app.end().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_servers_tickets_go_to_that_server_with_its_own_token_after_a_switch() {
+    // No FEEDBACK_API_BASE: the server is the setting, as for a person.
+    let (mut world, app) = World::start_in(Config::default(), &[("FEEDBACK_API_BASE", "")]).await;
+    let first = world.sandbox().base_url();
+    app.click(By::Button("Settings")).await;
+    app.type_into(By::Label("API base URL"), &first).await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    sign_in(&app).await;
+
+    // A ticket waits for the first server, which is down.
+    world.stop_sandbox().await;
+    app.type_into(By::Label("Subject"), "For the first server")
+        .await;
+    app.type_into(By::Label("Message"), "Filed before the switch.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+
+    // A second server that knows another token only.
+    let second = Sandbox::start(Config {
+        port: 0,
+        tokens: vec![TokenSpec {
+            token: "second-token".into(),
+            user_id: None,
+        }],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    forget_token(&format!("http://127.0.0.1:{}", second.addr().port()));
+    app.click(By::Button("Settings")).await;
+    app.type_into(By::Label("API base URL"), &second.base_url())
+        .await;
+    app.click(By::Button("Save")).await;
+    // The switch says how many tickets stay with the old server.
+    app.wait_for_text(By::TestId("confirm-dialog"), "1 tickets wait for")
+        .await;
+    app.click(By::Button("Switch")).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    sign_in_with(&app, "second-token").await;
+
+    app.click(By::TestId("outbox-toggle")).await;
+    let listed = app
+        .wait_for_text(By::TestId("outbox"), "another server")
+        .await;
+    assert!(listed.contains("For the first server"), "{listed}");
+    app.screenshot(&screenshot_path("outbox-other-server"))
+        .await;
+
+    // The first server comes back; Send queued now asks every server again.
+    world.restart_sandbox().await;
+    app.click(By::Button("Send queued now")).await;
+    until_stored(&world, 1, "the ticket, at its own server").await;
+    assert_eq!(
+        world.sandbox().tickets()[0].ticket.subject,
+        "For the first server"
+    );
+    assert_eq!(
+        second.stats().requests,
+        0,
+        "nothing (and no token) went to the second server"
     );
     app.end().await;
 }

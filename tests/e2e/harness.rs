@@ -271,7 +271,7 @@ impl Drop for World {
 
 /// Removes a token for `origin` from the keyring that tests share: the
 /// sandbox's port may have been another test's, which signed in to it.
-fn forget_token(origin: &str) {
+pub(crate) fn forget_token(origin: &str) {
     let _ = Command::new("secret-tool")
         .args(["clear", "service", "nl.wemasy.feedback", "username", origin])
         .status();
@@ -380,10 +380,15 @@ async fn settle_instances(binary: &Path) {
 
 /// Signs in with the sandbox's demo token through the sign-in dialog.
 pub(crate) async fn sign_in(app: &Session) {
+    sign_in_with(app, "demo-token").await;
+}
+
+/// Signs in with `token` through the sign-in dialog.
+pub(crate) async fn sign_in_with(app: &Session, token: &str) {
     app.wait_for_text(By::TestId("status-line"), "Not signed in")
         .await;
     app.click(By::Button("Sign in")).await;
-    app.type_into(By::Label("API token"), "demo-token").await;
+    app.type_into(By::Label("API token"), token).await;
     app.click(By::Button("Sign in")).await;
     app.wait_for_text(By::TestId("account-button"), "Sign out")
         .await;
