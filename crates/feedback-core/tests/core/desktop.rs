@@ -94,6 +94,34 @@ fn token() -> TokenSource {
     Arc::new(move |_| TokenLookup::Found(token.clone()))
 }
 
+/// One ticket against a sandbox with `faults`, its engine started.
+struct Case {
+    sandbox: Sandbox,
+    desk: Desk,
+    id: String,
+    delivery: Delivery,
+    events: tokio::sync::broadcast::Receiver<Event>,
+}
+
+async fn one_ticket(faults: Faults, subject: &str) -> Case {
+    let sandbox = sandbox(Config {
+        faults,
+        ..Config::default()
+    })
+    .await;
+    let desk = Desk::new(&sandbox).await;
+    let id = desk.enqueue(subject);
+    let delivery = desk.start(token());
+    let events = delivery.subscribe();
+    Case {
+        sandbox,
+        desk,
+        id,
+        delivery,
+        events,
+    }
+}
+
 /// A sandbox that answers every request with a 500.
 async fn failing_sandbox() -> Sandbox {
     let mut config = Config::default();
@@ -300,18 +328,17 @@ async fn a_huge_retry_after_is_bounded_and_send_now_asks_again() {
 #[tokio::test]
 async fn any_2xx_is_delivered_once_whatever_its_body() {
     for kind in OddKind::ALL {
-        let sandbox = sandbox(Config {
-            faults: Faults {
-                odd_2xx: Some(kind),
-                ..Faults::default()
-            },
-            ..Config::default()
-        })
-        .await;
-        let desk = Desk::new(&sandbox).await;
-        let id = desk.enqueue("odd reply");
-        let delivery = desk.start(token());
-        let mut events = delivery.subscribe();
+        let faults = Faults {
+            odd_2xx: Some(kind),
+            ..Faults::default()
+        };
+        let Case {
+            sandbox,
+            desk,
+            id,
+            delivery,
+            mut events,
+        } = one_ticket(faults, "odd reply").await;
         until(&mut events, 10, "delivery", delivered).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         delivery.shutdown().await;
@@ -400,18 +427,17 @@ async fn no_token_is_not_a_refusal_and_a_keyring_that_answers_later_is_asked_aga
 #[tokio::test]
 async fn replies_that_will_never_succeed_need_attention_with_the_servers_words() {
     for status in [400, 405, 409, 413, 415, 302] {
-        let sandbox = sandbox(Config {
-            faults: Faults {
-                status_every: vec![StatusEvery { every: 1, status }],
-                ..Faults::default()
-            },
-            ..Config::default()
-        })
-        .await;
-        let desk = Desk::new(&sandbox).await;
-        let id = desk.enqueue("misrouted");
-        let delivery = desk.start(token());
-        let mut events = delivery.subscribe();
+        let faults = Faults {
+            status_every: vec![StatusEvery { every: 1, status }],
+            ..Faults::default()
+        };
+        let Case {
+            sandbox,
+            desk,
+            id,
+            delivery,
+            mut events,
+        } = one_ticket(faults, "misrouted").await;
         let Event::NeedsAttention { reason, .. } = until(&mut events, 10, "attention", |e| {
             matches!(e, Event::NeedsAttention { .. })
         })
@@ -435,11 +461,17 @@ async fn replies_that_will_never_succeed_need_attention_with_the_servers_words()
 
 #[tokio::test]
 async fn a_server_error_is_told_apart_from_being_offline() {
-    let sandbox = failing_sandbox().await;
-    let desk = Desk::new(&sandbox).await;
-    desk.enqueue("server failing");
-    let delivery = desk.start(token());
-    let mut events = delivery.subscribe();
+    let faults = Faults {
+        fail_every: Some(1),
+        ..Faults::default()
+    };
+    // The sandbox must stay up: bound, not dropped.
+    let Case {
+        sandbox: _running,
+        delivery,
+        mut events,
+        ..
+    } = one_ticket(faults, "server failing").await;
     let status = until(&mut events, 10, "a status after the attempt", |e| {
         matches!(
             e,
