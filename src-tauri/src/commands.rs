@@ -93,8 +93,8 @@ pub(crate) async fn settings_set(
     settings
         .save(&handle)
         .map_err(|message| IpcError::new(None, message))?;
-    app.keep_delivered(settings.keep_delivered_days).await;
-    app.switch_base(Ok(base)).await?;
+    app.keep_delivered(settings.keep_delivered_days);
+    app.switch_base(base).await;
     app.state().await
 }
 

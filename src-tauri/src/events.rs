@@ -41,11 +41,8 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
             let Some(app) = handle.try_state::<App>() else {
                 return;
             };
-            if !app.is_current(origin) {
+            if !app.deliveries.is_current(origin) {
                 return;
-            }
-            if let Ok(mut current) = app.status.lock() {
-                *current = Some(status.clone());
             }
             // One notification per change of state (the engine reports a
             // status once), saying which problem it is.

@@ -113,15 +113,16 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let settings = Settings::load(&handle);
     let base = api_base_for(&settings).map_err(|error| error.message);
     let forwarding = handle.clone();
-    let on_events: state::OnEvents =
-        Arc::new(move |origin, events| events::forward(forwarding.clone(), origin, events));
-    app.manage(App::new(Arc::new(outbox), base, notices, on_events));
+    let on_engine: feedback_core::deliveries::OnEngine = Arc::new(move |origin, events| {
+        events::forward(forwarding.clone(), origin.to_owned(), events)
+    });
+    app.manage(App::new(Arc::new(outbox), base, notices, on_engine));
     app.manage(words::WindowLanguage::default());
     let starting = handle.clone();
     let keep_days = settings.keep_delivered_days;
     tauri::async_runtime::spawn(async move {
         let app = starting.state::<App>();
-        app.keep_delivered(keep_days).await;
+        app.keep_delivered(keep_days);
         app.start().await;
     });
     tray::create(&handle)?;

@@ -149,6 +149,9 @@ async fn a_servers_tickets_go_to_that_server_with_its_own_token_after_a_switch()
     app.wait_for_hidden(By::TestId("settings-dialog")).await;
     sign_in_with(&app, "second-token").await;
 
+    // A restart: the old server's ticket must still go to its own endpoint
+    // (its base remembered with it, not guessed from its origin).
+    let app = world.relaunch(app).await;
     app.click(By::TestId("outbox-toggle")).await;
     let listed = app
         .wait_for_text(By::TestId("outbox"), "another server")

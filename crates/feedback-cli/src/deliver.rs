@@ -1,45 +1,32 @@
-//! Running the delivery engine for a while, for `submit` and `outbox drain`.
+//! Delivery for `submit` and `outbox drain`: the same [`Deliveries`] the
+//! app runs, for the one server the command names.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::delivery::{Clock, TokenShelf};
-use feedback_core::{
-    ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, Outbox, Token, TokenLookup,
-};
+use feedback_core::delivery::Clock;
+use feedback_core::{ApiBase, ClientConfig, Deliveries, DeliveryConfig, LoadToken, Outbox, Token};
 
-use crate::failure::Failure;
-
-/// Starts draining `base`'s account with `token` (none: sign-in needed).
-pub(crate) fn start(
-    base: &ApiBase,
-    outbox: Arc<Outbox>,
-    token: Option<Token>,
-) -> Result<Delivery, Failure> {
-    let config = ClientConfig {
+/// Delivery to `base` from `outbox` with `token`, which the command has read
+/// already (from `FEEDBACK_TOKEN` or the keyring; `None`: signed out).
+pub(crate) fn deliveries(base: &ApiBase, outbox: Arc<Outbox>, token: Option<Token>) -> Deliveries {
+    let client = ClientConfig {
         user_agent: feedback_core::client::default_user_agent("WemasyFeedbackCli"),
         ..ClientConfig::default()
     };
-    let client =
-        Client::new(base.clone(), &config).map_err(|error| Failure::Other(error.to_string()))?;
-    // This process's token is for `base` only, as in the app.
-    let tokens = TokenShelf::new();
-    tokens.set(&base.origin(), TokenLookup::from(token));
-    let mut delivery = DeliveryConfig::default();
+    let mut config = DeliveryConfig::default();
     if let Some(window) = std::env::var("FEEDBACK_RATE_WINDOW_SECS")
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
     {
         // The API's window is 5 minutes; a test server may use a shorter one.
-        delivery.pacing.window = Duration::try_from_secs_f64(window).ok();
+        config.pacing.window = Duration::try_from_secs_f64(window).ok();
     }
-    Ok(Delivery::start(
-        delivery,
-        outbox,
-        client,
-        tokens.source(),
-        Clock::system(),
-    ))
+    // The token is for `base` only, as in the app.
+    let origin = base.origin();
+    let load: LoadToken =
+        Arc::new(move |asked| Ok(token.clone().filter(|_| asked.origin() == origin)));
+    Deliveries::new(outbox, Ok(base.clone()), load).with_config(client, config)
 }
 
 /// Unix milliseconds now.

@@ -104,15 +104,16 @@ async fn drain(
     if token.is_none() {
         return Err(Failure::Queued(sign_in_hint(base)));
     }
-    let delivery = deliver::start(base, outbox.clone(), token)?;
+    let deliveries = deliver::deliveries(base, outbox.clone(), token);
+    let delivery = deliveries.engine().await.map_err(Failure::Other)?;
     let mut events = delivery.subscribe();
+    let mut pending: Vec<Event> = delivery.status().map(Event::Status).into_iter().collect();
     let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
     let delivered_before = count(&outbox, &account, &[State::Delivered])?;
     let sent = || -> Result<usize, Failure> {
         // Old delivered records may be purged meanwhile: never below zero.
         Ok(count(&outbox, &account, &[State::Delivered])?.saturating_sub(delivered_before))
     };
-    let mut pending = Vec::new();
     loop {
         while let Ok(event) = events.try_recv() {
             pending.push(event);
@@ -121,7 +122,7 @@ async fn drain(
             if let Event::Status(status) = &event
                 && let Some(stuck) = stuck(status, base)
             {
-                delivery.shutdown().await;
+                deliveries.shutdown().await;
                 return Err(Failure::Queued(stuck));
             }
             let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
@@ -136,13 +137,13 @@ async fn drain(
             event = events.recv() => pending.extend(event.ok()),
             _ = tokio::time::sleep(Duration::from_millis(200)) => {}
             _ = sleep_until(deadline) => {
-                delivery.shutdown().await;
+                deliveries.shutdown().await;
                 let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
                 return Err(Failure::Queued(format!("{} sent, {waiting} still waiting after the timeout", sent()?)));
             }
         }
     }
-    delivery.shutdown().await;
+    deliveries.shutdown().await;
     let attention = count(&outbox, &account, &[State::NeedsAttention])?;
     Ok(format!(
         "drained: {} sent, {attention} need attention",

@@ -21,24 +21,23 @@ pub(crate) async fn submit(
     validate(&draft).map_err(Failure::Invalid)?;
     let token = token_for(base)?;
     let wait = Duration::try_from_secs_f64(args.wait.max(0.0)).unwrap_or_default();
-    let delivery = match wait.is_zero() {
+    let deliveries = deliver::deliveries(base, outbox.clone(), token.clone());
+    let engine = match wait.is_zero() {
         true => None,
-        false => Some(deliver::start(base, outbox.clone(), token.clone())?),
+        false => Some(deliveries.engine().await.map_err(Failure::Other)?),
     };
     let result = feedback_core::submit(
         &outbox,
-        delivery.as_ref(),
-        &base.origin(),
+        engine.as_deref(),
+        base,
         &draft,
         wait,
         &Clock::system(),
     )
     .await;
-    if let Some(delivery) = delivery {
-        // An attempt in flight is finished and recorded, never cut off:
-        // cut off, it may have reached the server and would be sent again.
-        delivery.shutdown().await;
-    }
+    // An attempt in flight is finished and recorded, never cut off: cut
+    // off, it may have reached the server and would be sent again.
+    deliveries.shutdown().await;
     // Where it stands now, after any attempt that was in flight.
     let result = match result {
         Ok(Submitted::Queued { id, .. }) => {

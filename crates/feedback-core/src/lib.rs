@@ -27,6 +27,8 @@
 //!   in before its first send attempt.
 //! - [`delivery`]: [`Delivery`], the engine that drains the outbox within
 //!   the rate limit.
+//! - [`deliveries`]: [`Deliveries`], one engine per API origin, each with
+//!   that origin's own token; shared by the app and the CLI.
 //! - [`submission`]: [`submit`], validate → store → deliver → report, the
 //!   one path shared by the app and the CLI.
 //! - [`token`]: [`Token`], the API token, redacted and never serialized.
@@ -35,6 +37,7 @@
 
 pub mod api_base;
 pub mod client;
+pub mod deliveries;
 pub mod delivery;
 pub mod draft;
 pub mod draft_file;
@@ -53,6 +56,7 @@ pub mod validation;
 
 pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
 pub use client::{Client, ClientConfig, ClientError, Reply};
+pub use deliveries::{Deliveries, LoadToken, OtherServer};
 pub use delivery::TokenLookup;
 pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event};
 pub use draft::Draft;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::api_base::ApiBase;
 use crate::delivery::{Clock, Delivery, Pacing};
 use crate::draft::Draft;
 use crate::field_errors::FieldErrors;
@@ -63,13 +64,13 @@ pub enum WaitingFor {
     FirstAttempt,
 }
 
-/// Validates `draft`, stores it for `account`, wakes `delivery` and waits up
+/// Validates `draft`, stores it for `base`, wakes `delivery` and waits up
 /// to `wait` for the outcome. Returns only once the ticket is on disk, or
 /// with the error that kept it off (a full disk, say).
 pub async fn submit(
     outbox: &Outbox,
     delivery: Option<&Delivery>,
-    account: &str,
+    base: &ApiBase,
     draft: &Draft,
     wait: Duration,
     clock: &Clock,
@@ -79,7 +80,8 @@ pub async fn submit(
         Ok(ticket) => ticket,
         Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
     };
-    let entry = outbox.enqueue(account, &ticket, now)?;
+    outbox.remember_base(base)?;
+    let entry = outbox.enqueue(&base.origin(), &ticket, now)?;
     let Some(delivery) = delivery.filter(|_| !wait.is_zero()) else {
         return standing(outbox, &entry.id, now);
     };

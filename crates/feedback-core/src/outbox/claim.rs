@@ -8,6 +8,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::{Outbox, Result, SELECT, read_entry};
+use crate::api_base::ApiBase;
 use crate::field_errors::FieldErrors;
 use crate::outbox::Entry;
 use crate::ticket::Ticket;
@@ -320,6 +321,34 @@ impl Outbox {
         write_rate_state(&transaction, account, state)?;
         transaction.commit()?;
         Ok(())
+    }
+
+    /// Remembers the API base `base`'s account (its origin) files to, so
+    /// its tickets can be delivered while another server is configured.
+    pub fn remember_base(&self, base: &ApiBase) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO accounts (account, api_base) VALUES (?1, ?2)
+             ON CONFLICT (account) DO UPDATE SET api_base = ?2",
+            params![base.origin(), base.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// The API base `account`'s tickets were filed for, if known (and
+    /// still valid): never guessed, as the token goes with it.
+    pub fn base_of(&self, account: &str) -> Result<Option<ApiBase>> {
+        let text: Option<String> = self
+            .lock()
+            .query_row(
+                "SELECT api_base FROM accounts WHERE account = ?1",
+                [account],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(text
+            .and_then(|text| ApiBase::parse(&text).ok())
+            .filter(|base| base.origin() == account))
     }
 
     /// Why `account`'s queue waits for a person, if it does.

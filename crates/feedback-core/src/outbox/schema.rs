@@ -40,7 +40,9 @@ CREATE TABLE accounts (
 
 /// Version 2: result writes fenced by the claim, the 30 days counted from
 /// the first failure, a note on a delivery whose reply was unreadable, and
-/// an account pause tied to the token the server refused (never the token).
+/// an account pause tied to the token the server refused (never the token),
+/// and the API base an account's tickets were filed for (so another
+/// server's tickets go to its own endpoint, not a guessed one).
 const V2: &str = "
 ALTER TABLE tickets ADD COLUMN claimed_by TEXT;          -- while 'sending': whose claim it is
 ALTER TABLE tickets ADD COLUMN first_failed_at INTEGER;  -- the first failed attempt, Unix ms
@@ -49,6 +51,7 @@ CREATE INDEX tickets_delivered ON tickets (state, delivered_at);
 ALTER TABLE accounts ADD COLUMN paused TEXT CHECK (paused IN ('refused', 'forbidden'));
 ALTER TABLE accounts ADD COLUMN paused_token TEXT;       -- the refused token's fingerprint
 ALTER TABLE accounts ADD COLUMN paused_message TEXT;     -- the server's words
+ALTER TABLE accounts ADD COLUMN api_base TEXT;           -- the base URL its tickets were filed for
 ";
 
 /// Creates the tables in a new file, or upgrades an older one, in one

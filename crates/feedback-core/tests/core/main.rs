@@ -6,6 +6,7 @@
 
 mod canned;
 mod client;
+mod deliveries;
 mod delivery;
 mod desktop;
 mod outbox;
