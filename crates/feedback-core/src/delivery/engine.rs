@@ -6,7 +6,10 @@
 //! longer than [`DeliveryConfig::nap`]: after a suspend the engine notices
 //! within a nap that a deadline has passed, where a monotonic sleep would
 //! have slept on for as long as the machine did. Each nap also looks whether
-//! another process (the CLI beside the app) wrote to the outbox.
+//! another process (the CLI beside the app) wrote to the outbox. A nap in
+//! which the wall clock ran far ahead of the monotonic one was a suspend:
+//! it counts as "network back", so a ticket waiting out a backoff goes at
+//! once on waking.
 //!
 //! An attempt, once started, is never abandoned: stopping waits for it (the
 //! client's timeout bounds it) and records it. Results are written only
@@ -212,6 +215,10 @@ impl Drop for Delivery {
     }
 }
 
+/// How far the wall clock may run ahead of the monotonic one in a nap
+/// before it counts as a resume from suspend (an NTP step is smaller).
+const RESUME_GAP_MS: i64 = 15_000;
+
 /// How long a panicked engine waits before it starts over.
 const RESTART_PAUSE: Duration = Duration::from_secs(2);
 
@@ -306,12 +313,21 @@ impl Engine {
                     Next::At(at) => self.config.nap.min(duration_ms(at - now)),
                     Next::Idle => self.config.nap,
                 };
+                let slept_from = tokio::time::Instant::now();
                 tokio::select! {
                     changed = stopped.changed() => if changed.is_err() || *stopped.borrow() {
                         break 'running;
                     },
                     _ = self.wake.notified() => break,
                     _ = tokio::time::sleep(nap) => {}
+                }
+                let slept = ms(slept_from.elapsed());
+                if self.clock.now_ms() - now - slept > RESUME_GAP_MS {
+                    // The wall clock ran on while the monotonic one stood
+                    // still: the machine slept. The network has likely
+                    // changed: what waits out a backoff goes now.
+                    self.network_back.store(true, Ordering::SeqCst);
+                    break;
                 }
                 let version = self.outbox.data_version().ok();
                 if version != seen {

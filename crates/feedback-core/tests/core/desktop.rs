@@ -178,6 +178,38 @@ async fn after_a_suspend_a_waiting_ticket_goes_within_a_nap_not_after_the_sleep(
 }
 
 #[tokio::test]
+async fn waking_from_a_suspend_counts_as_the_network_coming_back() {
+    let sandbox = failing_sandbox().await;
+    let desk = Desk::new(&sandbox).await;
+    let id = desk.enqueue("filed on the train");
+    let config = DeliveryConfig {
+        backoff_base: Duration::from_secs(300),
+        ..DeliveryConfig::default()
+    };
+    let delivery = desk.start_with(token(), config);
+    let mut events = delivery.subscribe();
+    let Event::WillRetry { at, .. } = until(&mut events, 10, "a retry", |e| {
+        matches!(e, Event::WillRetry { .. })
+    })
+    .await
+    else {
+        unreachable!()
+    };
+    sandbox.set_faults(Faults::default());
+    // A one-minute suspend: shorter than the backoff, so the retry is not
+    // due yet when the machine wakes (on another network, say).
+    desk.wall.jump(60_000);
+    assert!(
+        at - desk.clock().now_ms() > 60_000,
+        "the backoff has minutes left after the wake"
+    );
+    until(&mut events, 15, "delivery right after the wake", delivered).await;
+    delivery.shutdown().await;
+    assert_eq!(desk.state(&id), State::Delivered);
+    assert_eq!(copies(&sandbox, &id), 1);
+}
+
+#[tokio::test]
 async fn a_ticket_queued_by_another_process_is_sent_without_a_wake() {
     let sandbox = sandbox(Config::default()).await;
     let desk = Desk::new(&sandbox).await;
