@@ -71,6 +71,25 @@ impl ApiBase {
         self.url.origin().ascii_serialization()
     }
 
+    /// Whether this is the production server (its origin; any path).
+    pub fn is_production(&self) -> bool {
+        self.origin() == Self::production().origin()
+    }
+
+    /// The host (without brackets for IPv6) and port a connection goes to.
+    pub fn host_and_port(&self) -> (String, u16) {
+        let host = match self.url.host() {
+            Some(Host::Ipv6(ip)) => ip.to_string(),
+            Some(host) => host.to_string(),
+            None => String::new(),
+        };
+        let port = self
+            .url
+            .port_or_known_default()
+            .unwrap_or(if self.is_https() { 443 } else { 80 });
+        (host, port)
+    }
+
     pub fn is_https(&self) -> bool {
         self.url.scheme() == "https"
     }
@@ -169,6 +188,31 @@ mod tests {
             ApiBase::parse("not a url"),
             Err(ApiBaseError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn production_is_told_by_its_origin_and_hosts_are_ready_to_connect() {
+        assert!(ApiBase::production().is_production());
+        assert!(
+            ApiBase::parse("https://api.wemasy.nl/api/")
+                .unwrap()
+                .is_production()
+        );
+        let sandbox = ApiBase::parse("http://127.0.0.1:8787/api").unwrap();
+        assert!(!sandbox.is_production());
+        assert_eq!(sandbox.host_and_port(), ("127.0.0.1".to_owned(), 8787));
+        assert_eq!(
+            ApiBase::production().host_and_port(),
+            ("api.wemasy.nl".to_owned(), 443),
+            "the scheme's port when none is given"
+        );
+        assert_eq!(
+            ApiBase::parse("http://[::1]:9/api")
+                .unwrap()
+                .host_and_port(),
+            ("::1".to_owned(), 9),
+            "no brackets around an IPv6 address"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::api_base::ApiBase;
 use crate::envelope::{Envelope, ErrorBody, ValidationBody};
 use crate::new_ticket::NewTicket;
-use crate::outcome::Outcome;
+use crate::outcome::{Class, Outcome};
 use crate::rate_limit::RateLimitHeaders;
 use crate::ticket::Ticket;
 use crate::token::Token;
@@ -71,6 +71,25 @@ pub struct Client {
 pub struct Reply {
     pub outcome: Outcome,
     pub rate_limit: RateLimitHeaders,
+}
+
+impl Reply {
+    /// What this reply says of the token. `Some(false)`: a 401, the server
+    /// refused it. `Some(true)`: the server got past its sign-in check,
+    /// shown by a 2xx (the ticket was stored) or by the throttle's
+    /// `X-RateLimit-*` headers, which the API adds only to authenticated
+    /// requests (its 403, 404, 422, 429 and 5xx replies carry them). `None`:
+    /// no reply, or one without those headers (a proxy's error page, a
+    /// misrouted 404), which says nothing of the token.
+    pub fn token_accepted(&self) -> Option<bool> {
+        match self.outcome.class() {
+            Class::SignInNeeded => Some(false),
+            Class::Delivered => Some(true),
+            _ if self.outcome.status().is_none() => None,
+            _ => (self.rate_limit.limit.is_some() || self.rate_limit.remaining.is_some())
+                .then_some(true),
+        }
+    }
 }
 
 impl Client {
@@ -341,5 +360,70 @@ mod tests {
         assert!(problem.chars().count() < 250, "{problem}");
         assert!(!problem.contains('\n'));
         assert!(problem.ends_with('…'));
+    }
+
+    #[test]
+    fn a_reply_accepts_the_token_only_when_it_is_past_the_apis_sign_in() {
+        let throttled = RateLimitHeaders {
+            limit: Some(10),
+            remaining: Some(9),
+            ..RateLimitHeaders::default()
+        };
+        let reply = |outcome: Outcome, rate_limit: RateLimitHeaders| Reply {
+            outcome,
+            rate_limit,
+        };
+        let message = || "m".to_owned();
+        let bare = RateLimitHeaders::default();
+        let created = Outcome::Created(Box::default());
+        assert_eq!(reply(created, bare).token_accepted(), Some(true));
+        let odd_2xx = Outcome::Unexpected {
+            status: 200,
+            problem: "html".into(),
+        };
+        assert_eq!(
+            reply(odd_2xx, bare).token_accepted(),
+            Some(true),
+            "a 2xx stored the ticket"
+        );
+        let refused = Outcome::Unauthenticated { message: message() };
+        assert_eq!(reply(refused, bare).token_accepted(), Some(false));
+        for outcome in [
+            Outcome::Forbidden { message: message() },
+            Outcome::NotFound { message: message() },
+            Outcome::Invalid {
+                message: message(),
+                errors: crate::FieldErrors::new(),
+            },
+            Outcome::RateLimited {
+                retry_after: None,
+                reset: None,
+            },
+            Outcome::ServerError {
+                status: 500,
+                message: message(),
+            },
+        ] {
+            assert_eq!(
+                reply(outcome.clone(), throttled).token_accepted(),
+                Some(true),
+                "{outcome:?} from the API, past its throttle"
+            );
+            assert_eq!(
+                reply(outcome.clone(), bare).token_accepted(),
+                None,
+                "{outcome:?} without the throttle's headers may be a proxy's"
+            );
+        }
+        let proxy_page = Outcome::Unexpected {
+            status: 502,
+            problem: "html".into(),
+        };
+        assert_eq!(reply(proxy_page, bare).token_accepted(), None);
+        let offline = Outcome::Transport(crate::transport::TransportError {
+            kind: crate::transport::TransportKind::Connect,
+            detail: String::new(),
+        });
+        assert_eq!(reply(offline, bare).token_accepted(), None, "no reply");
     }
 }

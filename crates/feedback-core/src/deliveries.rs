@@ -19,7 +19,7 @@ use tokio::sync::broadcast;
 use crate::api_base::ApiBase;
 use crate::client::{Client, ClientConfig};
 use crate::delivery::{
-    Clock, Delivery, DeliveryConfig, DeliveryStatus, Event, TokenLookup, TokenShelf,
+    Clock, Delivery, DeliveryConfig, DeliveryStatus, Event, Quota, TokenLookup, TokenShelf,
 };
 use crate::outbox::{Outbox, OutboxError};
 use crate::token::Token;
@@ -185,11 +185,33 @@ impl Deliveries {
         self.tokens.token(origin)
     }
 
+    /// What is known of `origin`'s token: found, signed out, or a keyring
+    /// that did not answer.
+    pub fn token_lookup(&self, origin: &str) -> TokenLookup {
+        self.tokens.get(origin)
+    }
+
     /// How delivery to the configured server stands (`None` before its
     /// engine's first step).
     pub fn status(&self) -> Option<DeliveryStatus> {
         let origin = self.current().ok()?.origin();
         self.running(&origin)?.status()
+    }
+
+    /// The configured server's rate-limit quota now, as the replies stored
+    /// in the outbox (by any process) tell it; `None` before a reply gave
+    /// the limit, or when the outbox cannot be read.
+    pub fn quota(&self) -> Option<Quota> {
+        let origin = self.current().ok()?.origin();
+        let state = self.outbox.rate_state(&origin).ok()?;
+        let pacing = self.lock().config.pacing;
+        pacing.quota(&state, self.clock.now_ms())
+    }
+
+    /// When the configured server last accepted its token (Unix ms).
+    pub fn last_accepted(&self) -> Option<i64> {
+        let origin = self.current().ok()?.origin();
+        self.outbox.last_accepted(&origin).ok().flatten()
     }
 
     /// The network may be back (the person asked, the OS said so): every

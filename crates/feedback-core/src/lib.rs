@@ -24,11 +24,18 @@
 //! - [`api_base`]: [`ApiBase`], the configured server, checked for HTTPS.
 //! - [`client`]: [`Client`], one HTTP call per attempt over reqwest + rustls.
 //! - [`outbox`]: [`Outbox`], the durable SQLite store every ticket is saved
-//!   in before its first send attempt.
+//!   in before its first send attempt; also the sent history
+//!   (`outbox/history.rs`, [`Outbox::sent`]), ticket templates
+//!   (`outbox/templates.rs`), suggestions while typing
+//!   (`outbox/suggestions.rs`), recent errors (`outbox/recent_errors.rs`)
+//!   and a read-only look at the file (`outbox/file_check.rs`).
 //! - [`delivery`]: [`Delivery`], the engine that drains the outbox within
-//!   the rate limit.
+//!   the rate limit; [`Quota`] (`delivery/quota.rs`), the quota left as the
+//!   last replies told it.
 //! - [`deliveries`]: [`Deliveries`], one engine per API origin, each with
 //!   that origin's own token; shared by the app and the CLI.
+//! - [`diagnostics`]: [`Diagnostics`], the report behind "Copy diagnostics"
+//!   and `feedback doctor`, free of tokens and ticket text.
 //! - [`submission`]: [`submit`], validate → store → deliver → report, the
 //!   one path shared by the app and the CLI.
 //! - [`token`]: [`Token`], the API token, redacted and never serialized.
@@ -39,6 +46,7 @@ pub mod api_base;
 pub mod client;
 pub mod deliveries;
 pub mod delivery;
+pub mod diagnostics;
 pub mod draft;
 pub mod draft_file;
 pub mod envelope;
@@ -58,12 +66,16 @@ pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
 pub use client::{Client, ClientConfig, ClientError, Reply};
 pub use deliveries::{Deliveries, LoadToken, OtherServer};
 pub use delivery::TokenLookup;
-pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event};
+pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event, Quota};
+pub use diagnostics::{Diagnostics, KeyringState};
 pub use draft::Draft;
 pub use draft_file::DraftFile;
 pub use field_errors::FieldErrors;
 pub use new_ticket::{NewTicket, Priority, TicketType};
-pub use outbox::{Entry, Outbox, OutboxError, State, Summary};
+pub use outbox::{
+    Entry, ImportReport, Outbox, OutboxError, SentItem, SentPage, SentQuery, State, SuggestionKind,
+    Summary, Template, TemplateFields,
+};
 pub use outcome::{Class, Outcome};
 pub use rate_limit::{RateLimitHeaders, RetryAfter};
 pub use submission::{Submitted, WaitingFor, submit};

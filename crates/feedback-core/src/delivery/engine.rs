@@ -14,6 +14,12 @@
 //! An attempt, once started, is never abandoned: stopping waits for it (the
 //! client's timeout bounds it) and records it. Results are written only
 //! while this engine still holds the ticket's claim.
+//!
+//! It logs through `tracing` (as `log` records where no subscriber is
+//! installed): starting and stopping, each attempt's class and HTTP status
+//! by ticket id, pauses and rate-limit waits at info; storage errors and
+//! caught panics at warn; pacing decisions at debug. Never a token, nor a
+//! ticket's text.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -21,6 +27,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast, watch};
 use tokio::task::JoinHandle;
+use tracing::{debug, info, warn};
 
 use super::backoff::Backoff;
 use super::clock::Clock;
@@ -254,6 +261,7 @@ impl Engine {
     /// A claim it held lapses with its lease and is retried, flagged.
     async fn supervised(mut self, mut stopped: watch::Receiver<bool>) {
         use futures_util::FutureExt;
+        info!(origin = %self.account, "delivery engine started");
         loop {
             let run = std::panic::AssertUnwindSafe(self.run(&mut stopped));
             let Err(panic) = run.catch_unwind().await else {
@@ -264,6 +272,7 @@ impl Engine {
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".to_owned());
+            warn!(origin = %self.account, %reason, "delivery engine panicked; starting again");
             self.set_status(DeliveryStatus::StorageError {
                 reason: format!("delivery stopped on an internal error ({reason}); starting again"),
             });
@@ -276,6 +285,7 @@ impl Engine {
             }
         }
         let _ = self.outbox.release_drainer(&self.account, &self.owner);
+        info!(origin = %self.account, "delivery engine stopped");
     }
 
     async fn run(&mut self, stopped: &mut watch::Receiver<bool>) {
@@ -299,6 +309,7 @@ impl Engine {
                 Err(error) => {
                     // The outbox file failed (a full disk, say): report it and
                     // look again shortly; nothing is lost.
+                    warn!(origin = %self.account, %error, "the outbox failed; looking again in 5 s");
                     self.set_status(DeliveryStatus::StorageError {
                         reason: error.to_string(),
                     });
@@ -380,6 +391,7 @@ impl Engine {
         }
         let rate = self.outbox.rate_state(&self.account)?;
         if let Some(until) = self.config.pacing.blocked_until(&rate, now) {
+            debug!(origin = %self.account, until, "pacing: waiting for the rate limit");
             if self.outbox.has_waiting(&self.account)? {
                 self.set_status(DeliveryStatus::RateLimited { until });
             }
@@ -394,6 +406,12 @@ impl Engine {
                 None => Next::Idle,
             });
         };
+        debug!(
+            origin = %self.account,
+            remaining = ?rate.remaining,
+            limit = ?rate.limit,
+            "pacing: sending the oldest due ticket"
+        );
         let reply = self.send(&claim, &token).await;
         self.record(&claim, reply, fingerprint)?;
         Ok(Next::Now)
@@ -430,8 +448,10 @@ impl Engine {
         let entry = &claim.entry;
         let id = entry.id.clone();
         let class = reply.outcome.class();
+        let http_status = reply.outcome.status();
+        let before = self.outbox.rate_state(&self.account)?;
         let rate = self.config.pacing.after_reply(
-            self.outbox.rate_state(&self.account)?,
+            before,
             &reply.rate_limit,
             class == Class::RateLimited,
             now,
@@ -439,6 +459,7 @@ impl Engine {
         let error = reply.outcome.to_string();
         let mut update = AccountUpdate {
             rate: Some(&rate),
+            token_accepted: reply.token_accepted(),
             ..AccountUpdate::default()
         };
         let pause;
@@ -539,9 +560,16 @@ impl Engine {
         if !self.outbox.record(claim, &result, &update, now)? {
             // Another process took this ticket over while the attempt was
             // in flight (this one stalled past its lease): its result stands.
+            info!(ticket = %id, ?class, ?http_status, "attempt not recorded: another process took the ticket over");
             return Ok(());
         }
+        info!(ticket = %id, ?class, ?http_status, "attempt recorded");
         self.set_status(status);
+        if rate != before
+            && let Some(quota) = self.config.pacing.quota(&rate, now)
+        {
+            self.emit(Event::Quota(quota));
+        }
         match event {
             Some(Delivered(ticket_number)) => {
                 let possible_duplicate = self
@@ -593,6 +621,19 @@ impl Engine {
             true
         });
         if changed {
+            let origin = &self.account;
+            match &status {
+                DeliveryStatus::RateLimited { until } => {
+                    info!(%origin, until, "rate limited: nothing is sent before `until`");
+                }
+                DeliveryStatus::SignInNeeded { message } => {
+                    info!(%origin, %message, "queue paused: the server refused the token");
+                }
+                DeliveryStatus::Forbidden { message } => {
+                    info!(%origin, %message, "queue paused: the account may not file tickets");
+                }
+                _ => {}
+            }
             self.emit(Event::Status(status));
         }
     }

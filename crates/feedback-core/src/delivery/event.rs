@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use super::quota::Quota;
+
 /// How delivery stands for the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
@@ -59,4 +61,6 @@ pub enum Event {
     /// Another process (the CLI, a second engine) changed the outbox.
     OutboxChanged,
     Status(DeliveryStatus),
+    /// A reply changed the account's rate-limit state: the quota now.
+    Quota(Quota),
 }

@@ -8,6 +8,7 @@ mod clock;
 mod engine;
 mod event;
 mod pacing;
+mod quota;
 mod tokens;
 
 pub use backoff::Backoff;
@@ -15,4 +16,5 @@ pub use clock::{Clock, FakeWallClock, SystemWallClock, WallClock};
 pub use engine::{Delivery, DeliveryConfig, TokenLookup, TokenSource};
 pub use event::{DeliveryStatus, Event};
 pub use pacing::{DOCUMENTED_WINDOW, Pacing};
+pub use quota::Quota;
 pub use tokens::TokenShelf;

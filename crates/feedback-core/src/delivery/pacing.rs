@@ -148,7 +148,7 @@ fn learn(state: RateState, received_at: i64, ends: i64) -> Option<i64> {
     })
 }
 
-fn ms(duration: Duration) -> i64 {
+pub(super) fn ms(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 

@@ -6,10 +6,12 @@
 //! too, so every process shares one view of them.
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::Serialize;
 
 use super::{Outbox, Result, SELECT, read_entry};
 use crate::api_base::ApiBase;
 use crate::field_errors::FieldErrors;
+use crate::new_ticket::NewTicket;
 use crate::outbox::Entry;
 use crate::ticket::Ticket;
 
@@ -27,7 +29,8 @@ pub struct RateState {
 }
 
 /// Why an account's queue waits for a person, whatever the network does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum PauseKind {
     /// 401: the server refused the token.
     Refused,
@@ -101,6 +104,10 @@ pub struct AccountUpdate<'a> {
     pub pause: Option<&'a Pause>,
     /// Holds every queued ticket of the account until at least this time.
     pub defer_all_until: Option<i64>,
+    /// What the reply said of the token: `Some(true)`, the server took it
+    /// (the time is kept as the account's last acceptance); `Some(false)`,
+    /// a 401 (that time is cleared); `None`, nothing either way.
+    pub token_accepted: Option<bool>,
 }
 
 impl Outbox {
@@ -161,7 +168,12 @@ impl Outbox {
             };
             let entry =
                 transaction.query_row(&format!("{SELECT} WHERE id = ?1"), [&id], read_entry)?;
-            if let Some(problem) = &entry.unreadable {
+            if let Some(stored) = &entry.unreadable {
+                // The parse error, not the stored text: reasons reach
+                // notifications and diagnostics, ticket text must not.
+                let problem = serde_json::from_str::<NewTicket>(stored)
+                    .err()
+                    .map_or_else(String::new, |error| error.to_string());
                 transaction.execute(
                     "UPDATE tickets SET state = 'attention', lease_until = NULL, claimed_by = NULL,
                             attention_reason = ?2, last_error = ?2
@@ -228,8 +240,14 @@ impl Outbox {
         if held.is_none() {
             return Ok(false);
         }
-        record_result(&transaction, &claim.entry.id, result, now)?;
+        record_result(&transaction, &claim.entry, result, now)?;
         let name = &claim.entry.account;
+        if let Some(accepted) = account.token_accepted {
+            transaction.execute(
+                "UPDATE accounts SET last_accepted_at = CASE WHEN ?2 THEN ?3 END WHERE account = ?1",
+                params![name, accepted, now],
+            )?;
+        }
         if let Some(rate) = account.rate {
             write_rate_state(&transaction, name, rate)?;
         }
@@ -292,6 +310,31 @@ impl Outbox {
             "UPDATE tickets SET next_attempt_at = ?2 WHERE account = ?1 AND state = 'queued' AND next_attempt_at > ?2",
             params![account, now],
         )?)
+    }
+
+    /// Every account the outbox keeps a state for (rate limit, pause, base).
+    pub fn accounts(&self) -> Result<Vec<String>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare("SELECT account FROM accounts ORDER BY account")?;
+        let accounts = statement
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(accounts)
+    }
+
+    /// When the server last accepted `account`'s token (Unix ms): a reply
+    /// that was the API's and not a 401. `None` once a 401 came since, or
+    /// before any reply.
+    pub fn last_accepted(&self, account: &str) -> Result<Option<i64>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT last_accepted_at FROM accounts WHERE account = ?1",
+                [account],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     pub fn rate_state(&self, account: &str) -> Result<RateState> {
@@ -407,10 +450,15 @@ impl Outbox {
 
 fn record_result(
     transaction: &Transaction<'_>,
-    id: &str,
+    entry: &Entry,
     result: &AttemptResult,
     now: i64,
 ) -> Result<()> {
+    let id = &entry.id;
+    transaction.execute(
+        "UPDATE tickets SET last_attempt_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
     match result {
         AttemptResult::Delivered { ticket, note } => {
             let json = ticket.as_ref().map(serde_json::to_string).transpose()?;
@@ -422,6 +470,7 @@ fn record_result(
                  WHERE id = ?1",
                 params![id, number, json, now, note],
             )?;
+            super::suggestions::remember_accepted(transaction, &entry.ticket, now)?;
         }
         AttemptResult::Retry {
             error,

@@ -105,4 +105,15 @@ impl Summary {
     pub fn waiting(&self) -> usize {
         self.queued + self.sending
     }
+
+    /// Counts `count` tickets in the `state` column's value.
+    pub(crate) fn add(&mut self, state: &str, count: i64) {
+        let count = usize::try_from(count).unwrap_or_default();
+        match State::from_column(state) {
+            State::Queued => self.queued += count,
+            State::Sending => self.sending += count,
+            State::Delivered => self.delivered += count,
+            State::NeedsAttention => self.needs_attention += count,
+        }
+    }
 }

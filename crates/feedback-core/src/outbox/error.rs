@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use super::templates::TemplateFileProblem;
+
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
     #[error(
@@ -46,6 +48,21 @@ pub enum OutboxError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "a template's name must be 1 to {max} characters long, not counting spaces around it; this one has {chars}"
+    )]
+    TemplateName { chars: usize, max: usize },
+    #[error("a template named \"{0}\" already exists; choose another name")]
+    TemplateNameTaken(String),
+    #[error("no template {0}; it may have been deleted meanwhile")]
+    TemplateNotFound(String),
+    #[error("{path} was not imported, so no template changed: {problem}")]
+    TemplateImport {
+        path: PathBuf,
+        problem: TemplateFileProblem,
+    },
+    #[error("the file was not imported, so no template changed: {problem}")]
+    TemplateImportText { problem: TemplateFileProblem },
     #[error("the outbox failed: {0}")]
     Sqlite(rusqlite::Error),
     #[error("a stored ticket is unreadable: {0}")]

@@ -11,7 +11,12 @@
 mod claim;
 mod entry;
 mod error;
+mod file_check;
+mod history;
+mod recent_errors;
 mod schema;
+mod suggestions;
+mod templates;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,6 +27,14 @@ use rusqlite::{Connection, Row, params};
 pub use claim::{AccountUpdate, AttemptResult, Claim, Pause, PauseKind, RateState};
 pub use entry::{Attention, Delivered, Entry, State, Summary};
 pub use error::{OutboxError, Result};
+pub use file_check::FileCheck;
+pub use history::{MAX_SENT_PAGE, SentItem, SentPage, SentQuery};
+pub use recent_errors::RecentError;
+pub use suggestions::{MAX_SUGGESTIONS, SuggestionKind};
+pub use templates::{
+    ImportReport, MAX_TEMPLATE_NAME, MAX_TEMPLATES_FILE, TEMPLATES_FORMAT, TEMPLATES_VERSION,
+    Template, TemplateFields, TemplateFileProblem,
+};
 
 use crate::field_errors::FieldErrors;
 use crate::new_ticket::NewTicket;
@@ -156,10 +169,7 @@ impl Outbox {
         let mut statement = connection.prepare(&format!(
             "{SELECT} WHERE id LIKE ?1 || '%' ESCAPE '\\' LIMIT 2"
         ))?;
-        let pattern = id
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let pattern = like_escape(id);
         let found: Vec<Entry> = statement
             .query_map([pattern], read_entry)?
             .collect::<rusqlite::Result<_>>()?;
@@ -175,6 +185,19 @@ impl Outbox {
         let mut statement = connection.prepare(&format!("{SELECT} ORDER BY created_at, rowid"))?;
         let entries = statement
             .query_map([], read_entry)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(entries)
+    }
+
+    /// `account`'s tickets not delivered, oldest first, chosen in SQL: the
+    /// outbox view of one server.
+    pub fn list_unsent_of(&self, account: &str) -> Result<Vec<Entry>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(&format!(
+            "{SELECT} WHERE state != 'delivered' AND account = ?1 ORDER BY created_at, rowid"
+        ))?;
+        let entries = statement
+            .query_map([account], read_entry)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(entries)
     }
@@ -201,14 +224,7 @@ impl Outbox {
             .into_iter()
             .filter(|entry| account.is_none_or(|account| entry.account == account))
             .collect();
-        let json = serde_json::to_string_pretty(&unsent)? + "\n";
-        let partial = file.with_extension("partial");
-        fs::write(&partial, json)
-            .and_then(|()| fs::rename(&partial, file))
-            .map_err(|source| OutboxError::Export {
-                path: file.to_owned(),
-                source,
-            })?;
+        write_whole(file, &(serde_json::to_string_pretty(&unsent)? + "\n"))?;
         Ok(unsent.len())
     }
 
@@ -232,15 +248,36 @@ impl Outbox {
             Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
         })? {
             let (state, count) = row?;
-            let count = usize::try_from(count).unwrap_or_default();
-            match State::from_column(&state) {
-                State::Queued => summary.queued = count,
-                State::Sending => summary.sending = count,
-                State::Delivered => summary.delivered = count,
-                State::NeedsAttention => summary.needs_attention = count,
-            }
+            summary.add(&state, count);
         }
         Ok(summary)
+    }
+
+    /// Counts by state of each account's tickets, counted in SQL, by account.
+    pub fn summaries_by_account(&self) -> Result<Vec<(String, Summary)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT account, state, count(*) FROM tickets GROUP BY account, state ORDER BY account",
+        )?;
+        let mut summaries: Vec<(String, Summary)> = Vec::new();
+        for row in statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })? {
+            let (account, state, count) = row?;
+            match summaries.last_mut() {
+                Some((last, summary)) if *last == account => summary.add(&state, count),
+                _ => {
+                    let mut summary = Summary::default();
+                    summary.add(&state, count);
+                    summaries.push((account, summary));
+                }
+            }
+        }
+        Ok(summaries)
     }
 
     /// Makes a queued or needs-attention ticket due now, clearing its
@@ -388,6 +425,25 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
         first_failed_at: row.get(14)?,
         unreadable: unreadable.map(|_| stored),
     })
+}
+
+/// Writes `text` to `file` whole or not at all: beside it first, then
+/// renamed over it.
+fn write_whole(file: &Path, text: &str) -> Result<()> {
+    let partial = file.with_extension("partial");
+    fs::write(&partial, text)
+        .and_then(|()| fs::rename(&partial, file))
+        .map_err(|source| OutboxError::Export {
+            path: file.to_owned(),
+            source,
+        })
+}
+
+/// `text` for a `LIKE … ESCAPE '\'` pattern, matching itself only.
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn wrong_state(entry: &Entry, allowed: &'static str, action: &'static str) -> OutboxError {

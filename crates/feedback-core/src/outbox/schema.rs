@@ -3,7 +3,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The version this code writes; an older file is upgraded, a newer one refused.
-pub(crate) const VERSION: i64 = 2;
+pub(crate) const VERSION: i64 = 3;
 
 const V1: &str = "
 CREATE TABLE tickets (
@@ -54,6 +54,40 @@ ALTER TABLE accounts ADD COLUMN paused_message TEXT;     -- the server's words
 ALTER TABLE accounts ADD COLUMN api_base TEXT;           -- the base URL its tickets were filed for
 ";
 
+/// Version 3, for the day's work: when each ticket was last tried and when
+/// the server last accepted an account's token (for diagnostics and the
+/// status line), the sent history's index, saved ticket templates, and the
+/// channels and tool keys the server accepted (offered while typing),
+/// filled at once from the delivered tickets already kept.
+const V3: &str = "
+ALTER TABLE tickets ADD COLUMN last_attempt_at INTEGER;    -- the last recorded attempt, Unix ms
+ALTER TABLE accounts ADD COLUMN last_accepted_at INTEGER;  -- the last reply that took the token
+CREATE INDEX tickets_history ON tickets (account, state, delivered_at DESC);
+CREATE TABLE templates (
+    id         TEXT PRIMARY KEY,                 -- a UUID
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    fields     TEXT NOT NULL,                    -- JSON: the form's fields, unvalidated
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE suggestions (
+    kind         TEXT NOT NULL CHECK (kind IN ('channel', 'tool_key')),
+    value        TEXT NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    uses         INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (kind, value)
+);
+INSERT INTO suggestions (kind, value, last_used_at, uses)
+    SELECT 'channel', value, max(delivered_at), count(*) FROM (
+        SELECT CASE WHEN json_valid(ticket) THEN ticket ->> '$.channel_slug' END AS value, delivered_at
+        FROM tickets WHERE state = 'delivered')
+    WHERE coalesce(value, '') != '' GROUP BY value;
+INSERT INTO suggestions (kind, value, last_used_at, uses)
+    SELECT 'tool_key', value, max(delivered_at), count(*) FROM (
+        SELECT CASE WHEN json_valid(ticket) THEN ticket ->> '$.tool_key' END AS value, delivered_at
+        FROM tickets WHERE state = 'delivered')
+    WHERE coalesce(value, '') != '' GROUP BY value;
+";
+
 /// Creates the tables in a new file, or upgrades an older one, in one
 /// transaction that holds the write lock from reading the version on, so
 /// that two processes opening a new outbox at once do not both create it.
@@ -69,9 +103,105 @@ pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<Result<()
     if version < 2 {
         transaction.execute_batch(V2)?;
     }
+    if version < 3 {
+        transaction.execute_batch(V3)?;
+    }
     if version < VERSION {
         transaction.execute_batch(&format!("PRAGMA user_version = {VERSION};"))?;
     }
     transaction.commit()?;
     Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version 2 file with delivered tickets, one of them unreadable.
+    fn version_2() -> Connection {
+        let connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch(V1).unwrap();
+        connection.execute_batch(V2).unwrap();
+        connection
+            .execute_batch("PRAGMA user_version = 2;")
+            .unwrap();
+        let delivered = [
+            (
+                "a",
+                r#"{"channel_slug":"support","subject":"s","message":"m","tool_key":"ads"}"#,
+                1_000,
+            ),
+            (
+                "b",
+                r#"{"channel_slug":"support","subject":"s","message":"m"}"#,
+                3_000,
+            ),
+            (
+                "c",
+                r#"{"channel_slug":"feedback","subject":"s","message":"m","tool_key":"ads"}"#,
+                2_000,
+            ),
+            ("d", "{not json", 4_000),
+        ];
+        for (id, ticket, at) in delivered {
+            connection
+                .execute(
+                    "INSERT INTO tickets (id, account, ticket, state, created_at, next_attempt_at, delivered_at)
+                     VALUES (?1, 'https://api.wemasy.nl', ?2, 'delivered', 0, 0, ?3)",
+                    rusqlite::params![id, ticket, at],
+                )
+                .unwrap();
+        }
+        connection
+    }
+
+    #[test]
+    fn version_2_is_upgraded_with_suggestions_from_the_kept_deliveries() {
+        let mut connection = version_2();
+        assert_eq!(migrate(&mut connection).unwrap(), Ok(()));
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        let suggestions: Vec<(String, String, i64, i64)> = connection
+            .prepare("SELECT kind, value, last_used_at, uses FROM suggestions ORDER BY kind, value")
+            .unwrap()
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            suggestions,
+            [
+                ("channel".into(), "feedback".into(), 2_000, 1),
+                ("channel".into(), "support".into(), 3_000, 2),
+                ("tool_key".into(), "ads".into(), 2_000, 2),
+            ],
+            "each value once, last used at its latest delivery; the unreadable row skipped"
+        );
+        let untouched: Option<i64> = connection
+            .query_row(
+                "SELECT last_attempt_at FROM tickets WHERE id = 'a'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(untouched, None, "no attempt time is made up");
+        assert_eq!(
+            migrate(&mut connection).unwrap(),
+            Ok(()),
+            "opening again changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_newer_file_is_refused_untouched() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch("PRAGMA user_version = 4;")
+            .unwrap();
+        assert_eq!(migrate(&mut connection).unwrap(), Err(4));
+    }
 }

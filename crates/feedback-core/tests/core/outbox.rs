@@ -2,7 +2,7 @@
 //! corrupt file, a full disk and two processes.
 
 use feedback_core::outbox::{
-    AccountUpdate, AttemptResult, Claim, DEFAULT_CAPACITY, Outbox, OutboxError, State,
+    AccountUpdate, AttemptResult, Claim, DEFAULT_CAPACITY, FileCheck, Outbox, OutboxError, State,
 };
 use feedback_core::{FieldErrors, Ticket};
 
@@ -396,8 +396,15 @@ fn an_unreadable_row_needs_attention_and_the_rest_go_on() {
         claimed.entry.id, fine.id,
         "the bad row is skipped, not sent"
     );
-    assert_eq!(outbox.get(&broken.id).unwrap().state, State::NeedsAttention);
+    let stored = outbox.get(&broken.id).unwrap();
+    assert_eq!(stored.state, State::NeedsAttention);
     assert_eq!(outbox.summary().unwrap().needs_attention, 1);
+    let reason = stored.attention.unwrap().reason;
+    assert!(reason.contains("cannot be read"), "{reason}");
+    assert!(
+        !reason.contains("\"subject\": 12"),
+        "the reason names the problem, not the ticket's text (errors go to diagnostics): {reason}"
+    );
 }
 
 #[test]
@@ -472,4 +479,45 @@ fn two_processes_creating_the_outbox_at_once_both_succeed() {
                 .expect("every opener gets a working outbox");
         }
     }
+}
+
+#[test]
+fn a_look_at_the_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    assert_eq!(Outbox::check_file(&path), FileCheck::Missing);
+    assert!(!path.exists(), "looking did not create it");
+    drop(Outbox::open(&path).unwrap());
+    assert_eq!(Outbox::check_file(&path), FileCheck::Healthy { version: 3 });
+
+    let garbage = dir.path().join("garbage.sqlite3");
+    let text = "garbage that is no database ".repeat(50);
+    std::fs::write(&garbage, &text).unwrap();
+    let FileCheck::Unreadable { reason } = Outbox::check_file(&garbage) else {
+        panic!("garbage passed")
+    };
+    assert!(
+        reason.contains("not a database"),
+        "SQLite's words: {reason}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&garbage).unwrap(),
+        text,
+        "not moved aside, not changed"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2 + 2,
+        "no file beside it either (the first outbox keeps its -wal and -shm)"
+    );
+
+    let newer = dir.path().join("newer.sqlite3");
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99;")
+        .unwrap();
+    assert_eq!(
+        Outbox::check_file(&newer),
+        FileCheck::TooNew { version: 99 }
+    );
 }

@@ -1,0 +1,298 @@
+//! Ticket templates in the outbox file: saved by name (whatever its case),
+//! renamed, deleted, and shared through a file that is imported whole or
+//! not at all.
+
+use feedback_core::outbox::{ImportReport, Outbox, OutboxError, TemplateFields};
+
+struct Desk {
+    dir: tempfile::TempDir,
+    outbox: Outbox,
+}
+
+impl Desk {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.sqlite3")).unwrap();
+        Self { dir, outbox }
+    }
+
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.outbox
+            .templates()
+            .unwrap()
+            .into_iter()
+            .map(|template| template.name)
+            .collect()
+    }
+}
+
+fn fields(subject: &str) -> TemplateFields {
+    TemplateFields {
+        channel_slug: Some("support".into()),
+        kind: Some("bug".into()),
+        subject: Some(subject.into()),
+        ..TemplateFields::default()
+    }
+}
+
+#[test]
+fn templates_are_saved_by_name_whatever_its_case_and_listed_by_name() {
+    let desk = Desk::new();
+    let printer = desk
+        .outbox
+        .save_template("  Printer ", &fields("The printer"), 1_000)
+        .unwrap();
+    assert_eq!(printer.name, "Printer", "trimmed");
+    desk.outbox
+        .save_template("access request", &fields("Access"), 2_000)
+        .unwrap();
+    let again = desk
+        .outbox
+        .save_template("PRINTER", &fields("The printer again"), 3_000)
+        .unwrap();
+    assert_eq!(again.id, printer.id, "the same template, not a second one");
+    assert_eq!(again.fields.subject.as_deref(), Some("The printer again"));
+    assert_eq!(again.updated_at, 3_000);
+    assert_eq!(
+        desk.names(),
+        ["access request", "PRINTER"],
+        "by name, ignoring case"
+    );
+
+    for bad in ["", "   ", &"x".repeat(101)] {
+        let refused = desk.outbox.save_template(bad, &fields("s"), 4_000);
+        assert!(
+            matches!(refused, Err(OutboxError::TemplateName { .. })),
+            "{bad:?}: {refused:?}"
+        );
+    }
+    assert_eq!(desk.names().len(), 2, "nothing saved by a refused name");
+}
+
+#[test]
+fn renaming_to_a_taken_name_is_refused_and_deleting_twice_is_fine() {
+    let desk = Desk::new();
+    let printer = desk
+        .outbox
+        .save_template("Printer", &fields("p"), 1)
+        .unwrap();
+    desk.outbox
+        .save_template("Access", &fields("a"), 2)
+        .unwrap();
+
+    let taken = desk.outbox.rename_template(&printer.id, "access", 3);
+    let Err(error) = taken else {
+        panic!("renamed over another template: {taken:?}")
+    };
+    assert!(
+        matches!(&error, OutboxError::TemplateNameTaken(name) if name == "access"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("already exists"), "{error}");
+
+    let renamed = desk
+        .outbox
+        .rename_template(&printer.id, "printer (floor 2)", 4)
+        .unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.updated_at),
+        ("printer (floor 2)", 4)
+    );
+    let recased = desk
+        .outbox
+        .rename_template(&printer.id, "Printer (Floor 2)", 5);
+    assert!(recased.is_ok(), "its own name in another case: {recased:?}");
+    assert!(matches!(
+        desk.outbox.rename_template("no-such-id", "x", 6),
+        Err(OutboxError::TemplateNotFound(_))
+    ));
+
+    assert!(desk.outbox.delete_template(&printer.id).unwrap());
+    assert!(
+        !desk.outbox.delete_template(&printer.id).unwrap(),
+        "deleting a deleted template succeeds, saying there was none"
+    );
+    assert_eq!(desk.names(), ["Access"]);
+}
+
+#[test]
+fn an_export_imports_into_another_outbox_adding_then_replacing() {
+    let from = Desk::new();
+    from.outbox
+        .save_template("Printer", &fields("The printer"), 1)
+        .unwrap();
+    from.outbox
+        .save_template("Access", &TemplateFields::default(), 2)
+        .unwrap();
+    let file = from.file("templates.json");
+    assert_eq!(from.outbox.export_templates(&file).unwrap(), 2);
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(written["format"], "wemasy-feedback-templates");
+    assert_eq!(written["version"], 1);
+    assert_eq!(
+        written["templates"][1],
+        serde_json::json!({"name": "Printer", "fields": {
+            "channel_slug": "support", "type": "bug", "subject": "The printer"}}),
+        "the API's field names; absent fields left out"
+    );
+
+    let to = Desk::new();
+    to.outbox
+        .save_template("printer", &fields("Mine"), 5)
+        .unwrap();
+    let report = to.outbox.import_templates(&file, 10).unwrap();
+    assert_eq!(
+        report,
+        ImportReport {
+            added: 1,
+            replaced: 1
+        },
+        "merged by name, ignoring case"
+    );
+    let templates = to.outbox.templates().unwrap();
+    assert_eq!(templates.len(), 2);
+    let printer = templates.iter().find(|t| t.name == "Printer").unwrap();
+    assert_eq!(
+        printer.fields,
+        fields("The printer"),
+        "the file's fields win"
+    );
+    assert_eq!(printer.updated_at, 10);
+
+    let again = to.outbox.import_templates(&file, 11).unwrap();
+    assert_eq!(
+        again,
+        ImportReport {
+            added: 0,
+            replaced: 2
+        }
+    );
+}
+
+#[test]
+fn a_bad_file_changes_nothing_and_says_why() {
+    let desk = Desk::new();
+    desk.outbox
+        .save_template("Printer", &fields("Kept"), 1)
+        .unwrap();
+    let file = desk.file("incoming.json");
+    std::fs::write(
+        &file,
+        r#"{"format": "wemasy-feedback-templates", "version": 1, "templates": [
+            {"name": "Printer", "fields": {"subject": "Replaced?"}},
+            {"name": "New one", "fields": {}},
+            {"name": "Broken", "fields": {"subject": ["not", "text"]}}
+        ]}"#,
+    )
+    .unwrap();
+    let refused = desk
+        .outbox
+        .import_templates(&file, 2)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("template 3") && refused.contains("\"Broken\""),
+        "names the entry: {refused}"
+    );
+    assert!(refused.contains("no template changed"), "{refused}");
+    assert_eq!(desk.names(), ["Printer"], "all or nothing");
+    assert_eq!(
+        desk.outbox.templates().unwrap()[0]
+            .fields
+            .subject
+            .as_deref(),
+        Some("Kept")
+    );
+
+    let big = desk.file("big.json");
+    let padding = "x".repeat(1024 * 1024);
+    std::fs::write(
+        &big,
+        format!(r#"{{"format": "wemasy-feedback-templates", "version": 1, "templates": [], "padding": "{padding}"}}"#),
+    )
+    .unwrap();
+    let refused = desk
+        .outbox
+        .import_templates(&big, 3)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("too large"), "{refused}");
+
+    let unsent = desk.file("unsent.json");
+    desk.outbox.export_unsent(&unsent, None).unwrap();
+    let refused = desk
+        .outbox
+        .import_templates(&unsent, 4)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("not a Wemasy Feedback templates file"),
+        "an outbox export is not a templates file: {refused}"
+    );
+    let missing = desk
+        .outbox
+        .import_templates(&desk.file("missing.json"), 5)
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("cannot be read"), "{missing}");
+    assert_eq!(desk.names(), ["Printer"]);
+}
+
+#[test]
+fn a_files_text_imports_as_the_file_does_and_bad_text_changes_nothing() {
+    let from = Desk::new();
+    from.outbox
+        .save_template("Printer", &fields("The printer"), 1)
+        .unwrap();
+    let file = from.file("templates.json");
+    from.outbox.export_templates(&file).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+
+    let to = Desk::new();
+    let report = to.outbox.import_templates_text(&text, 2).unwrap();
+    assert_eq!(
+        report,
+        ImportReport {
+            added: 1,
+            replaced: 0
+        }
+    );
+    assert_eq!(
+        to.outbox.templates().unwrap()[0].fields,
+        fields("The printer")
+    );
+
+    for (bad, says) in [
+        ("not json", "not JSON"),
+        (
+            r#"{"format": "something else"}"#,
+            "not a Wemasy Feedback templates file",
+        ),
+    ] {
+        let refused = to.outbox.import_templates_text(bad, 3).unwrap_err();
+        assert!(
+            matches!(refused, OutboxError::TemplateImportText { .. }),
+            "{refused:?}"
+        );
+        let refused = refused.to_string();
+        assert!(refused.contains("no template changed"), "{refused}");
+        assert!(refused.contains(says), "{bad}: {refused}");
+    }
+    let big = format!(
+        r#"{{"format": "wemasy-feedback-templates", "version": 1, "templates": [], "padding": "{}"}}"#,
+        "x".repeat(1024 * 1024)
+    );
+    assert!(
+        to.outbox
+            .import_templates_text(&big, 4)
+            .unwrap_err()
+            .to_string()
+            .contains("too large")
+    );
+    assert_eq!(to.names(), ["Printer"]);
+}
