@@ -3,6 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use feedback_core::{ApiBase, Draft, PRODUCTION_API_BASE};
 
+use crate::failure::Failure;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  delivered (or the command succeeded)
@@ -17,9 +19,11 @@ Exit codes:
 #[command(name = "feedback", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
     /// The API base URL. Plain http is accepted only to this machine.
+    // Checked when a command needs it, not while parsing: `doctor` reports
+    // an invalid base among its checks instead of failing before them.
     #[arg(long, global = true, env = "FEEDBACK_API_BASE", default_value = PRODUCTION_API_BASE,
-          value_parser = ApiBase::parse, value_name = "URL")]
-    pub(crate) api_base: ApiBase,
+          value_name = "URL")]
+    pub(crate) api_base: String,
 
     /// The outbox file, shared with the desktop app.
     #[arg(long, global = true, env = "FEEDBACK_OUTBOX", value_name = "FILE")]
@@ -68,6 +72,32 @@ Examples:
     /// List, retry, discard, export or deliver the tickets in the outbox.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+
+    /// Check the setup: API base, keyring, outbox file, delivery, network.
+    #[command(after_help = "\
+Each check prints one line: `ok`, `warn` or `FAIL`, what was found, and what
+to do about it. Nothing is sent to the server: reaching it is checked with a
+TCP connection only, so no rate-limit quota is spent. The outbox is looked at
+read-only first, so an unreadable one is reported, not moved aside. Exits 0
+when no check FAILs, 1 otherwise. No token is ever printed.
+
+Examples:
+  feedback doctor
+  feedback --api-base http://127.0.0.1:8787/api doctor --json")]
+    Doctor {
+        /// The checks and the full diagnostics report, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl Cli {
+    /// The API base, checked; an invalid one is a usage error (exit 2).
+    pub(crate) fn base(&self) -> Result<ApiBase, Failure> {
+        ApiBase::parse(&self.api_base).map_err(|error| {
+            Failure::Usage(format!("invalid API base `{}`: {error}", self.api_base))
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

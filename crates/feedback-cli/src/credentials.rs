@@ -8,18 +8,26 @@ use feedback_core::{ApiBase, Token, TokenStore};
 use crate::failure::Failure;
 
 /// Overrides the keyring, for headless machines and scripts.
-const TOKEN_VARIABLE: &str = "FEEDBACK_TOKEN";
+pub(crate) const TOKEN_VARIABLE: &str = "FEEDBACK_TOKEN";
 
 /// The token for `base`, without touching the keyring when the variable is
-/// set (an empty value counts as unset); `None` when signed out.
+/// set; `None` when signed out.
 pub(crate) fn token_for(base: &ApiBase) -> Result<Option<Token>, Failure> {
-    if let Some(value) = std::env::var_os(TOKEN_VARIABLE).filter(|value| !value.is_empty()) {
-        let value = value
-            .into_string()
-            .map_err(|_| Failure::Usage(format!("{TOKEN_VARIABLE} is not valid text")))?;
-        return Ok(Some(Token::new(&value)?));
+    if let Some(token) = token_from_env()? {
+        return Ok(Some(token));
     }
     Ok(TokenStore::default().load(base)?)
+}
+
+/// The token in `FEEDBACK_TOKEN`, if it is set (an empty value counts as unset).
+pub(crate) fn token_from_env() -> Result<Option<Token>, Failure> {
+    let Some(value) = std::env::var_os(TOKEN_VARIABLE).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let value = value
+        .into_string()
+        .map_err(|_| Failure::Usage(format!("{TOKEN_VARIABLE} is not valid text")))?;
+    Ok(Some(Token::new(&value)?))
 }
 
 /// What to say when there is no token.

@@ -14,6 +14,17 @@ pub(crate) fn deliveries(base: &ApiBase, outbox: Arc<Outbox>, token: Option<Toke
         user_agent: feedback_core::client::default_user_agent("WemasyFeedbackCli"),
         ..ClientConfig::default()
     };
+    let config = delivery_config();
+    // The token is for `base` only, as in the app.
+    let origin = base.origin();
+    let load: LoadToken =
+        Arc::new(move |asked| Ok(token.clone().filter(|_| asked.origin() == origin)));
+    Deliveries::new(outbox, Ok(base.clone()), load).with_config(client, config)
+}
+
+/// The engine's settings: the defaults, with the throttle window pinned by
+/// `FEEDBACK_RATE_WINDOW_SECS` when it is set.
+pub(crate) fn delivery_config() -> DeliveryConfig {
     let mut config = DeliveryConfig::default();
     if let Some(window) = std::env::var("FEEDBACK_RATE_WINDOW_SECS")
         .ok()
@@ -22,11 +33,7 @@ pub(crate) fn deliveries(base: &ApiBase, outbox: Arc<Outbox>, token: Option<Toke
         // The API's window is 5 minutes; a test server may use a shorter one.
         config.pacing.window = Duration::try_from_secs_f64(window).ok();
     }
-    // The token is for `base` only, as in the app.
-    let origin = base.origin();
-    let load: LoadToken =
-        Arc::new(move |asked| Ok(token.clone().filter(|_| asked.origin() == origin)));
-    Deliveries::new(outbox, Ok(base.clone()), load).with_config(client, config)
+    config
 }
 
 /// Unix milliseconds now.

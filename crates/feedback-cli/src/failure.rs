@@ -15,6 +15,9 @@ pub(crate) enum Failure {
     Rejected { reason: String, errors: FieldErrors },
     /// Saved in the outbox, not delivered yet; the reason says why.
     Queued(String),
+    /// `doctor` found a check that fails; its report goes to standard
+    /// output like a healthy one, for scripts to read.
+    Checks(String),
     /// Anything else, such as the outbox file or the keyring.
     Other(String),
 }
@@ -22,7 +25,7 @@ pub(crate) enum Failure {
 impl Failure {
     pub(crate) fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
-            Self::Other(_) => 1,
+            Self::Other(_) | Self::Checks(_) => 1,
             Self::Invalid(_) | Self::Usage(_) => 2,
             Self::Rejected { .. } => 3,
             Self::Queued(_) => 5,
@@ -34,7 +37,9 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Invalid(errors) => write!(f, "{errors}"),
-            Self::Usage(message) | Self::Other(message) => f.write_str(message),
+            Self::Usage(message) | Self::Other(message) | Self::Checks(message) => {
+                f.write_str(message)
+            }
             Self::Queued(reason) => write!(f, "queued ({reason})"),
             Self::Rejected { reason, errors } if errors.is_empty() => f.write_str(reason),
             Self::Rejected { reason, errors } => write!(f, "{reason}\n{errors}"),

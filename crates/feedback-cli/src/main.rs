@@ -7,6 +7,7 @@
 //! - `submit`: validate, save in the outbox, deliver within `--wait`.
 //! - `outbox_cmd`: `feedback outbox list|retry|discard|export|drain`.
 //! - `deliver`: starting the delivery engine.
+//! - `doctor`: `feedback doctor`, the setup's checks and the diagnostics.
 //! - `failure`: errors and their exit codes.
 //!
 //! `main` only dispatches and maps the result to an exit code.
@@ -14,11 +15,13 @@
 mod args;
 mod credentials;
 mod deliver;
+mod doctor;
 mod failure;
 mod outbox_cmd;
 mod submit;
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -36,6 +39,10 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stdout(), "{output}");
             ExitCode::SUCCESS
         }
+        Err(failure @ Failure::Checks(_)) => {
+            let _ = writeln!(std::io::stdout(), "{failure}");
+            failure.exit_code()
+        }
         Err(failure) => {
             let _ = writeln!(std::io::stderr(), "{failure}");
             failure.exit_code()
@@ -45,27 +52,37 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
-        Command::Login => credentials::login(&cli.api_base),
-        Command::Logout => credentials::logout(&cli.api_base),
+        Command::Login => credentials::login(&cli.base()?),
+        Command::Logout => credentials::logout(&cli.base()?),
         Command::Submit(args) => {
+            let base = cli.base()?;
             let outbox = open_outbox(cli)?;
-            runtime()?.block_on(submit::submit(&cli.api_base, outbox, args))
+            runtime()?.block_on(submit::submit(&base, outbox, args))
         }
         Command::Outbox(command) => {
+            let base = cli.base()?;
             let outbox = open_outbox(cli)?;
-            runtime()?.block_on(outbox_cmd::run(&cli.api_base, outbox, command))
+            runtime()?.block_on(outbox_cmd::run(&base, outbox, command))
+        }
+        Command::Doctor { json } => {
+            let base = cli.base().map_err(|failure| failure.to_string());
+            let path = outbox_path(cli);
+            runtime()?.block_on(doctor::doctor(base, path, *json))
         }
     }
 }
 
-fn open_outbox(cli: &Cli) -> Result<Arc<Outbox>, Failure> {
-    let path = match &cli.outbox {
-        Some(path) => path.clone(),
+fn outbox_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    match &cli.outbox {
+        Some(path) => Ok(path.clone()),
         None => Outbox::default_path().ok_or_else(|| {
             Failure::Other("no data directory for the outbox; set FEEDBACK_OUTBOX".into())
-        })?,
-    };
-    Ok(Arc::new(Outbox::open(&path)?))
+        }),
+    }
+}
+
+fn open_outbox(cli: &Cli) -> Result<Arc<Outbox>, Failure> {
+    Ok(Arc::new(Outbox::open(&outbox_path(cli)?)?))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

@@ -178,7 +178,7 @@ fn progress(event: Event, sent: usize, waiting: usize) -> Option<String> {
             in_words(at - now_ms())
         )),
         Event::NeedsAttention { reason, .. } => Some(format!("needs attention: {reason}")),
-        Event::Status(_) | Event::OutboxChanged => None,
+        Event::Status(_) | Event::OutboxChanged | Event::Quota(_) => None,
     }
 }
 

@@ -13,6 +13,7 @@ async fn every_command_has_help_with_examples() {
         "outbox discard",
         "outbox export",
         "outbox drain",
+        "doctor",
     ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");

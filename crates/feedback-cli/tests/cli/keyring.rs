@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::support::{Feedback, TOKEN, sandbox, submit_args};
 
-async fn login(cli: &Feedback, base: &str, token: &str) -> std::process::Output {
+pub(crate) async fn login(cli: &Feedback, base: &str, token: &str) -> std::process::Output {
     let mut child = cli
         .command(base, None, &["login"])
         .stdin(std::process::Stdio::piped())

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod crash;
+mod doctor;
 mod help;
 mod keyring;
 mod outbox;
