@@ -1,12 +1,15 @@
 //! The commands the window may call: each one expression into `App`, which
 //! calls into feedback-core. Errors cross as `{code, message}`.
 
-use feedback_core::{Draft, Entry, Submitted};
+use feedback_core::outbox::{ImportReport, SentPage, SentQuery, Template, TemplateFields};
+use feedback_core::{Draft, Entry, FieldErrors, Submitted};
 use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 
+use crate::events::changed;
 use crate::ipc_error::IpcError;
 use crate::settings::Settings;
-use crate::state::{App, AppState};
+use crate::state::{App, AppState, OutboxView, Suggestions};
 
 #[tauri::command]
 pub(crate) async fn app_state(app: State<'_, App>) -> Result<AppState, IpcError> {
@@ -26,15 +29,114 @@ pub(crate) async fn sign_out(app: State<'_, App>) -> Result<(), IpcError> {
 
 #[tauri::command]
 pub(crate) async fn submit_ticket(
+    handle: AppHandle,
     app: State<'_, App>,
     draft: Draft,
 ) -> Result<Submitted, IpcError> {
-    app.submit(draft).await
+    app.submit(draft).await.inspect(|_| changed(&handle))
+}
+
+/// Rust's validation of the form as it stands (the window shows it as
+/// the person leaves a field; sending validates again).
+#[tauri::command]
+pub(crate) fn validate_draft(draft: Draft) -> FieldErrors {
+    feedback_core::validate(&draft).err().unwrap_or_default()
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_list(app: State<'_, App>) -> Result<Vec<Entry>, IpcError> {
-    app.list().await
+pub(crate) async fn outbox_view(app: State<'_, App>) -> Result<OutboxView, IpcError> {
+    app.outbox_view().await
+}
+
+/// A page of delivered tickets for this server, newest first.
+#[tauri::command]
+pub(crate) async fn sent_page(
+    app: State<'_, App>,
+    search: String,
+    offset: usize,
+    limit: usize,
+) -> Result<SentPage, IpcError> {
+    app.sent(SentQuery {
+        account: app.current_origin(),
+        search,
+        offset,
+        limit,
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn sent_ticket(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
+    app.ticket(id).await
+}
+
+#[tauri::command]
+pub(crate) async fn templates_list(app: State<'_, App>) -> Result<Vec<Template>, IpcError> {
+    app.templates().await
+}
+
+#[tauri::command]
+pub(crate) async fn template_save(
+    app: State<'_, App>,
+    name: String,
+    fields: TemplateFields,
+) -> Result<Template, IpcError> {
+    app.save_template(name, fields).await
+}
+
+#[tauri::command]
+pub(crate) async fn template_rename(
+    app: State<'_, App>,
+    id: String,
+    name: String,
+) -> Result<Template, IpcError> {
+    app.rename_template(id, name).await
+}
+
+#[tauri::command]
+pub(crate) async fn template_delete(app: State<'_, App>, id: String) -> Result<bool, IpcError> {
+    app.delete_template(id).await
+}
+
+/// Saves every template as JSON in the Downloads folder; returns the path.
+#[tauri::command]
+pub(crate) async fn templates_export(
+    handle: AppHandle,
+    app: State<'_, App>,
+) -> Result<String, IpcError> {
+    app.export_templates(export_dir(&handle)?).await
+}
+
+/// Imports templates from the text of a file the person picked.
+#[tauri::command]
+pub(crate) async fn templates_import(
+    app: State<'_, App>,
+    json: String,
+) -> Result<ImportReport, IpcError> {
+    app.import_templates(json).await
+}
+
+#[tauri::command]
+pub(crate) async fn suggestions(app: State<'_, App>) -> Result<Suggestions, IpcError> {
+    app.suggestions().await
+}
+
+/// Puts `text` (a ticket number) on the clipboard.
+#[tauri::command]
+pub(crate) fn copy_text(handle: AppHandle, text: String) -> Result<(), IpcError> {
+    handle
+        .clipboard()
+        .write_text(text)
+        .map_err(|error| IpcError::new(None, error))
+}
+
+/// Puts the diagnostics report on the clipboard (no token, no ticket text).
+#[tauri::command]
+pub(crate) async fn copy_diagnostics(
+    handle: AppHandle,
+    app: State<'_, App>,
+) -> Result<(), IpcError> {
+    copy_text(handle, app.diagnostics().await?)
 }
 
 /// Saves unsent tickets (of one server, or all) as JSON in the Downloads
@@ -58,23 +160,38 @@ fn export_dir(handle: &AppHandle) -> Result<std::path::PathBuf, IpcError> {
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_retry(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
-    app.retry(id).await
+pub(crate) async fn outbox_retry(
+    handle: AppHandle,
+    app: State<'_, App>,
+    id: String,
+) -> Result<Entry, IpcError> {
+    app.retry(id).await.inspect(|_| changed(&handle))
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_discard(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
-    app.discard(id).await
+pub(crate) async fn outbox_discard(
+    handle: AppHandle,
+    app: State<'_, App>,
+    id: String,
+) -> Result<Entry, IpcError> {
+    app.discard(id).await.inspect(|_| changed(&handle))
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_edit(app: State<'_, App>, id: String) -> Result<Draft, IpcError> {
-    app.edit(id).await
+pub(crate) async fn outbox_edit(
+    handle: AppHandle,
+    app: State<'_, App>,
+    id: String,
+) -> Result<Draft, IpcError> {
+    app.edit(id).await.inspect(|_| changed(&handle))
 }
 
 #[tauri::command]
-pub(crate) async fn send_queued_now(app: State<'_, App>) -> Result<usize, IpcError> {
-    app.send_queued_now().await
+pub(crate) async fn send_queued_now(
+    handle: AppHandle,
+    app: State<'_, App>,
+) -> Result<usize, IpcError> {
+    app.send_queued_now().await.inspect(|_| changed(&handle))
 }
 
 #[tauri::command]
@@ -94,6 +211,7 @@ pub(crate) async fn settings_set(
         .save(&handle)
         .map_err(|message| IpcError::new(None, message))?;
     app.keep_delivered(settings.keep_delivered_days);
+    app.apply_shortcut(&handle, settings.quick_capture_shortcut.as_deref());
     app.switch_base(base).await;
     app.state().await
 }

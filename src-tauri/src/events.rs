@@ -13,6 +13,19 @@ use crate::words;
 
 pub(crate) const OUTBOX_CHANGED: &str = "outbox://changed";
 pub(crate) const DELIVERY_STATUS: &str = "delivery://status";
+/// A ticket was delivered: the window's result panel follows it.
+pub(crate) const DELIVERED: &str = "delivery://delivered";
+/// The configured server's quota changed.
+pub(crate) const QUOTA: &str = "delivery://quota";
+
+/// What the window hears of a delivery.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Delivered {
+    id: String,
+    ticket_number: Option<String>,
+    possible_duplicate: bool,
+}
 
 /// Runs until the engine behind `events`, which delivers `origin`'s
 /// tickets, stops.
@@ -59,13 +72,31 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
             let _ = handle.emit(DELIVERY_STATUS, status);
         }
         Event::OutboxChanged => changed(handle),
-        Event::Delivered { ticket_number, .. } => {
+        Event::Delivered {
+            id,
+            ticket_number,
+            possible_duplicate,
+        } => {
             if !window_focused(handle) {
-                let number = ticket_number.unwrap_or_default();
+                let number = ticket_number.clone().unwrap_or_default();
                 let (title, body) = words::current(handle).delivered(&number);
                 notify(handle, title, &body);
             }
+            let delivered = Delivered {
+                id,
+                ticket_number,
+                possible_duplicate,
+            };
+            let _ = handle.emit(DELIVERED, delivered);
             changed(handle);
+        }
+        Event::Quota(quota) => {
+            if handle
+                .try_state::<App>()
+                .is_some_and(|app| app.deliveries.is_current(origin))
+            {
+                let _ = handle.emit(QUOTA, quota);
+            }
         }
         Event::NeedsAttention { reason, .. } => {
             notify(handle, words::current(handle).needs_attention(), &reason);
@@ -75,7 +106,9 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
     }
 }
 
-fn changed<R: Runtime>(handle: &AppHandle<R>) {
+/// Tells the window and the tray that the outbox changed (this process's
+/// own writes are not seen by the engines' look at the file).
+pub(crate) fn changed<R: Runtime>(handle: &AppHandle<R>) {
     if let Some(summary) = crate::summary(handle) {
         crate::tray::show_waiting(handle, summary.waiting());
         let _ = handle.emit(OUTBOX_CHANGED, summary);

@@ -9,10 +9,14 @@
 //! - `events`: engine events to the window, tray and notifications.
 //! - `settings`: the user's settings in tauri-plugin-store.
 //! - `tray`: the tray icon and its menu.
+//! - `capture`: quick capture (the tray's New ticket, a global shortcut).
+//! - `desktop`: what the desktop offers (a tray host, global shortcuts).
 //! - `words`: the shell's own words (tray, notifications) in English or Dutch.
 //! - `ipc_error`: errors as `{code, message}`.
 
+mod capture;
 mod commands;
+mod desktop;
 mod events;
 mod ipc_error;
 mod settings;
@@ -104,7 +108,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
                 "The outbox file could not be read. It was kept as {} and a new one was started.",
                 moved_to.display()
             );
-            eprintln!("wemasy-feedback: {notice}");
+            log::warn!("{notice}");
             notices.push(notice);
             Outbox::open(&path)?
         }
@@ -125,8 +129,72 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         app.keep_delivered(keep_days);
         app.start().await;
     });
-    tray::create(&handle)?;
+    let shortcut = settings.quick_capture_shortcut.clone();
+    let app_state = app.state::<App>();
+    app_state.apply_shortcut(&handle, shortcut.as_deref());
+    // A tray that cannot be made is told in the window; the app goes on.
+    if let Err(error) = tray::create(&handle) {
+        app_state.notice(format!("The tray icon could not be shown: {error}"));
+    }
+    let looking = handle.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let available = desktop::tray_host_available();
+        log::info!("tray host available: {available}");
+        if let Some(app) = looking.try_state::<App>() {
+            app.tray_available
+                .store(available, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
     Ok(())
+}
+
+/// Closing the window with tickets waiting: keep delivering from the tray
+/// where a tray is shown; where none is (vanilla GNOME), minimise instead,
+/// so the app is never hidden where nobody can find it; with the tray
+/// setting off, ask.
+fn on_close<R: Runtime>(window: &tauri::Window<R>, api: &tauri::CloseRequestApi) {
+    let handle = window.app_handle();
+    if waiting(handle) == 0 {
+        return;
+    }
+    api.prevent_close();
+    let tray = handle
+        .try_state::<App>()
+        .is_some_and(|app| app.tray_available());
+    match (Settings::load(handle).keep_running_in_tray, tray) {
+        (true, true) => {
+            let _ = window.hide();
+        }
+        (true, false) => {
+            let _ = window.minimize();
+        }
+        (false, _) => quit_or_ask(handle),
+    }
+}
+
+/// Logs to a rotating file in the OS log directory (and standard error):
+/// feedback-core's `tracing` events arrive as `log` records. Info by
+/// default, which carries no token and no ticket text; `RUST_LOG=debug`
+/// says more.
+fn logging<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|level| level.parse().ok())
+        .unwrap_or(log::LevelFilter::Info);
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([
+            Target::new(TargetKind::LogDir { file_name: None }),
+            Target::new(TargetKind::Stderr),
+        ])
+        // Other crates' chatter (HTTP internals, WebKit glue) only at warn.
+        .level(log::LevelFilter::Warn)
+        .level_for("feedback_core", level)
+        .level_for("wemasy_feedback_lib", level)
+        .max_file_size(1_000_000)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+        .build()
 }
 
 pub fn run() {
@@ -137,19 +205,13 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(capture::plugin())
+        .plugin(logging())
         .setup(setup)
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
-                let handle = window.app_handle();
-                if waiting(handle) > 0 {
-                    api.prevent_close();
-                    if Settings::load(handle).keep_running_in_tray {
-                        // Keep delivering from the tray rather than strand the queue.
-                        let _ = window.hide();
-                    } else {
-                        quit_or_ask(handle);
-                    }
-                }
+                on_close(window, api);
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -157,7 +219,19 @@ pub fn run() {
             commands::sign_in,
             commands::sign_out,
             commands::submit_ticket,
-            commands::outbox_list,
+            commands::validate_draft,
+            commands::outbox_view,
+            commands::sent_page,
+            commands::sent_ticket,
+            commands::templates_list,
+            commands::template_save,
+            commands::template_rename,
+            commands::template_delete,
+            commands::templates_export,
+            commands::templates_import,
+            commands::suggestions,
+            commands::copy_text,
+            commands::copy_diagnostics,
             commands::outbox_export,
             commands::outbox_retry,
             commands::outbox_discard,

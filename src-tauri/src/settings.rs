@@ -9,6 +9,9 @@ use tauri_plugin_store::StoreExt;
 const FILE: &str = "settings.json";
 const KEY: &str = "settings";
 
+/// Quick capture's shortcut until the person picks another.
+pub(crate) const DEFAULT_SHORTCUT: &str = "CommandOrControl+Alt+N";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub(crate) struct Settings {
@@ -21,6 +24,9 @@ pub(crate) struct Settings {
     pub(crate) keep_running_in_tray: bool,
     /// How many days delivered tickets are kept as a record.
     pub(crate) keep_delivered_days: u32,
+    /// The global shortcut that brings the window forward on a new
+    /// ticket (`None`: none).
+    pub(crate) quick_capture_shortcut: Option<String>,
 }
 
 impl Default for Settings {
@@ -32,6 +38,7 @@ impl Default for Settings {
             notifications: true,
             keep_running_in_tray: true,
             keep_delivered_days: 90,
+            quick_capture_shortcut: Some(DEFAULT_SHORTCUT.into()),
         }
     }
 }

@@ -7,12 +7,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use feedback_core::delivery::Clock;
+use feedback_core::delivery::Quota;
+use feedback_core::diagnostics::{Diagnostics, KeyringState};
+use feedback_core::outbox::{
+    ImportReport, SentPage, SentQuery, SuggestionKind, Template, TemplateFields,
+};
 use feedback_core::{
     ApiBase, ClientConfig, Deliveries, DeliveryConfig, DeliveryStatus, Draft, DraftFile, Entry,
     LoadToken, OtherServer, Outbox, Submitted, Summary, TokenLookup, TokenStore,
 };
 use serde::Serialize;
 
+use crate::capture::ShortcutReport;
 use crate::ipc_error::IpcError;
 
 /// How long `submit_ticket` waits for the server before answering "queued".
@@ -26,6 +32,10 @@ pub(crate) struct App {
     /// True once the start-up keyring read is done: commands that depend on
     /// it wait (a locked keyring answers within its time limit).
     ready: tokio::sync::watch::Sender<bool>,
+    /// The quick-capture shortcut as last applied.
+    pub(crate) shortcut: Mutex<ShortcutReport>,
+    /// Whether a tray host shows the tray icon (read once at start).
+    pub(crate) tray_available: std::sync::atomic::AtomicBool,
     /// What went wrong that the person should know (an outbox file moved
     /// aside, a keyring that could not be read, an invalid API base).
     notices: Arc<Mutex<Vec<String>>>,
@@ -37,13 +47,45 @@ pub(crate) struct App {
 pub(crate) struct AppState {
     pub(crate) signed_in: bool,
     pub(crate) api_base: String,
+    /// Why the configured API base is unusable, when it is.
+    pub(crate) invalid_base: Option<String>,
     pub(crate) is_production: bool,
     pub(crate) outbox: Summary,
     pub(crate) other_servers: Vec<OtherServer>,
     pub(crate) status: Option<DeliveryStatus>,
+    pub(crate) quota: Option<Quota>,
+    /// When this server last accepted the token (Unix ms).
+    pub(crate) last_accepted: Option<i64>,
+    pub(crate) shortcut: ShortcutReport,
+    pub(crate) tray_available: bool,
     pub(crate) version: &'static str,
     pub(crate) os: &'static str,
     pub(crate) notices: Vec<String>,
+}
+
+/// The outbox view: this server's unsent tickets, and other servers'
+/// apart, each with its own.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OutboxView {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) other_servers: Vec<OtherServerView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OtherServerView {
+    #[serde(flatten)]
+    pub(crate) server: OtherServer,
+    pub(crate) entries: Vec<Entry>,
+}
+
+/// Suggestions while typing: values the server accepted before.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Suggestions {
+    pub(crate) channels: Vec<String>,
+    pub(crate) tool_keys: Vec<String>,
 }
 
 impl App {
@@ -76,6 +118,8 @@ impl App {
             store,
             deliveries,
             ready: tokio::sync::watch::channel(false).0,
+            shortcut: Mutex::new(ShortcutReport::default()),
+            tray_available: std::sync::atomic::AtomicBool::new(false),
             notices,
         }
     }
@@ -106,10 +150,15 @@ impl App {
         Ok(AppState {
             signed_in: deliveries.token(&origin).is_some(),
             api_base: base.as_ref().map(ToString::to_string).unwrap_or_default(),
+            invalid_base: base.as_ref().err().cloned(),
             is_production: origin == ApiBase::production().origin(),
             outbox: summary,
             other_servers,
             status: deliveries.status(),
+            quota: deliveries.quota(),
+            last_accepted: deliveries.last_accepted(),
+            shortcut: self.shortcut.lock().map(|s| s.clone()).unwrap_or_default(),
+            tray_available: self.tray_available(),
             version: env!("CARGO_PKG_VERSION"),
             os: std::env::consts::OS,
             notices: self.notices.lock().map(|n| n.clone()).unwrap_or_default(),
@@ -170,10 +219,132 @@ impl App {
         Ok(submitted)
     }
 
-    /// What the outbox view shows: the unsent tickets, chosen in SQL.
-    pub(crate) async fn list(&self) -> Result<Vec<Entry>, IpcError> {
+    /// What the outbox view shows: this server's unsent tickets, and
+    /// other servers' apart, chosen in SQL.
+    pub(crate) async fn outbox_view(&self) -> Result<OutboxView, IpcError> {
+        let deliveries = self.deliveries.clone();
+        Ok(blocking(move || {
+            let outbox = deliveries.outbox();
+            let current = deliveries
+                .current()
+                .map(|base| base.origin())
+                .unwrap_or_default();
+            let other_servers = deliveries
+                .other_servers()?
+                .into_iter()
+                .map(|server| {
+                    let entries = outbox.list_unsent_of(&server.origin)?;
+                    Ok(OtherServerView { server, entries })
+                })
+                .collect::<Result<_, feedback_core::OutboxError>>()?;
+            Ok::<_, feedback_core::OutboxError>(OutboxView {
+                entries: outbox.list_unsent_of(&current)?,
+                other_servers,
+            })
+        })
+        .await??)
+    }
+
+    /// A page of the sent history, as the Sent view shows it.
+    pub(crate) async fn sent(&self, query: SentQuery) -> Result<SentPage, IpcError> {
         let outbox = self.outbox.clone();
-        Ok(blocking(move || outbox.list_unsent()).await??)
+        Ok(blocking(move || outbox.sent(&query)).await??)
+    }
+
+    /// One ticket, whole, with the server's reply for a delivered one.
+    pub(crate) async fn ticket(&self, id: String) -> Result<Entry, IpcError> {
+        let outbox = self.outbox.clone();
+        Ok(blocking(move || outbox.get(&id)).await??)
+    }
+
+    pub(crate) async fn templates(&self) -> Result<Vec<Template>, IpcError> {
+        let outbox = self.outbox.clone();
+        Ok(blocking(move || outbox.templates()).await??)
+    }
+
+    pub(crate) async fn save_template(
+        &self,
+        name: String,
+        fields: TemplateFields,
+    ) -> Result<Template, IpcError> {
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        Ok(blocking(move || outbox.save_template(&name, &fields, now)).await??)
+    }
+
+    pub(crate) async fn rename_template(
+        &self,
+        id: String,
+        name: String,
+    ) -> Result<Template, IpcError> {
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        Ok(blocking(move || outbox.rename_template(&id, &name, now)).await??)
+    }
+
+    pub(crate) async fn delete_template(&self, id: String) -> Result<bool, IpcError> {
+        let outbox = self.outbox.clone();
+        Ok(blocking(move || outbox.delete_template(&id)).await??)
+    }
+
+    /// Writes every template as JSON into `dir`; returns the file's path.
+    pub(crate) async fn export_templates(
+        &self,
+        dir: std::path::PathBuf,
+    ) -> Result<String, IpcError> {
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        blocking(move || {
+            let file = dir.join(format!("wemasy-feedback-templates-{now}.json"));
+            outbox.export_templates(&file)?;
+            Ok(file.display().to_string())
+        })
+        .await?
+    }
+
+    /// Imports templates from a file's text, all or nothing.
+    pub(crate) async fn import_templates(&self, json: String) -> Result<ImportReport, IpcError> {
+        let outbox = self.outbox.clone();
+        let now = Clock::system().now_ms();
+        Ok(blocking(move || outbox.import_templates_text(&json, now)).await??)
+    }
+
+    pub(crate) async fn suggestions(&self) -> Result<Suggestions, IpcError> {
+        let outbox = self.outbox.clone();
+        Ok(blocking(move || {
+            Ok::<_, feedback_core::OutboxError>(Suggestions {
+                channels: outbox.suggestions(SuggestionKind::Channel)?,
+                tool_keys: outbox.suggestions(SuggestionKind::ToolKey)?,
+            })
+        })
+        .await??)
+    }
+
+    /// The diagnostics report as text: version, OS, server, keyring
+    /// state, counts, last errors, rate limits. Never a token or ticket text.
+    pub(crate) async fn diagnostics(&self) -> Result<String, IpcError> {
+        self.started().await;
+        let deliveries = self.deliveries.clone();
+        let status = deliveries.status();
+        blocking(move || {
+            let base = deliveries.current();
+            let origin = base.as_ref().map(ApiBase::origin).unwrap_or_default();
+            let keyring = match deliveries.token_lookup(&origin) {
+                TokenLookup::Found(_) => KeyringState::HasToken,
+                TokenLookup::SignedOut => KeyringState::NoToken,
+                TokenLookup::Unavailable(reason) => KeyringState::Unavailable(reason),
+            };
+            Diagnostics::gather(
+                deliveries.outbox(),
+                base.as_ref().map_err(String::as_str),
+                keyring,
+                status.as_ref(),
+                env!("CARGO_PKG_VERSION"),
+                Clock::system().now_ms(),
+            )
+            .to_text()
+        })
+        .await
     }
 
     /// Writes `origin`'s unsent tickets (every server's when `None`) as
@@ -256,6 +427,34 @@ impl App {
         self.deliveries.deliverable_waiting().unwrap_or(0)
     }
 
+    /// Something the person should know, shown in the window.
+    pub(crate) fn notice(&self, notice: String) {
+        note(&self.notices, notice);
+    }
+
+    /// The configured server's origin, if the base is usable.
+    pub(crate) fn current_origin(&self) -> Option<String> {
+        self.deliveries.current().ok().map(|base| base.origin())
+    }
+
+    /// Makes `accelerator` the quick-capture shortcut and remembers how
+    /// that went, for the window to say.
+    pub(crate) fn apply_shortcut<R: tauri::Runtime>(
+        &self,
+        handle: &tauri::AppHandle<R>,
+        accelerator: Option<&str>,
+    ) {
+        let report = crate::capture::apply(handle, accelerator);
+        if let Ok(mut current) = self.shortcut.lock() {
+            *current = report;
+        }
+    }
+
+    pub(crate) fn tray_available(&self) -> bool {
+        self.tray_available
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     fn base(&self) -> Result<ApiBase, IpcError> {
         self.deliveries
             .current()
@@ -295,7 +494,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn note(notices: &Mutex<Vec<String>>, notice: String) {
-    eprintln!("wemasy-feedback: {notice}");
+    log::warn!("{notice}");
     if let Ok(mut notices) = notices.lock()
         && !notices.contains(&notice)
     {

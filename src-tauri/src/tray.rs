@@ -1,5 +1,5 @@
-//! The tray icon: Open, Send queued now, Quit, and the queued count in its
-//! tooltip (and title, where the platform shows one).
+//! The tray icon: Open, New ticket, Send queued now, Quit, and the queued
+//! count in its tooltip (and title, where the platform shows one).
 
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -12,9 +12,10 @@ const TRAY_ID: &str = "main";
 
 fn menu<R: Runtime>(handle: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R>> {
     let open = MenuItem::with_id(handle, "open", lang.open(), true, None::<&str>)?;
+    let new = MenuItem::with_id(handle, "new", lang.new_ticket(), true, None::<&str>)?;
     let send = MenuItem::with_id(handle, "send", lang.send_queued_now(), true, None::<&str>)?;
     let quit = MenuItem::with_id(handle, "quit", lang.quit(), true, None::<&str>)?;
-    Menu::with_items(handle, &[&open, &send, &quit])
+    Menu::with_items(handle, &[&open, &new, &send, &quit])
 }
 
 pub(crate) fn create<R: Runtime>(handle: &AppHandle<R>) -> tauri::Result<()> {
@@ -24,6 +25,7 @@ pub(crate) fn create<R: Runtime>(handle: &AppHandle<R>) -> tauri::Result<()> {
         .menu(&menu(handle, lang)?)
         .on_menu_event(|handle, event| match event.id().as_ref() {
             "open" => show_main(handle),
+            "new" => crate::capture::new_ticket(handle),
             "send" => {
                 let handle = handle.clone();
                 tauri::async_runtime::spawn(async move {

@@ -35,6 +35,13 @@ impl Lang {
         }
     }
 
+    pub(crate) fn new_ticket(self) -> &'static str {
+        match self {
+            Self::En => "New ticket",
+            Self::Nl => "Nieuw ticket",
+        }
+    }
+
     pub(crate) fn send_queued_now(self) -> &'static str {
         match self {
             Self::En => "Send queued now",

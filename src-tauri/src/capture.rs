@@ -1,0 +1,64 @@
+//! Quick capture: from the tray's "New ticket" or a global shortcut, the
+//! window comes forward on an empty form with the cursor in the subject.
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Runtime};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
+
+/// The window empties its form and focuses the subject.
+pub(crate) const NEW_TICKET: &str = "app://new-ticket";
+
+/// Whether the configured shortcut works, and why not when it does not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ShortcutReport {
+    pub(crate) accelerator: Option<String>,
+    pub(crate) available: bool,
+    pub(crate) reason: Option<String>,
+}
+
+pub(crate) fn new_ticket<R: Runtime>(handle: &AppHandle<R>) {
+    crate::tray::show_main(handle);
+    let _ = handle.emit(NEW_TICKET, ());
+}
+
+/// The global-shortcut plugin, calling [`new_ticket`] on a press.
+pub(crate) fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_global_shortcut::Builder::new()
+        .with_handler(|handle, _shortcut, event| {
+            if event.state() == ShortcutState::Pressed {
+                new_ticket(handle);
+            }
+        })
+        .build()
+}
+
+/// Makes `accelerator` (none: no shortcut) the one global shortcut, and
+/// says whether it works.
+pub(crate) fn apply<R: Runtime>(
+    handle: &AppHandle<R>,
+    accelerator: Option<&str>,
+) -> ShortcutReport {
+    let shortcuts = handle.global_shortcut();
+    let _ = shortcuts.unregister_all();
+    let Some(accelerator) = accelerator.map(str::trim).filter(|a| !a.is_empty()) else {
+        return ShortcutReport::default();
+    };
+    let unavailable = |reason: String| ShortcutReport {
+        accelerator: Some(accelerator.to_owned()),
+        available: false,
+        reason: Some(reason),
+    };
+    if let Some(reason) = crate::desktop::shortcuts_unavailable() {
+        return unavailable(reason.to_owned());
+    }
+    match shortcuts.register(accelerator) {
+        Ok(()) => ShortcutReport {
+            accelerator: Some(accelerator.to_owned()),
+            available: true,
+            reason: None,
+        },
+        // Not a shortcut, or another app holds it.
+        Err(error) => unavailable(error.to_string()),
+    }
+}

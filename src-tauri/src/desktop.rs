@@ -1,0 +1,38 @@
+//! What the desktop offers the app: whether a tray is shown anywhere
+//! (vanilla GNOME shows none without an extension, and a window hidden "to
+//! the tray" there could never be found again), and whether global
+//! shortcuts can work (Wayland keeps keys from other apps to itself).
+
+/// Whether a StatusNotifier/AppIndicator host shows tray icons. On Linux
+/// that is a host registered with `org.kde.StatusNotifierWatcher` on the
+/// session bus; Windows and macOS always have one.
+pub(crate) fn tray_host_available() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        status_notifier_host().unwrap_or(false)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn status_notifier_host() -> zbus::Result<bool> {
+    let bus = zbus::blocking::Connection::session()?;
+    let watcher = zbus::blocking::Proxy::new(
+        &bus,
+        "org.kde.StatusNotifierWatcher",
+        "/StatusNotifierWatcher",
+        "org.kde.StatusNotifierWatcher",
+    )?;
+    watcher.get_property::<bool>("IsStatusNotifierHostRegistered")
+}
+
+/// Why global shortcuts cannot work here, if they cannot.
+pub(crate) fn shortcuts_unavailable() -> Option<&'static str> {
+    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|kind| kind == "wayland")
+        || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    (cfg!(target_os = "linux") && wayland)
+        .then_some("Wayland does not let an app listen for keys pressed in other apps; use the tray's New ticket instead")
+}

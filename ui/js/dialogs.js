@@ -1,0 +1,175 @@
+// The window's own dialogs (window.confirm() does nothing in macOS's
+// WKWebView under Tauri): confirmations, a name prompt, sign-in, settings,
+// quitting with tickets waiting, and a sent ticket in full.
+
+import { commands } from "./ipc.js";
+import { $, el, errorText } from "./dom.js";
+import { state, update } from "./state.js";
+import { t, plural, chooseLanguage, dateTimeOf } from "./i18n.js";
+
+export function openDialog(id) {
+  const dialog = $(id);
+  dialog.querySelectorAll("[data-close]").forEach((element) => { element.onclick = () => dialog.close(); });
+  dialog.showModal();
+}
+
+// An in-page confirmation: resolves true when the person confirms.
+export function ask(heading, text, yes) {
+  const dialog = $("confirm-dialog");
+  $("confirm-heading").textContent = heading;
+  $("confirm-text").textContent = text;
+  $("confirm-yes").textContent = yes;
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    openDialog("confirm-dialog");
+  });
+}
+
+// An in-page prompt for a name: resolves the trimmed text, or null.
+export function askName(heading, hint, initial = "") {
+  const dialog = $("name-dialog");
+  $("name-heading").textContent = heading;
+  $("name-hint").textContent = hint;
+  $("name-input").value = initial;
+  $("name-error").textContent = "";
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      const name = $("name-input").value.trim();
+      resolve(dialog.returnValue === "save" && name ? name : null);
+    }, { once: true });
+    openDialog("name-dialog");
+  });
+}
+
+// The window's language, told to the shell so the tray and notifications
+// speak it too.
+export function useLanguage(setting) {
+  chooseLanguage(setting);
+  commands.setLanguage(document.documentElement.lang).catch(() => {});
+}
+
+export function openSignIn() {
+  $("token").value = "";
+  $("sign-in-error").textContent = "";
+  $("sign-in-base").textContent = t("account.base", { base: state.app.apiBase });
+  openDialog("sign-in-dialog");
+}
+
+export function openSettings() {
+  const settings = state.settings;
+  $("setting-api-base").value = settings.apiBase || "";
+  $("setting-channel").value = settings.defaultChannel;
+  $("setting-language").value = settings.language || "";
+  $("setting-notifications").checked = settings.notifications;
+  $("setting-tray").checked = settings.keepRunningInTray;
+  $("setting-keep-days").value = String(settings.keepDeliveredDays ?? 90);
+  $("setting-shortcut").value = settings.quickCaptureShortcut || "";
+  $("settings-error").textContent = "";
+  $("diagnostics-state").textContent = "";
+  renderShortcut();
+  openDialog("settings-dialog");
+}
+
+function renderShortcut() {
+  const shortcut = state.app?.shortcut;
+  const line = $("shortcut-state");
+  if (!shortcut || !shortcut.accelerator) {
+    line.textContent = "";
+  } else if (shortcut.available) {
+    line.textContent = t("settings.shortcutActive", { shortcut: shortcut.accelerator });
+  } else {
+    line.textContent = t("settings.shortcutUnavailable", { reason: shortcut.reason });
+  }
+}
+
+// A sent ticket as the server returned it.
+export function openTicket(entry) {
+  const record = entry.delivered || {};
+  const number = record.ticketNumber || t("sent.noNumber");
+  $("sent-ticket-heading").textContent = t("sent.detailTitle", { number });
+  const rows = [
+    [t("field.subject"), entry.ticket.subject],
+    [t("field.channel"), entry.ticket.channel_slug],
+    [t("sent.when"), dateTimeOf(new Date(record.at).toISOString())],
+  ];
+  $("ticket-summary").replaceChildren(...rows.flatMap(([term, text]) => [el("dt", { text: term }), el("dd", { text: text ?? "—" })]));
+  // Exactly what the server sent back (or, for an unreadable 2xx, why not).
+  $("ticket-json").textContent = record.ticket ? JSON.stringify(record.ticket, null, 2) : (record.note || "");
+  openDialog("ticket-dialog");
+}
+
+export function startDialogs({ refresh }) {
+  $("sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await commands.signIn($("token").value);
+      $("token").value = "";
+      $("sign-in-dialog").close();
+      refresh();
+    } catch (error) {
+      $("sign-in-error").textContent = errorText(error);
+    }
+  });
+
+  $("settings-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const next = {
+      ...state.settings,
+      apiBase: $("setting-api-base").value.trim() || null,
+      defaultChannel: $("setting-channel").value.trim() || "feedback",
+      language: $("setting-language").value || null,
+      notifications: $("setting-notifications").checked,
+      keepRunningInTray: $("setting-tray").checked,
+      keepDeliveredDays: Math.min(3650, Math.max(1, Number.parseInt($("setting-keep-days").value, 10) || 90)),
+      quickCaptureShortcut: $("setting-shortcut").value.trim() || null,
+    };
+    // Switching servers: tickets waiting for the old one stay its own.
+    const oldBase = state.app.apiBase;
+    const waiting = state.app.outbox.queued + state.app.outbox.sending;
+    const switching = next.apiBase !== (state.settings.apiBase || null);
+    if (switching && waiting > 0 &&
+        !(await ask(t("switch.heading"), plural("switch.text", waiting, { base: oldBase }), t("switch.yes")))) return;
+    try {
+      const app = await commands.saveSettings(next);
+      update({ app, settings: next });
+      useLanguage(next.language);
+      renderShortcut();
+      if (app.shortcut?.accelerator && !app.shortcut.available) {
+        // Saved, but say so where the person is looking.
+        $("settings-error").textContent = t("settings.shortcutUnavailable", { reason: app.shortcut.reason });
+        return;
+      }
+      $("settings-dialog").close();
+      refresh();
+    } catch (error) {
+      $("settings-error").textContent = errorText(error);
+    }
+  });
+
+  $("copy-diagnostics").addEventListener("click", async () => {
+    try {
+      await commands.copyDiagnostics();
+      $("diagnostics-state").textContent = t("settings.diagnosticsCopied");
+    } catch (error) {
+      $("diagnostics-state").textContent = errorText(error);
+    }
+  });
+
+  $("name-form").addEventListener("submit", (event) => {
+    if (!$("name-input").value.trim()) {
+      event.preventDefault();
+      $("name-error").textContent = t("error.required");
+    }
+  });
+
+  $("quit-form").addEventListener("submit", () => { commands.quit(); });
+}
+
+// Quitting with tickets waiting: say how many, and quit only if asked to.
+export function askToQuit(waiting) {
+  $("quit-heading").textContent = plural("quit.heading", waiting);
+  $("quit-text").textContent = plural("quit.text", waiting);
+  if (!$("quit-dialog").open) openDialog("quit-dialog");
+}

@@ -1,0 +1,48 @@
+// Small DOM helpers shared by the views.
+
+export const $ = (id) => document.getElementById(id);
+
+// An element with attributes (`text` for its text, `on*` for listeners,
+// `dataset` for data-*) and children.
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "text") element.textContent = value;
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : value);
+  }
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+// A secondary button whose action's error is shown by `onError`.
+export function button(label, action, { onError, className = "ghost", ...attributes } = {}) {
+  return el("button", {
+    type: "button",
+    class: className,
+    text: label,
+    ...attributes,
+    onclick: async () => {
+      try { await action(); } catch (error) { onError?.(error); }
+    },
+  });
+}
+
+export function errorText(error) {
+  return error?.message || String(error);
+}
+
+const shownKeys = new WeakMap();
+
+// Whether `element` shows something other than `data` (in the page's
+// language) now. A list is rebuilt only then: rebuilding it at every
+// render would take the focus (and a screen reader's place) away from
+// whoever is on one of its buttons.
+export function differs(element, data) {
+  const key = JSON.stringify([document.documentElement.lang, data]);
+  if (shownKeys.get(element) === key) return false;
+  shownKeys.set(element, key);
+  return true;
+}

@@ -1,0 +1,279 @@
+// The ticket form: its fields and character counters, Rust's field errors,
+// the autosaved draft, "New ticket" with undo, and sending. Validation is
+// Rust's: the window asks it (`validate_draft`) and shows what it says.
+
+import { commands } from "./ipc.js";
+import { $, el, errorText, differs } from "./dom.js";
+import { state, update, onRender, renderNow } from "./state.js";
+import { t } from "./i18n.js";
+import { ask } from "./dialogs.js";
+import { showOutcome, showError } from "./result.js";
+
+export const FIELDS = ["channel_slug", "subject", "message", "priority", "rating", "type", "tool_key", "page", "user_agent"];
+const REQUIRED = new Set(["channel_slug", "subject", "message"]);
+// What a template keeps: everything but the rating and the user agent.
+export const TEMPLATE_FIELDS = ["channel_slug", "type", "priority", "tool_key", "page", "subject", "message"];
+
+let saveTimer = null;
+
+// Lengths as the server counts them (PHP mb_strlen): code points, after
+// trimming. A browser's maxlength counts UTF-16 units, so it is not used.
+function charCount(text) {
+  return [...text.trim()].length;
+}
+
+function control(field) {
+  return field === "rating" ? null : $(field);
+}
+
+function value(field) {
+  if (field === "rating") {
+    const checked = document.querySelector('input[name="rating"]:checked');
+    return checked ? checked.value : "";
+  }
+  return $(field).value;
+}
+
+export function readDraft() {
+  const draft = {};
+  for (const field of FIELDS) {
+    const text = value(field);
+    draft[field] = REQUIRED.has(field) ? text : (text.trim() === "" ? null : text);
+  }
+  return draft;
+}
+
+export function fillDraft(draft) {
+  for (const field of FIELDS) {
+    const text = draft?.[field] ?? "";
+    if (field === "rating") {
+      const radio = document.querySelector(`input[name="rating"][value="${String(text)}"]`)
+        || document.querySelector('input[name="rating"][value=""]');
+      radio.checked = true;
+    } else {
+      $(field).value = text;
+    }
+    showFieldError(field, "");
+  }
+  FIELDS.forEach(updateCount);
+}
+
+function updateCount(field) {
+  const input = control(field);
+  const counter = $(`${field}-count`);
+  if (!input || !counter || !input.dataset.max) return;
+  const used = charCount(input.value);
+  counter.textContent = `${used} / ${input.dataset.max}`;
+  counter.dataset.over = String(used > Number(input.dataset.max));
+}
+
+// Rust's messages (and the server's) in the window's language where the
+// window has words for them; otherwise as they came.
+function inWords(message) {
+  if (message === "is required") return t("error.required");
+  const longer = /^must not be longer than (\d+) characters$/.exec(message);
+  if (longer) return t("error.tooLong", { max: longer[1] });
+  if (message.startsWith("must be one of")) return t("error.oneOf");
+  if (message === "must be a whole number" || message.startsWith("must be from")) return t("error.rating");
+  return message;
+}
+
+function showFieldError(field, message) {
+  $(`${field}-error`).textContent = message;
+  const input = control(field);
+  if (input) {
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+    delete input.dataset.refused;
+  }
+}
+
+// A field's errors as the server or Rust said them. The server's words
+// stay until the field changes: the local rules may be laxer than the
+// server's, so leaving the field must not wipe what the server said.
+export function showFieldErrors(fieldErrors, { focus = true } = {}) {
+  let first = null;
+  for (const field of FIELDS) {
+    const messages = fieldErrors?.[field];
+    showFieldError(field, messages ? messages.map(inWords).join(" ") : "");
+    if (messages && control(field)) control(field).dataset.refused = control(field).value;
+    // A field folded away under "Tool, page and user agent" is unfolded to show it.
+    const folded = messages && $(field)?.closest("details");
+    if (folded) folded.open = true;
+    if (messages && !first) first = field;
+  }
+  if (first && focus) focusField(first);
+  return first;
+}
+
+export function focusField(field) {
+  const target = control(field) || document.querySelector('input[name="rating"]:checked') || document.querySelector('input[name="rating"]');
+  // A field folded away under "Tool, page and user agent" is unfolded first.
+  const folded = target.closest("details");
+  if (folded) folded.open = true;
+  target.focus();
+}
+
+// Whether the form holds anything typed beyond its defaults.
+export function formHasTyping() {
+  return ["subject", "message", "tool_key", "page"].some((field) => value(field).trim() !== "");
+}
+
+function defaults() {
+  return {
+    channel_slug: state.settings?.defaultChannel || "feedback",
+    user_agent: state.app ? `WemasyFeedback/${state.app.version} (${state.app.os}) ${navigator.userAgent}` : null,
+  };
+}
+
+// Whether the form may be replaced: asks first when it holds typing.
+export async function mayReplaceForm(heading = t("edit.heading"), text = t("edit.text")) {
+  return !formHasTyping() || ask(heading, text, t("edit.replace"));
+}
+
+// Puts `draft` in the form (over the defaults) and shows it; what was
+// there can be brought back with Undo.
+export function putInForm(draft) {
+  const before = readDraft();
+  fillDraft({ ...defaults(), ...draft });
+  update({ view: "ticket", undo: formIsEmpty(before) ? null : before });
+  renderNow();
+  saveDraftNow();
+}
+
+function formIsEmpty(draft) {
+  return ["subject", "message", "tool_key", "page"].every((field) => !draft[field] || !draft[field].trim());
+}
+
+// "New ticket" (the button, Ctrl/⌘+N, quick capture): an empty form with
+// the cursor in the subject; what it cleared can be undone.
+export function newTicket() {
+  const before = readDraft();
+  fillDraft(defaults());
+  update({ view: "ticket", undo: formIsEmpty(before) ? null : before, result: null });
+  // Shown now, so that the focus can go there.
+  renderNow();
+  saveDraftNow();
+  focusField("subject");
+}
+
+export function undoClear() {
+  if (!state.undo) return;
+  fillDraft(state.undo);
+  update({ undo: null });
+  saveDraftNow();
+  focusField("subject");
+}
+
+function scheduleDraftSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveDraftNow, 400);
+}
+
+async function saveDraftNow() {
+  clearTimeout(saveTimer);
+  try {
+    await commands.saveDraft(readDraft());
+    $("draft-state").textContent = t("form.draftSaved");
+  } catch (error) {
+    $("draft-state").textContent = errorText(error);
+  }
+}
+
+async function send(event) {
+  event.preventDefault();
+  if (state.sending) return;
+  update({ sending: true });
+  try {
+    const draft = readDraft();
+    const outcome = await commands.submit(draft);
+    if (outcome.kind === "invalid") {
+      showFieldErrors(outcome.fieldErrors);
+      return;
+    }
+    // Saved in the outbox (or back in the form): a pending autosave of the
+    // sent form must not bring it back.
+    clearTimeout(saveTimer);
+    if (outcome.kind === "needsAttention") {
+      showOutcome(outcome, draft);
+      showFieldErrors(outcome.fieldErrors);
+      return;
+    }
+    showOutcome(outcome, draft);
+    fillDraft(defaults());
+    update({ undo: null });
+    $("draft-state").textContent = "";
+  } catch (error) {
+    showError(errorText(error));
+  } finally {
+    update({ sending: false });
+  }
+}
+
+// Asks Rust about the field just left; shows only that field's error.
+async function validateField(field) {
+  const input = control(field);
+  if (input && input.dataset.refused === input.value) return;
+  const asked = value(field);
+  try {
+    const errors = await commands.validate(readDraft());
+    // Typed on meanwhile (or filled in): this answer is about old text.
+    if (value(field) !== asked) return;
+    const messages = errors?.[field];
+    showFieldError(field, messages ? messages.map(inWords).join(" ") : "");
+  } catch {
+    // The check is a courtesy; sending checks again.
+  }
+}
+
+function renderForm(current) {
+  $("ticket").hidden = current.view !== "ticket";
+  const send = $("send");
+  send.disabled = current.sending;
+  send.textContent = current.sending ? t("form.sending") : t("form.send");
+  $("undo-clear").hidden = !current.undo;
+  fillList("channel-suggestions", current.suggestions.channels);
+  fillList("tool-key-suggestions", current.suggestions.toolKeys);
+}
+
+function fillList(id, values) {
+  const list = $(id);
+  if (differs(list, values)) list.replaceChildren(...values.map((value) => el("option", { value })));
+}
+
+export async function loadSuggestions() {
+  try {
+    update({ suggestions: await commands.suggestions() });
+  } catch {
+    // Suggestions are a help, not a need.
+  }
+}
+
+export async function startForm() {
+  const draft = await commands.loadDraft();
+  fillDraft({ ...defaults(), ...(draft || {}) });
+  if (!draft?.user_agent) $("user_agent").value = defaults().user_agent;
+  updateCount("user_agent");
+  if (state.app?.os === "macos") $("send-shortcut").textContent = "⌘ Enter";
+
+  const form = $("ticket-form");
+  form.addEventListener("submit", send);
+  // Ctrl+Enter (⌘+Enter on macOS) sends from any field, the message included.
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener("input", (event) => {
+    if (FIELDS.includes(event.target.name)) updateCount(event.target.name);
+    scheduleDraftSave();
+  });
+  form.addEventListener("focusout", (event) => {
+    const field = event.target.name;
+    if (FIELDS.includes(field) && field !== "rating") validateField(field);
+  });
+  $("new-ticket").addEventListener("click", newTicket);
+  $("undo-clear").addEventListener("click", undoClear);
+  onRender(renderForm);
+  loadSuggestions();
+}

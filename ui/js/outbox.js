@@ -1,0 +1,88 @@
+// The outbox view: this server's unsent tickets, and other servers' apart
+// under their names. The window asks Rust for exactly that (`outbox_view`).
+
+import { commands } from "./ipc.js";
+import { $, el, button, errorText, differs } from "./dom.js";
+import { state, update, onRender } from "./state.js";
+import { t, plural, timeOf } from "./i18n.js";
+import { ask } from "./dialogs.js";
+import { mayReplaceForm, putInForm, showFieldErrors } from "./form.js";
+import { showError, showNotice } from "./result.js";
+
+export async function loadOutbox() {
+  if (state.view !== "outbox") return;
+  try {
+    update({ outbox: await commands.outbox() });
+  } catch (error) {
+    showError(errorText(error));
+  }
+}
+
+// After an action: the lists and counts are Rust's to say.
+async function act(action) {
+  try {
+    await action();
+  } catch (error) {
+    showError(errorText(error));
+  }
+  await loadOutbox();
+}
+
+function renderOutbox(current) {
+  const panel = $("outbox");
+  panel.hidden = current.view !== "outbox";
+  if (panel.hidden || !current.outbox || !differs(panel, current.outbox)) return;
+  const { entries, otherServers } = current.outbox;
+  const items = entries.map(outboxItem);
+  for (const server of otherServers) {
+    const words = server.delivering
+      ? t("outbox.otherServerSending", { origin: server.origin })
+      : t("outbox.otherServer", { origin: server.origin });
+    items.push(el("li", { class: "server", dataset: { testid: "outbox-server" } },
+      el("span", { text: words }),
+      el("div", { class: "buttons" }, button(t("outbox.export"), () => act(async () => {
+        const path = await commands.exportOutbox(server.origin);
+        showNotice(t("outbox.exported", { path }));
+      }), { "aria-label": `${t("outbox.export")}: ${server.origin}` }))));
+    items.push(...server.entries.map(outboxItem));
+  }
+  $("outbox-list").replaceChildren(...items);
+  $("outbox-empty").hidden = items.length > 0;
+}
+
+function outboxItem(entry) {
+  const parts = [plural("outbox.attempts", entry.attempts)];
+  if (entry.state === "queued") parts.push(t("outbox.next", { time: timeOf(entry.nextAttemptAt) }));
+  const why = entry.attention?.reason || entry.lastError;
+  if (why) parts.push(why);
+  const subject = entry.ticket.subject;
+  const buttons = [];
+  const refused = Object.keys(entry.attention?.fieldErrors || {}).length > 0 || entry.unreadable;
+  // A ticket the server refused field by field is edited, not resent as it is.
+  if (!refused) {
+    buttons.push(button(t("outbox.retry"), () => act(() => commands.retry(entry.id)), { "aria-label": `${t("outbox.retry")}: ${subject}` }));
+  }
+  if (entry.state === "needsAttention" && !entry.unreadable) {
+    buttons.push(button(t("outbox.edit"), () => act(async () => {
+      if (!(await mayReplaceForm())) return;
+      putInForm(await commands.edit(entry.id));
+      showFieldErrors(entry.attention?.fieldErrors || {});
+    }), { "aria-label": `${t("outbox.edit")}: ${subject}` }));
+  }
+  buttons.push(button(t("outbox.discard"), () => act(async () => {
+    if (await ask(t("outbox.discardHeading"), t("outbox.confirmDiscard", { subject }), t("outbox.discard"))) {
+      await commands.discard(entry.id);
+    }
+  }), { "aria-label": `${t("outbox.discard")}: ${subject}` }));
+  return el("li", { dataset: { testid: "outbox-item" } },
+    el("div", { class: "row" },
+      el("span", { class: "subject", text: subject }),
+      el("span", { class: "state", dataset: { state: entry.state }, text: t(`state.${entry.state}`) })),
+    el("div", { class: "hint", text: parts.join(" · ") }),
+    el("div", { class: "buttons" }, buttons));
+}
+
+export function startOutbox() {
+  $("send-now").addEventListener("click", () => act(() => commands.sendQueuedNow()));
+  onRender(renderOutbox);
+}

@@ -1,0 +1,113 @@
+// The result panel: what became of the ticket just sent. It follows that
+// ticket: "Saved — it will be sent…" turns into "Ticket TCK-… created"
+// when the engine delivers it later.
+
+import { commands } from "./ipc.js";
+import { $, el, button, errorText, differs } from "./dom.js";
+import { state, update, onRender } from "./state.js";
+import { t, atTime, dateTimeOf, wordsFor } from "./i18n.js";
+
+// The panel for what `submit_ticket` answered about `draft`.
+export function showOutcome(outcome, draft) {
+  if (outcome.kind === "delivered") {
+    update({ result: delivered(outcome.id, outcome.ticketNumber, outcome.ticket, outcome.possibleDuplicate, draft) });
+  } else if (outcome.kind === "queued") {
+    update({ result: { kind: "queued", id: outcome.id, title: queuedTitle(outcome), note: queuedNote(outcome) } });
+  } else if (outcome.kind === "needsAttention") {
+    // The focus goes to the first refused field instead (form.js).
+    update({ result: { kind: "attention", id: outcome.id, title: t("result.attention"), note: outcome.reason } });
+    return;
+  }
+  focusResult();
+}
+
+export function showError(message, note = "") {
+  update({ result: { kind: "attention", title: message, note } });
+  focusResult();
+}
+
+export function showNotice(title, note = "") {
+  update({ result: { kind: "notice", title, note } });
+}
+
+function delivered(id, number, ticket, possibleDuplicate, draft) {
+  ticket = ticket || {};
+  number = number || (ticket.id ? `#${ticket.id}` : "");
+  const channel = ticket.channel?.slug || draft?.channel_slug?.trim() || "";
+  return {
+    kind: "delivered",
+    id,
+    number,
+    title: number ? t("result.delivered", { number }) : t("result.deliveredNoNumber"),
+    details: [
+      [t("field.subject"), ticket.subject ?? draft?.subject],
+      [t("field.channel"), channel + (ticket.channel_id ? ` (#${ticket.channel_id})` : "")],
+      [t("field.priority"), wordsFor("priority", ticket.priority ?? draft?.priority)],
+      [t("result.status"), ticket.status],
+      [t("result.created"), dateTimeOf(ticket.created_at)],
+    ],
+    note: possibleDuplicate ? t("result.possibleDuplicate") : "",
+  };
+}
+
+function queuedTitle(outcome) {
+  const at = outcome.retryAt && atTime(outcome.retryAt);
+  if (outcome.waitingFor === "signIn" || !state.app?.signedIn) return t("result.queuedSignIn");
+  if (outcome.waitingFor === "permission") return t("result.queuedPermission");
+  if (outcome.waitingFor === "rateLimit" && at) return t("result.queuedRateLimited", { time: at });
+  if (at) return t("result.queuedAt", { time: at });
+  return t("result.queuedOffline");
+}
+
+function queuedNote(outcome) {
+  // The technical cause stays visible, below the plain-language title.
+  return outcome.waitingFor === "retry" || outcome.waitingFor === "permission" ? outcome.reason : "";
+}
+
+// A ticket the engine delivered: if the panel is still saying it waits,
+// it now says it was created, with what the server returned.
+export async function followDelivery({ id, ticketNumber, possibleDuplicate }) {
+  if (state.result?.id !== id || state.result.kind === "delivered") return;
+  let ticket = null;
+  try {
+    ticket = (await commands.sentTicket(id)).delivered?.ticket;
+  } catch {
+    // The number alone says enough.
+  }
+  update({ result: delivered(id, ticketNumber, ticket, possibleDuplicate, null) });
+}
+
+function focusResult() {
+  queueMicrotask(() => $("result").focus());
+}
+
+function renderResult({ result }) {
+  const panel = $("result");
+  panel.hidden = !result;
+  if (!result) return;
+  if (!differs(panel, result)) return;
+  panel.dataset.kind = result.kind;
+  const parts = [el("h2", { text: result.title })];
+  if (result.note) parts.push(el("p", { text: result.note }));
+  if (result.details?.length) {
+    parts.push(el("dl", {}, result.details.flatMap(([term, description]) => [
+      el("dt", { text: term }),
+      el("dd", { text: description === null || description === undefined || description === "" ? "—" : description }),
+    ])));
+  }
+  if (result.number) {
+    parts.push(el("div", { class: "buttons" }, button(t("result.copyNumber"), () => copyNumber(result.number), { onError: (e) => showError(errorText(e)) })));
+  }
+  panel.replaceChildren(...parts);
+}
+
+export async function copyNumber(number) {
+  await commands.copy(number);
+  const status = $("copy-status");
+  status.textContent = t("sent.copied", { number });
+  setTimeout(() => { if (status.textContent === t("sent.copied", { number })) status.textContent = ""; }, 4000);
+}
+
+export function startResult() {
+  onRender(renderResult);
+}

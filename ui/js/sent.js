@@ -1,0 +1,96 @@
+// The Sent view: delivered tickets, newest first, a page at a time, as
+// Rust finds them (`sent_page`: filtered and counted in SQL); search by
+// number or text, copy a number, open the ticket as the server returned
+// it, or file another like it.
+
+import { commands } from "./ipc.js";
+import { $, el, button, errorText, differs } from "./dom.js";
+import { state, update, onRender } from "./state.js";
+import { t, plural, timeOf, wordsFor } from "./i18n.js";
+import { openTicket } from "./dialogs.js";
+import { mayReplaceForm, putInForm, focusField, TEMPLATE_FIELDS } from "./form.js";
+import { showError, copyNumber } from "./result.js";
+
+const PAGE = 50;
+let searchTimer = null;
+let asked = 0;
+
+// Loads the first page for the current search (or the next page).
+export async function loadSent({ more = false } = {}) {
+  if (state.view !== "sent") return;
+  const ask = ++asked;
+  const offset = more ? state.sent.items.length : 0;
+  try {
+    const page = await commands.sent(state.sent.search, offset, PAGE);
+    // A later search has been asked for meanwhile: its answer wins.
+    if (ask !== asked) return;
+    const items = more ? [...state.sent.items, ...page.items] : page.items;
+    update({ sent: { ...state.sent, items, total: page.total, shownFor: state.sent.search } });
+  } catch (error) {
+    showError(errorText(error));
+  }
+}
+
+function renderSent(current) {
+  const panel = $("sent");
+  panel.hidden = current.view !== "sent";
+  if (panel.hidden) return;
+  const { items, total, search, shownFor } = current.sent;
+  $("sent-kept").textContent = t("sent.kept", { days: current.settings?.keepDeliveredDays ?? 90 });
+  $("sent-count").textContent = plural("sent.count", total);
+  if (differs($("sent-list"), items)) $("sent-list").replaceChildren(...items.map(sentItem));
+  const empty = $("sent-empty");
+  empty.hidden = items.length > 0 || shownFor === undefined;
+  empty.textContent = search ? t("sent.noMatch", { search }) : t("sent.empty");
+  $("sent-more").hidden = items.length >= total;
+  document.documentElement.dataset.sentShown = `${shownFor ?? ""}|${items.length}`;
+}
+
+function sentItem(item) {
+  const number = item.ticketNumber;
+  const flags = [];
+  if (item.possibleDuplicate) flags.push(el("span", { class: "flag", text: t("sent.duplicate") }));
+  if (item.unreadableReply) flags.push(el("span", { class: "flag", text: t("sent.oddReply") }));
+  const facts = [item.channel, wordsFor("priority", item.priority), t("sent.at", { time: timeOf(item.deliveredAt) })]
+    .filter(Boolean).join(" · ");
+  const buttons = [];
+  if (number) {
+    buttons.push(button(t("sent.copy", { number }), () => copyNumber(number), { onError: (e) => showError(errorText(e)) }));
+  }
+  buttons.push(button(t("sent.open"), async () => openTicket(await commands.sentTicket(item.id)), {
+    onError: (e) => showError(errorText(e)), "aria-label": `${t("sent.open")}: ${item.subject}`,
+  }));
+  buttons.push(button(t("sent.again"), () => fileAnother(item.id), {
+    onError: (e) => showError(errorText(e)), "aria-label": `${t("sent.again")}: ${item.subject}`,
+  }));
+  return el("li", { dataset: { testid: "sent-item", number: number || "" } },
+    el("div", { class: "row" },
+      el("span", { class: "number", text: number || t("sent.noNumber") }),
+      el("span", { class: "subject", text: item.subject }),
+      ...flags),
+    el("div", { class: "hint", text: facts }),
+    el("div", { class: "buttons" }, buttons));
+}
+
+// "File another like this": the sent ticket's fields into the form.
+async function fileAnother(id) {
+  const entry = await commands.sentTicket(id);
+  if (!(await mayReplaceForm())) return;
+  const draft = {};
+  for (const field of [...TEMPLATE_FIELDS, "rating"]) {
+    const value = field === "type" ? entry.ticket.type : entry.ticket[field];
+    draft[field] = value === null || value === undefined ? null : String(value);
+  }
+  putInForm(draft);
+  focusField("subject");
+}
+
+export function startSent() {
+  $("sent-search").addEventListener("input", (event) => {
+    update({ sent: { ...state.sent, search: event.target.value.trim() } });
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => loadSent(), 150);
+  });
+  $("sent-more").addEventListener("click", () => loadSent({ more: true }));
+  onRender(renderSent);
+}
