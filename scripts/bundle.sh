@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 # `npm install`, not `npm ci`: a registry mirror may lack the CLI's binaries for
 # other platforms, which package-lock.json then cannot list and `npm ci` refuses.
-[[ -x node_modules/.bin/tauri ]] || npm install --no-save --no-audit --no-fund --loglevel=error
+[[ -x node_modules/.bin/tauri && -f node_modules/axe-core/axe.min.js ]] || npm install --no-save --no-audit --no-fund --loglevel=error
 node_modules/.bin/tauri build --ci --bundles deb,rpm "$@"
 
 bundle="${CARGO_TARGET_DIR:-target}/release/bundle"

@@ -143,7 +143,7 @@ async fn a_servers_tickets_go_to_that_server_with_its_own_token_after_a_switch()
         .await;
     app.click(By::Button("Save")).await;
     // The switch says how many tickets stay with the old server.
-    app.wait_for_text(By::TestId("confirm-dialog"), "1 tickets wait for")
+    app.wait_for_text(By::TestId("confirm-dialog"), "1 ticket waits for")
         .await;
     app.click(By::Button("Switch")).await;
     app.wait_for_hidden(By::TestId("settings-dialog")).await;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use feedback_sandbox::{Config, Sandbox};
 
+use crate::tray::TrayHost;
 use crate::webdriver::{By, Session};
 
 /// The title of the app's window, by which the tests find it on the display.
@@ -19,6 +20,8 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 
 pub(crate) struct World {
     _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+    /// A stand-in tray host on the bus for this world's app, if asked for.
+    pub(crate) tray: Option<TrayHost>,
     pub(crate) sandbox: Option<Sandbox>,
     config: Config,
     port: u16,
@@ -79,6 +82,22 @@ impl World {
         let (mut world, session) =
             Self::start_binary(built_binary("debug", "wemasy-feedback"), config, env).await;
         world._turn = Some(turn);
+        (world, session)
+    }
+
+    /// A world whose desktop shows tray icons (a stand-in tray host is on
+    /// the bus before the app starts, and only while this world lives).
+    pub(crate) async fn start_with_tray() -> (World, Session) {
+        let turn = ONE_AT_A_TIME.lock().await;
+        let tray = TrayHost::start().await;
+        let (mut world, session) = Self::start_binary(
+            built_binary("debug", "wemasy-feedback"),
+            Config::default(),
+            &[],
+        )
+        .await;
+        world._turn = Some(turn);
+        world.tray = Some(tray);
         (world, session)
     }
 
@@ -148,6 +167,7 @@ impl World {
         }
         let world = World {
             _turn: None,
+            tray: None,
             port: sandbox.addr().port(),
             sandbox: Some(sandbox),
             config,
@@ -454,4 +474,105 @@ fn close_window_named(display: &str, title: &str) {
     conn.send_event(false, window, EventMask::NO_EVENT, message)
         .unwrap();
     conn.flush().unwrap();
+}
+
+impl World {
+    /// The text on the display's clipboard (`CLIPBOARD`, as UTF-8), as
+    /// another program pasting it gets it; within 5 s.
+    pub(crate) fn clipboard(&self) -> String {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::Event;
+        use x11rb::protocol::xproto::{
+            AtomEnum, ConnectionExt, CreateWindowAux, EventMask, WindowClass,
+        };
+
+        let (conn, screen) = x11rb::connect(Some(&self.display)).expect("the X display answers");
+        let root = conn.setup().roots[screen].root;
+        let window = conn.generate_id().unwrap();
+        conn.create_window(
+            0,
+            window,
+            root,
+            0,
+            0,
+            1,
+            1,
+            0,
+            WindowClass::INPUT_OUTPUT,
+            0,
+            &CreateWindowAux::new().event_mask(EventMask::PROPERTY_CHANGE),
+        )
+        .unwrap();
+        let atom = |name: &[u8]| conn.intern_atom(false, name).unwrap().reply().unwrap().atom;
+        let (clipboard, utf8, into) =
+            (atom(b"CLIPBOARD"), atom(b"UTF8_STRING"), atom(b"E2E_PASTE"));
+        conn.convert_selection(window, clipboard, utf8, into, x11rb::CURRENT_TIME)
+            .unwrap();
+        conn.flush().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            assert!(Instant::now() < deadline, "nothing on the clipboard");
+            match conn.poll_for_event().unwrap() {
+                Some(Event::SelectionNotify(event)) if event.property == x11rb::NONE => {
+                    return String::new();
+                }
+                Some(Event::SelectionNotify(_)) => break,
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        let reply = conn
+            .get_property(true, window, into, AtomEnum::ANY, 0, 1 << 20)
+            .unwrap()
+            .reply()
+            .unwrap();
+        String::from_utf8(reply.value).expect("UTF-8 text")
+    }
+}
+
+impl World {
+    /// Clicks the window's close button (as [`World::close_window_until`])
+    /// until the app asks the window manager to minimise it: ICCCM's
+    /// `WM_CHANGE_STATE` to the root window with `IconicState`, which is
+    /// what minimising sends. Panics after four closes without it.
+    pub(crate) async fn close_until_minimised(&self) {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::Event;
+        use x11rb::protocol::xproto::{ChangeWindowAttributesAux, ConnectionExt, EventMask};
+
+        let (conn, screen) = x11rb::connect(Some(&self.display)).expect("the X display answers");
+        let root = conn.setup().roots[screen].root;
+        conn.change_window_attributes(
+            root,
+            &ChangeWindowAttributesAux::new().event_mask(EventMask::SUBSTRUCTURE_NOTIFY),
+        )
+        .unwrap();
+        let change_state = conn
+            .intern_atom(false, b"WM_CHANGE_STATE")
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom;
+        conn.flush().unwrap();
+        const ICONIC_STATE: u32 = 3;
+        for attempt in 1..=4 {
+            if attempt > 1 {
+                eprintln!("harness: the close was not acted on; closing again (minimise)");
+            }
+            close_window_named(&self.display, WINDOW_TITLE);
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                match conn.poll_for_event().unwrap() {
+                    Some(Event::ClientMessage(message))
+                        if message.type_ == change_state
+                            && message.data.as_data32()[0] == ICONIC_STATE =>
+                    {
+                        return;
+                    }
+                    Some(_) => {}
+                    None => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+        }
+        panic!("closing the window never minimised it");
+    }
 }

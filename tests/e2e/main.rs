@@ -6,8 +6,11 @@
 // Test helpers outside #[test] functions may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
+mod a11y;
+mod day;
 mod delivery;
 mod form;
 mod harness;
 mod submit;
+mod tray;
 mod webdriver;

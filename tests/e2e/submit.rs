@@ -83,6 +83,7 @@ async fn offline_tickets_wait_and_go_and_everything_survives_a_restart() {
         .data_dir()
         .join("data/nl.wemasy.feedback/outbox.sqlite3");
     assert!(outbox.exists(), "the outbox is in the data directory");
+    app.click(By::TestId("nav-ticket")).await;
 
     // A half-typed draft, then the app restarts.
     app.type_into(By::Label("Subject"), "Half typ").await;
@@ -196,7 +197,8 @@ async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn closed_with_a_ticket_waiting_it_keeps_sending_from_the_tray() {
-    let (mut world, app) = World::start().await;
+    // A desktop with a tray: the window can hide there and be found again.
+    let (mut world, app) = World::start_with_tray().await;
     sign_in(&app).await;
     file_while_offline(&mut world, &app, "Sent from the tray").await;
 

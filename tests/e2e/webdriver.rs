@@ -10,6 +10,7 @@ pub(crate) const TAB: char = '\u{E004}';
 pub(crate) const ENTER: char = '\u{E007}';
 pub(crate) const ESCAPE: char = '\u{E00C}';
 pub(crate) const CONTROL: char = '\u{E009}';
+pub(crate) const SHIFT: char = '\u{E008}';
 
 /// How long one WebDriver command may take before the test fails.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -145,7 +146,21 @@ impl Session {
     /// into fails the test instead of being skipped.
     async fn act(&self, path: &str, body: Value) {
         let value = self.call(reqwest::Method::POST, path, Some(body)).await;
-        assert!(value.get("error").is_none(), "{path}: {value}");
+        if value.get("error").is_some() {
+            // What the window looked like: target/e2e-screenshots/failed-*.png.
+            let shot = crate::harness::screenshot_path(&format!(
+                "failed-{}",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis())
+                    .unwrap_or_default()
+            ));
+            let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
+            if let Some(data) = data.as_str() {
+                let _ = std::fs::write(&shot, base64_decode(data));
+            }
+            panic!("{path}: {value} (screenshot: {})", shot.display());
+        }
     }
 
     /// The element `by` finds, waiting up to 15 s for it to appear.
@@ -188,6 +203,16 @@ impl Session {
 
     pub(crate) async fn type_into(&self, by: impl Into<By>, text: &str) {
         let id = self.find(by).await;
+        // WebKitWebDriver clears only what is in view (a click scrolls by itself).
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "arguments[0].scrollIntoView({block: 'center'});",
+                "args": [{ELEMENT: id}]
+            })),
+        )
+        .await;
         self.act(&format!("/element/{id}/clear"), json!({})).await;
         self.act(&format!("/element/{id}/value"), json!({"text": text}))
             .await;
@@ -285,6 +310,40 @@ impl Session {
             {"type": "keyUp", "value": modifier}
         ]}]});
         self.act("/actions", actions).await;
+    }
+
+    /// Holds every key of `keys` down in order, then lets go: Ctrl+Shift+C.
+    pub(crate) async fn shortcut(&self, keys: &[char]) {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|key| json!({"type": "keyDown", "value": key.to_string()}))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|key| json!({"type": "keyUp", "value": key.to_string()})),
+        );
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
+        self.act("/actions", actions).await;
+    }
+
+    /// Picks `file` in a file input, as the file chooser does.
+    pub(crate) async fn upload(&self, by: impl Into<By>, file: &std::path::Path) {
+        let id = self.find(by).await;
+        let path = file.display().to_string();
+        self.act(&format!("/element/{id}/value"), json!({"text": path}))
+            .await;
+    }
+
+    /// Runs `script` (a function body whose last argument is a callback)
+    /// in the window and returns what it passes to the callback.
+    pub(crate) async fn script_async(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
     }
 
     /// Types `text` into whatever has the focus.

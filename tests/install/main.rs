@@ -13,6 +13,9 @@
 #[path = "../e2e/harness.rs"]
 #[allow(dead_code)]
 mod harness;
+#[path = "../e2e/tray.rs"]
+#[allow(dead_code)]
+mod tray;
 #[path = "../e2e/webdriver.rs"]
 #[allow(dead_code)]
 mod webdriver;
