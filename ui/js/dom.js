@@ -46,3 +46,16 @@ export function differs(element, data) {
   shownKeys.set(element, key);
   return true;
 }
+
+// An action whose error is shown by `onError`, followed in any case by
+// `reload` (what it changed is Rust's to say).
+export function acting(onError, reload) {
+  return async (action) => {
+    try {
+      await action();
+    } catch (error) {
+      onError(errorText(error));
+    }
+    await reload();
+  };
+}

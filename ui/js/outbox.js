@@ -2,7 +2,7 @@
 // under their names. The window asks Rust for exactly that (`outbox_view`).
 
 import { commands } from "./ipc.js";
-import { $, el, button, errorText, differs } from "./dom.js";
+import { $, el, button, errorText, differs, acting } from "./dom.js";
 import { state, update, onRender } from "./state.js";
 import { t, plural, timeOf } from "./i18n.js";
 import { ask } from "./dialogs.js";
@@ -18,15 +18,8 @@ export async function loadOutbox() {
   }
 }
 
-// After an action: the lists and counts are Rust's to say.
-async function act(action) {
-  try {
-    await action();
-  } catch (error) {
-    showError(errorText(error));
-  }
-  await loadOutbox();
-}
+// After an action: the list is Rust's to say.
+const act = acting((message) => showError(message), () => loadOutbox());
 
 function renderOutbox(current) {
   const panel = $("outbox");

@@ -3,7 +3,7 @@
 // exported or imported as a JSON file a team can share.
 
 import { commands } from "./ipc.js";
-import { $, el, button, errorText, differs } from "./dom.js";
+import { $, el, button, errorText, differs, acting } from "./dom.js";
 import { state, update, onRender } from "./state.js";
 import { t } from "./i18n.js";
 import { ask, askName } from "./dialogs.js";
@@ -18,14 +18,8 @@ export async function loadTemplates() {
   }
 }
 
-async function act(action) {
-  try {
-    await action();
-  } catch (error) {
-    showError(errorText(error));
-  }
-  await loadTemplates();
-}
+// After an action: the list is Rust's to say.
+const act = acting((message) => showError(message), () => loadTemplates());
 
 async function saveForm() {
   const name = await askName(t("templates.saveHeading"), t("templates.saveHint"));

@@ -145,11 +145,23 @@ fn count(sandbox: &Sandbox, status: u16) -> u64 {
     sandbox.stats().by_status.get(&status).copied().unwrap_or(0)
 }
 
-#[tokio::test]
-async fn after_a_suspend_a_waiting_ticket_goes_within_a_nap_not_after_the_sleep() {
+/// A ticket whose first attempt met a server error, backing off for 5
+/// minutes (longer than any test waits), and the server fixed meanwhile:
+/// only noticing a resume can send it in time.
+struct BackedOff {
+    sandbox: Sandbox,
+    desk: Desk,
+    id: String,
+    delivery: Delivery,
+    events: tokio::sync::broadcast::Receiver<Event>,
+    /// When the backoff ends (Unix ms, wall clock).
+    at: i64,
+}
+
+async fn backed_off(subject: &str) -> BackedOff {
     let sandbox = failing_sandbox().await;
     let desk = Desk::new(&sandbox).await;
-    let id = desk.enqueue("filed before the lid closed");
+    let id = desk.enqueue(subject);
     let config = DeliveryConfig {
         backoff_base: Duration::from_secs(300),
         ..DeliveryConfig::default()
@@ -163,12 +175,32 @@ async fn after_a_suspend_a_waiting_ticket_goes_within_a_nap_not_after_the_sleep(
     else {
         unreachable!()
     };
+    sandbox.set_faults(Faults::default());
+    BackedOff {
+        sandbox,
+        desk,
+        id,
+        delivery,
+        events,
+        at,
+    }
+}
+
+#[tokio::test]
+async fn after_a_suspend_a_waiting_ticket_goes_within_a_nap_not_after_the_sleep() {
+    let BackedOff {
+        sandbox,
+        desk,
+        id,
+        delivery,
+        mut events,
+        at,
+    } = backed_off("filed before the lid closed").await;
     let wait = at - desk.clock().now_ms();
     assert!(
         wait > 60_000,
         "the backoff ({wait} ms) must outlast this test, so only noticing the jump can deliver it"
     );
-    sandbox.set_faults(Faults::default());
     // The laptop sleeps for 6 hours: the wall clock moves, tokio's does not.
     desk.wall.jump(6 * 3_600_000);
     until(&mut events, 15, "delivery after the resume", delivered).await;
@@ -179,23 +211,14 @@ async fn after_a_suspend_a_waiting_ticket_goes_within_a_nap_not_after_the_sleep(
 
 #[tokio::test]
 async fn waking_from_a_suspend_counts_as_the_network_coming_back() {
-    let sandbox = failing_sandbox().await;
-    let desk = Desk::new(&sandbox).await;
-    let id = desk.enqueue("filed on the train");
-    let config = DeliveryConfig {
-        backoff_base: Duration::from_secs(300),
-        ..DeliveryConfig::default()
-    };
-    let delivery = desk.start_with(token(), config);
-    let mut events = delivery.subscribe();
-    let Event::WillRetry { at, .. } = until(&mut events, 10, "a retry", |e| {
-        matches!(e, Event::WillRetry { .. })
-    })
-    .await
-    else {
-        unreachable!()
-    };
-    sandbox.set_faults(Faults::default());
+    let BackedOff {
+        sandbox,
+        desk,
+        id,
+        delivery,
+        mut events,
+        at,
+    } = backed_off("filed on the train").await;
     // A one-minute suspend: shorter than the backoff, so the retry is not
     // due yet when the machine wakes (on another network, say).
     desk.wall.jump(60_000);
