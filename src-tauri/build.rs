@@ -4,6 +4,7 @@
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_state",
+        "window_start",
         "sign_in",
         "sign_out",
         "submit_ticket",
@@ -20,6 +21,7 @@ fn main() {
         "suggestions",
         "copy_text",
         "copy_diagnostics",
+        "window_ready",
         "outbox_export",
         "outbox_retry",
         "outbox_discard",

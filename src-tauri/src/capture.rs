@@ -2,11 +2,8 @@
 //! window comes forward on an empty form with the cursor in the subject.
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime};
-use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
-
-/// The window empties its form and focuses the subject.
-pub(crate) const NEW_TICKET: &str = "app://new-ticket";
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_global_shortcut::{GlobalShortcut, ShortcutState};
 
 /// Whether the configured shortcut works, and why not when it does not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -19,7 +16,7 @@ pub(crate) struct ShortcutReport {
 
 pub(crate) fn new_ticket<R: Runtime>(handle: &AppHandle<R>) {
     crate::tray::show_main(handle);
-    let _ = handle.emit(NEW_TICKET, ());
+    crate::events::tell(handle, crate::events::AppEvent::NewTicket);
 }
 
 /// The global-shortcut plugin, calling [`new_ticket`] on a press.
@@ -39,7 +36,15 @@ pub(crate) fn apply<R: Runtime>(
     handle: &AppHandle<R>,
     accelerator: Option<&str>,
 ) -> ShortcutReport {
-    let shortcuts = handle.global_shortcut();
+    // The plugin starts once the window is interactive (`finish_start`),
+    // which applies the saved shortcut then.
+    let Some(shortcuts) = handle.try_state::<GlobalShortcut<R>>() else {
+        return ShortcutReport {
+            accelerator: accelerator.map(ToOwned::to_owned),
+            available: false,
+            reason: Some("still starting".to_owned()),
+        };
+    };
     let _ = shortcuts.unregister_all();
     let Some(accelerator) = accelerator.map(str::trim).filter(|a| !a.is_empty()) else {
         return ShortcutReport::default();

@@ -4,16 +4,24 @@
 use feedback_core::outbox::{ImportReport, SentPage, SentQuery, Template, TemplateFields};
 use feedback_core::{Draft, Entry, FieldErrors, Submitted};
 use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::events::changed;
 use crate::ipc_error::IpcError;
 use crate::settings::Settings;
-use crate::state::{App, AppState, OutboxView, Suggestions};
+use crate::state::{App, AppState, OutboxView, Suggestions, WindowStart};
 
 #[tauri::command]
 pub(crate) async fn app_state(app: State<'_, App>) -> Result<AppState, IpcError> {
     app.state().await
+}
+
+/// Settings, state and draft at once, for the window's first paint.
+#[tauri::command]
+pub(crate) async fn window_start(
+    handle: AppHandle,
+    app: State<'_, App>,
+) -> Result<WindowStart, IpcError> {
+    app.window_start(&handle).await
 }
 
 /// Stores the token in the OS keyring; it is never sent back to the window.
@@ -124,10 +132,15 @@ pub(crate) async fn suggestions(app: State<'_, App>) -> Result<Suggestions, IpcE
 /// Puts `text` (a ticket number) on the clipboard.
 #[tauri::command]
 pub(crate) fn copy_text(handle: AppHandle, text: String) -> Result<(), IpcError> {
-    handle
-        .clipboard()
+    crate::clipboard(&handle)?
         .write_text(text)
         .map_err(|error| IpcError::new(None, error))
+}
+
+/// The form is interactive: the tray, shortcut and clipboard may start.
+#[tauri::command]
+pub(crate) fn window_ready(handle: AppHandle) {
+    crate::finish_start(&handle)
 }
 
 /// Puts the diagnostics report on the clipboard (no token, no ticket text).
@@ -206,14 +219,7 @@ pub(crate) async fn settings_set(
     app: State<'_, App>,
     settings: Settings,
 ) -> Result<AppState, IpcError> {
-    let base = crate::api_base_for(&settings)?;
-    settings
-        .save(&handle)
-        .map_err(|message| IpcError::new(None, message))?;
-    app.keep_delivered(settings.keep_delivered_days);
-    app.apply_shortcut(&handle, settings.quick_capture_shortcut.as_deref());
-    app.switch_base(base).await;
-    app.state().await
+    app.save_settings(&handle, settings).await
 }
 
 #[tauri::command]

@@ -20,12 +20,14 @@ pub(crate) fn tray_host_available() -> bool {
 #[cfg(target_os = "linux")]
 fn status_notifier_host() -> zbus::Result<bool> {
     let bus = zbus::blocking::Connection::session()?;
-    let watcher = zbus::blocking::Proxy::new(
-        &bus,
-        "org.kde.StatusNotifierWatcher",
-        "/StatusNotifierWatcher",
-        "org.kde.StatusNotifierWatcher",
-    )?;
+    let watcher: zbus::blocking::Proxy<'_> = zbus::blocking::proxy::Builder::new(&bus)
+        .destination("org.kde.StatusNotifierWatcher")?
+        .path("/StatusNotifierWatcher")?
+        .interface("org.kde.StatusNotifierWatcher")?
+        // One property, read once: nothing to cache (and no warning when
+        // there is no watcher at all).
+        .cache_properties(zbus::proxy::CacheProperties::No)
+        .build()?;
     watcher.get_property::<bool>("IsStatusNotifierHostRegistered")
 }
 

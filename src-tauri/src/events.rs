@@ -1,7 +1,9 @@
-//! Forwards the delivery engine's events to the window (`outbox://changed`,
-//! `delivery://status`), the tray's tooltip, and notifications.
+//! Forwards the delivery engine's events to the window (one `app://event`
+//! whose `kind` says what happened), the tray's tooltip, and notifications.
 
-use feedback_core::{DeliveryStatus, Event};
+use feedback_core::delivery::Quota;
+use feedback_core::{DeliveryStatus, Event, Summary};
+use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::Receiver;
@@ -11,20 +13,36 @@ use crate::settings::Settings;
 use crate::state::App;
 use crate::words;
 
-pub(crate) const OUTBOX_CHANGED: &str = "outbox://changed";
-pub(crate) const DELIVERY_STATUS: &str = "delivery://status";
-/// A ticket was delivered: the window's result panel follows it.
-pub(crate) const DELIVERED: &str = "delivery://delivered";
-/// The configured server's quota changed.
-pub(crate) const QUOTA: &str = "delivery://quota";
+/// The one event the window listens to (one subscription, not one per
+/// kind: each costs a round trip at start-up); what it is says `kind`.
+pub(crate) const APP_EVENT: &str = "app://event";
 
-/// What the window hears of a delivery.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Delivered {
-    id: String,
-    ticket_number: Option<String>,
-    possible_duplicate: bool,
+/// Everything the window hears from the shell.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub(crate) enum AppEvent {
+    /// The outbox changed: counts by state; anything shown from it is stale.
+    OutboxChanged { summary: Summary },
+    /// How delivery to the configured server stands.
+    Status { status: DeliveryStatus },
+    /// The configured server's quota changed.
+    Quota { quota: Quota },
+    /// A ticket was delivered: the window's result panel follows it.
+    #[serde(rename_all = "camelCase")]
+    Delivered {
+        id: String,
+        ticket_number: Option<String>,
+        possible_duplicate: bool,
+    },
+    /// Quitting would leave this many tickets behind: ask.
+    QuitRequested { waiting: usize },
+    /// Quick capture: an empty form, the cursor in the subject.
+    NewTicket,
+}
+
+/// Tells the window.
+pub(crate) fn tell<R: Runtime>(handle: &AppHandle<R>, event: AppEvent) {
+    let _ = handle.emit(APP_EVENT, event);
 }
 
 /// Runs until the engine behind `events`, which delivers `origin`'s
@@ -69,7 +87,7 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
             if let Some((title, body)) = problem {
                 notify(handle, title, body);
             }
-            let _ = handle.emit(DELIVERY_STATUS, status);
+            tell(handle, AppEvent::Status { status });
         }
         Event::OutboxChanged => changed(handle),
         Event::Delivered {
@@ -82,12 +100,14 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
                 let (title, body) = words::current(handle).delivered(&number);
                 notify(handle, title, &body);
             }
-            let delivered = Delivered {
-                id,
-                ticket_number,
-                possible_duplicate,
-            };
-            let _ = handle.emit(DELIVERED, delivered);
+            tell(
+                handle,
+                AppEvent::Delivered {
+                    id,
+                    ticket_number,
+                    possible_duplicate,
+                },
+            );
             changed(handle);
         }
         Event::Quota(quota) => {
@@ -95,7 +115,7 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
                 .try_state::<App>()
                 .is_some_and(|app| app.deliveries.is_current(origin))
             {
-                let _ = handle.emit(QUOTA, quota);
+                tell(handle, AppEvent::Quota { quota });
             }
         }
         Event::NeedsAttention { reason, .. } => {
@@ -111,7 +131,7 @@ fn on_event<R: Runtime>(handle: &AppHandle<R>, origin: &str, event: Event) {
 pub(crate) fn changed<R: Runtime>(handle: &AppHandle<R>) {
     if let Some(summary) = crate::summary(handle) {
         crate::tray::show_waiting(handle, summary.waiting());
-        let _ = handle.emit(OUTBOX_CHANGED, summary);
+        tell(handle, AppEvent::OutboxChanged { summary });
     }
 }
 

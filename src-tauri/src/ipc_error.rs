@@ -8,7 +8,7 @@ use feedback_core::{ApiBaseError, OutboxError, TokenError, TokenStoreError};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct IpcError {
     /// `null`, or one of: `keyring`, `disk_full`, `outbox_full`, `not_found`,
-    /// `invalid_token`, `invalid_api_base`.
+    /// `invalid_token`, `invalid_api_base`, `outbox_unavailable`.
     pub(crate) code: Option<&'static str>,
     pub(crate) message: String,
 }

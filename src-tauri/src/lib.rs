@@ -27,7 +27,7 @@ mod words;
 use std::sync::Arc;
 
 use feedback_core::{ApiBase, Outbox, Summary};
-use tauri::{AppHandle, Emitter, Manager, Runtime, WindowEvent};
+use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 
 use crate::ipc_error::IpcError;
 use crate::settings::Settings;
@@ -62,9 +62,6 @@ fn api_base_from(env: Option<String>, setting: Option<String>) -> Result<ApiBase
     }
 }
 
-/// Asked by the window when quitting would leave tickets behind.
-pub(crate) const QUIT_REQUESTED: &str = "app://quit-requested";
-
 /// Counts over every server's tickets (the window lists other servers'
 /// apart).
 pub(crate) fn summary<R: Runtime>(handle: &AppHandle<R>) -> Option<Summary> {
@@ -87,21 +84,22 @@ pub(crate) fn quit_or_ask<R: Runtime>(handle: &AppHandle<R>) {
         0 => handle.exit(0),
         waiting => {
             tray::show_main(handle);
-            let _ = handle.emit(QUIT_REQUESTED, waiting);
+            events::tell(handle, events::AppEvent::QuitRequested { waiting });
         }
     }
 }
 
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let began = std::time::Instant::now();
     let handle = app.handle().clone();
+    let mut notices: Vec<String> = start_logging(&handle).into_iter().collect();
     let path = match std::env::var_os("FEEDBACK_OUTBOX") {
         Some(path) => path.into(),
         // The same file the CLI uses: <data dir>/<identifier>/outbox.sqlite3.
         None => handle.path().app_data_dir()?.join("outbox.sqlite3"),
     };
-    let mut notices = Vec::new();
     let outbox = match Outbox::open(&path) {
-        Ok(outbox) => outbox,
+        Ok(outbox) => Ok(outbox),
         // Kept byte for byte beside it and reported; a fresh outbox takes its place.
         Err(feedback_core::OutboxError::Corrupt { moved_to, .. }) => {
             let notice = format!(
@@ -110,9 +108,24 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
             );
             log::warn!("{notice}");
             notices.push(notice);
-            Outbox::open(&path)?
+            Outbox::open(&path)
         }
-        Err(error) => return Err(error.into()),
+        Err(error) => Err(error),
+    };
+    // An outbox that cannot be opened at all (a folder that cannot be
+    // written, a full disk) is told in the window, which then refuses to
+    // take tickets it could not keep; the app still starts.
+    let drafts = feedback_core::DraftFile::beside(&path);
+    let (outbox, unusable) = match outbox {
+        Ok(outbox) => (outbox, None),
+        Err(error) => {
+            let reason = format!(
+                "The outbox file {} cannot be opened ({error}). Nothing can be saved or sent until that is fixed; what you type stays in the form.",
+                path.display()
+            );
+            log::error!("{reason}");
+            (Outbox::in_memory()?, Some(reason))
+        }
     };
     let settings = Settings::load(&handle);
     let base = api_base_for(&settings).map_err(|error| error.message);
@@ -120,7 +133,14 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let on_engine: feedback_core::deliveries::OnEngine = Arc::new(move |origin, events| {
         events::forward(forwarding.clone(), origin.to_owned(), events)
     });
-    app.manage(App::new(Arc::new(outbox), base, notices, on_engine));
+    app.manage(App::new(
+        Arc::new(outbox),
+        drafts,
+        unusable,
+        base,
+        notices,
+        on_engine,
+    ));
     app.manage(words::WindowLanguage::default());
     let starting = handle.clone();
     let keep_days = settings.keep_delivered_days;
@@ -129,13 +149,15 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         app.keep_delivered(keep_days);
         app.start().await;
     });
-    let shortcut = settings.quick_capture_shortcut.clone();
-    let app_state = app.state::<App>();
-    app_state.apply_shortcut(&handle, shortcut.as_deref());
-    // A tray that cannot be made is told in the window; the app goes on.
-    if let Err(error) = tray::create(&handle) {
-        app_state.notice(format!("The tray icon could not be shown: {error}"));
-    }
+    // The tray, the global shortcut and the clipboard (some 70 ms on a cold
+    // start, on the main thread) come once the form is interactive: the
+    // window says so (`window_ready`), or 3 s pass.
+    let later = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        finish_start(&later);
+    });
+    log::debug!("setup took {} ms", began.elapsed().as_millis());
     let looking = handle.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let available = desktop::tray_host_available();
@@ -146,6 +168,44 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     Ok(())
+}
+
+/// The clipboard, once it has started (see [`finish_start`]).
+pub(crate) fn clipboard<R: Runtime>(
+    handle: &AppHandle<R>,
+) -> Result<tauri::State<'_, tauri_plugin_clipboard_manager::Clipboard<R>>, IpcError> {
+    handle
+        .try_state::<tauri_plugin_clipboard_manager::Clipboard<R>>()
+        .ok_or_else(|| IpcError::new(None, "the clipboard is not ready yet; try again"))
+}
+
+/// What the app needs once the form is interactive, not before: the tray,
+/// the global shortcut, the clipboard. Queued to the main thread, once.
+pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let on_main = handle.clone();
+    let _ = handle.run_on_main_thread(move || {
+        let Some(app) = on_main.try_state::<App>() else {
+            return;
+        };
+        for added in [
+            on_main.plugin(tauri_plugin_clipboard_manager::init()),
+            on_main.plugin(capture::plugin()),
+        ] {
+            if let Err(error) = added {
+                app.notice(format!("Part of the app could not start: {error}"));
+            }
+        }
+        let shortcut = Settings::load(&on_main).quick_capture_shortcut;
+        app.apply_shortcut(&on_main, shortcut.as_deref());
+        // A tray that cannot be made is told in the window; the app goes on.
+        if let Err(error) = tray::create(&on_main) {
+            app.notice(format!("The tray icon could not be shown: {error}"));
+        }
+    });
 }
 
 /// Closing the window with tickets waiting: keep delivering from the tray
@@ -175,26 +235,48 @@ fn on_close<R: Runtime>(window: &tauri::Window<R>, api: &tauri::CloseRequestApi)
 /// Logs to a rotating file in the OS log directory (and standard error):
 /// feedback-core's `tracing` events arrive as `log` records. Info by
 /// default, which carries no token and no ticket text; `RUST_LOG=debug`
-/// says more.
-fn logging<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+/// says more. A log directory that cannot be made (a file in its way, a
+/// full disk) leaves standard error only, and says so: logging never
+/// keeps the app from starting.
+fn start_logging<R: Runtime>(handle: &AppHandle<R>) -> Option<String> {
     use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
     let level = std::env::var("RUST_LOG")
         .ok()
         .and_then(|level| level.parse().ok())
         .unwrap_or(log::LevelFilter::Info);
-    tauri_plugin_log::Builder::new()
+    let folder = handle
+        .path()
+        .app_log_dir()
+        .map_err(|error| error.to_string())
+        .and_then(|dir| {
+            std::fs::create_dir_all(&dir)
+                .map(|()| dir.clone())
+                .map_err(|error| format!("{}: {error}", dir.display()))
+        });
+    let mut targets = vec![Target::new(TargetKind::Stderr)];
+    if let Ok(path) = &folder {
+        targets.push(Target::new(TargetKind::Folder {
+            path: path.clone(),
+            file_name: None,
+        }));
+    }
+    let logging = tauri_plugin_log::Builder::new()
         .clear_targets()
-        .targets([
-            Target::new(TargetKind::LogDir { file_name: None }),
-            Target::new(TargetKind::Stderr),
-        ])
+        .targets(targets)
         // Other crates' chatter (HTTP internals, WebKit glue) only at warn.
         .level(log::LevelFilter::Warn)
         .level_for("feedback_core", level)
         .level_for("wemasy_feedback_lib", level)
         .max_file_size(1_000_000)
         .rotation_strategy(RotationStrategy::KeepSome(5))
-        .build()
+        .build();
+    let started = handle.plugin(logging).map_err(|error| error.to_string());
+    match (folder, started) {
+        (Ok(_), Ok(())) => None,
+        (Err(reason), _) | (_, Err(reason)) => Some(format!(
+            "Logs cannot be written to a file ({reason}); they go to standard error only."
+        )),
+    }
 }
 
 pub fn run() {
@@ -205,9 +287,6 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_clipboard_manager::init())
-        .plugin(capture::plugin())
-        .plugin(logging())
         .setup(setup)
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
@@ -216,6 +295,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
+            commands::window_start,
             commands::sign_in,
             commands::sign_out,
             commands::submit_ticket,
@@ -232,6 +312,7 @@ pub fn run() {
             commands::suggestions,
             commands::copy_text,
             commands::copy_diagnostics,
+            commands::window_ready,
             commands::outbox_export,
             commands::outbox_retry,
             commands::outbox_discard,

@@ -32,6 +32,8 @@ pub(crate) struct App {
     /// True once the start-up keyring read is done: commands that depend on
     /// it wait (a locked keyring answers within its time limit).
     ready: tokio::sync::watch::Sender<bool>,
+    /// Why the outbox file could not be opened at start, if it could not.
+    unusable: Option<String>,
     /// The quick-capture shortcut as last applied.
     pub(crate) shortcut: Mutex<ShortcutReport>,
     /// Whether a tray host shows the tray icon (read once at start).
@@ -45,6 +47,8 @@ pub(crate) struct App {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AppState {
+    /// The start-up keyring read is not done yet: `signed_in` may change.
+    pub(crate) starting: bool,
     pub(crate) signed_in: bool,
     pub(crate) api_base: String,
     /// Why the configured API base is unusable, when it is.
@@ -61,6 +65,16 @@ pub(crate) struct AppState {
     pub(crate) version: &'static str,
     pub(crate) os: &'static str,
     pub(crate) notices: Vec<String>,
+}
+
+/// All the window needs to show its form, in one answer: start-up time
+/// is the form's, and every round trip counts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WindowStart {
+    pub(crate) settings: crate::settings::Settings,
+    pub(crate) app: AppState,
+    pub(crate) draft: Option<Draft>,
 }
 
 /// The outbox view: this server's unsent tickets, and other servers'
@@ -91,14 +105,18 @@ pub(crate) struct Suggestions {
 impl App {
     /// The app for `base`; [`App::start`] reads the token and starts
     /// delivery. `on_engine` gets each engine's events.
+    /// `unusable`: why the outbox file could not be opened (`outbox` is
+    /// then a stand-in that keeps nothing, and no ticket is taken).
     pub(crate) fn new(
         outbox: Arc<Outbox>,
+        drafts: DraftFile,
+        unusable: Option<String>,
         base: Result<ApiBase, String>,
         notices: Vec<String>,
         on_engine: feedback_core::deliveries::OnEngine,
     ) -> Self {
-        let drafts = DraftFile::beside(outbox.path());
         let mut notices = notices;
+        notices.extend(unusable.clone());
         if let Err(reason) = &base {
             notices.push(reason.clone());
         }
@@ -118,6 +136,7 @@ impl App {
             store,
             deliveries,
             ready: tokio::sync::watch::channel(false).0,
+            unusable,
             shortcut: Mutex::new(ShortcutReport::default()),
             tray_available: std::sync::atomic::AtomicBool::new(false),
             notices,
@@ -137,8 +156,17 @@ impl App {
         let _ = ready.wait_for(|ready| *ready).await;
     }
 
+    /// The state once the start-up keyring read is done.
     pub(crate) async fn state(&self) -> Result<AppState, IpcError> {
         self.started().await;
+        self.state_now().await
+    }
+
+    /// The state as it is, the start-up keyring read done or not
+    /// (`starting` says which): a locked keyring may take seconds to
+    /// answer, and the form must not wait for it.
+    async fn state_now(&self) -> Result<AppState, IpcError> {
+        let starting = !*self.ready.borrow();
         let base = self.deliveries.current();
         let origin = base.as_ref().map(ApiBase::origin).unwrap_or_default();
         let (outbox, deliveries) = (self.outbox.clone(), self.deliveries.clone());
@@ -148,6 +176,7 @@ impl App {
         .await??;
         let deliveries = &self.deliveries;
         Ok(AppState {
+            starting,
             signed_in: deliveries.token(&origin).is_some(),
             api_base: base.as_ref().map(ToString::to_string).unwrap_or_default(),
             invalid_base: base.as_ref().err().cloned(),
@@ -162,6 +191,29 @@ impl App {
             version: env!("CARGO_PKG_VERSION"),
             os: std::env::consts::OS,
             notices: self.notices.lock().map(|n| n.clone()).unwrap_or_default(),
+        })
+    }
+
+    /// What the window shows first: the settings, the app's state (without
+    /// waiting for the keyring) and the saved draft.
+    pub(crate) async fn window_start<R: tauri::Runtime>(
+        &self,
+        handle: &tauri::AppHandle<R>,
+    ) -> Result<WindowStart, IpcError> {
+        let settings = crate::settings::Settings::load(handle);
+        // A draft that cannot be read is a notice, not a window that
+        // cannot start.
+        let draft = self.draft_load().await.unwrap_or_else(|error| {
+            self.notice(format!(
+                "The saved draft could not be read: {}",
+                error.message
+            ));
+            None
+        });
+        Ok(WindowStart {
+            settings,
+            app: self.state_now().await?,
+            draft,
         })
     }
 
@@ -191,6 +243,10 @@ impl App {
     /// for the outcome without holding any lock, so other commands go on.
     pub(crate) async fn submit(&self, draft: Draft) -> Result<Submitted, IpcError> {
         self.started().await;
+        if let Some(reason) = &self.unusable {
+            // A ticket taken now could not be kept: refuse it, say why.
+            return Err(IpcError::new(Some("outbox_unavailable"), reason));
+        }
         let base = self.base()?;
         let engine = self.deliveries.engine().await.ok();
         let submitted = feedback_core::submit(
@@ -415,10 +471,23 @@ impl App {
         Ok(blocking(move || drafts.load()).await??)
     }
 
-    /// Points the app at `base`: see [`Deliveries::switch`]. Saving other
-    /// settings never touches delivery.
-    pub(crate) async fn switch_base(&self, base: ApiBase) {
+    /// Saves `settings` (an invalid API base is refused first, nothing
+    /// saved) and applies them: the retention, the shortcut, and the API
+    /// base, where only a different one touches delivery (see
+    /// [`Deliveries::switch`]). Returns the state the window then shows.
+    pub(crate) async fn save_settings<R: tauri::Runtime>(
+        &self,
+        handle: &tauri::AppHandle<R>,
+        settings: crate::settings::Settings,
+    ) -> Result<AppState, IpcError> {
+        let base = crate::api_base_for(&settings)?;
+        settings
+            .save(handle)
+            .map_err(|message| IpcError::new(None, message))?;
+        self.keep_delivered(settings.keep_delivered_days);
+        self.apply_shortcut(handle, settings.quick_capture_shortcut.as_deref());
         self.deliveries.switch(Ok(base)).await;
+        self.state().await
     }
 
     /// Tickets queued or being sent that this app will deliver: the ones

@@ -248,8 +248,8 @@ export async function loadSuggestions() {
   }
 }
 
-export async function startForm() {
-  const draft = await commands.loadDraft();
+// Fills the form (from the saved `draft`, if any) and listens to it.
+export function startForm(draft) {
   fillDraft({ ...defaults(), ...(draft || {}) });
   if (!draft?.user_agent) $("user_agent").value = defaults().user_agent;
   updateCount("user_agent");
@@ -275,5 +275,4 @@ export async function startForm() {
   $("new-ticket").addEventListener("click", newTicket);
   $("undo-clear").addEventListener("click", undoClear);
   onRender(renderForm);
-  loadSuggestions();
 }

@@ -166,6 +166,7 @@ const STRINGS = {
     "quit.quit": "Quit anyway",
 
     "status.ready": "Ready: {base}",
+    "status.starting": "Reading the sign-in from the keyring…",
     "status.online": "Connected to {base}",
     "status.quota": "{remaining} of {limit} left · window resets {time}",
     "status.quotaFull": "{limit} of {limit} left",
@@ -344,6 +345,7 @@ const STRINGS = {
     "quit.quit": "Toch afsluiten",
 
     "status.ready": "Gereed: {base}",
+    "status.starting": "Aanmelding uit de sleutelbos lezen…",
     "status.online": "Verbonden met {base}",
     "status.quota": "Nog {remaining} van {limit} · venster begint opnieuw {time}",
     "status.quotaFull": "Nog {limit} van {limit}",

@@ -2,11 +2,18 @@
 // Rust decides; the window asks for what it shows and forwards what the
 // person does. Errors arrive as { code, message }.
 
-const { invoke } = window.__TAURI__.core;
-const { listen } = window.__TAURI__.event;
+// Tauri's IPC as the page always has it (`__TAURI_INTERNALS__`), which is
+// all that @tauri-apps/api's `invoke` and `listen` wrap. The app does not
+// inject the 40 KB global API bundle (`withGlobalTauri` is off): every
+// start parsed it for these two functions.
+const internals = window.__TAURI_INTERNALS__;
+const invoke = (command, args = {}) => internals.invoke(command, args);
+const listen = (event, handler) =>
+  invoke("plugin:event|listen", { event, target: { kind: "Any" }, handler: internals.transformCallback(handler) });
 
 export const commands = {
   appState: () => invoke("app_state"),
+  windowStart: () => invoke("window_start"),
   signIn: (token) => invoke("sign_in", { token }),
   signOut: () => invoke("sign_out"),
   validate: (draft) => invoke("validate_draft", { draft }),
@@ -32,21 +39,23 @@ export const commands = {
   loadDraft: () => invoke("draft_load"),
   copy: (text) => invoke("copy_text", { text }),
   copyDiagnostics: () => invoke("copy_diagnostics"),
+  windowReady: () => invoke("window_ready"),
   setLanguage: (language) => invoke("set_window_language", { language }),
   quit: () => invoke("quit"),
 };
 
-export const events = {
-  // The outbox changed (counts by state); anything shown from it is stale.
-  outboxChanged: (handler) => listen("outbox://changed", (event) => handler(event.payload)),
-  // How delivery to the configured server stands.
-  status: (handler) => listen("delivery://status", (event) => handler(event.payload)),
-  // The configured server's quota changed: { limit, remaining, resetsAt, blockedUntil }.
-  quota: (handler) => listen("delivery://quota", (event) => handler(event.payload)),
-  // A ticket was delivered: { id, ticketNumber, possibleDuplicate }.
-  delivered: (handler) => listen("delivery://delivered", (event) => handler(event.payload)),
-  // Quitting would leave this many tickets behind: ask.
-  quitRequested: (handler) => listen("app://quit-requested", (event) => handler(event.payload)),
-  // Quick capture (tray item, global shortcut): an empty form, now.
-  newTicket: (handler) => listen("app://new-ticket", () => handler()),
-};
+// Everything the shell tells the window comes as one event, `app://event`,
+// whose `kind` says what it is: one subscription at start-up, not six.
+const handlers = new Map();
+
+export function on(kind, handler) {
+  handlers.set(kind, handler);
+}
+
+// Starts listening; resolves once the window hears the shell.
+export function listenToShell() {
+  return listen("app://event", (event) => handlers.get(event.payload.kind)?.(event.payload));
+}
+// The kinds: outboxChanged { summary }, status { status }, quota { quota },
+// delivered { id, ticketNumber, possibleDuplicate }, quitRequested { waiting },
+// newTicket.

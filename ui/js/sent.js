@@ -12,7 +12,6 @@ import { mayReplaceForm, putInForm, focusField, TEMPLATE_FIELDS } from "./form.j
 import { showError, copyNumber } from "./result.js";
 
 const PAGE = 50;
-let searchTimer = null;
 let asked = 0;
 
 // Loads the first page for the current search (or the next page).
@@ -86,10 +85,11 @@ async function fileAnother(id) {
 }
 
 export function startSent() {
+  // Every keystroke asks (a search is a few milliseconds in SQL); an
+  // answer overtaken by a later one is dropped.
   $("sent-search").addEventListener("input", (event) => {
     update({ sent: { ...state.sent, search: event.target.value.trim() } });
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => loadSent(), 150);
+    loadSent();
   });
   $("sent-more").addEventListener("click", () => loadSent({ more: true }));
   onRender(renderSent);

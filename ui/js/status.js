@@ -36,7 +36,11 @@ function renderStatus({ app }) {
   line.title = "";
   let kind = status?.kind || "ready";
   let text;
-  if (!app.apiBase && app.invalidBase) {
+  if (app.starting) {
+    // The keyring is being read; the form works meanwhile.
+    kind = "starting";
+    text = t("status.starting");
+  } else if (!app.apiBase && app.invalidBase) {
     kind = "invalidBase";
     text = t("status.invalidBase", { reason: app.invalidBase });
   } else if (!app.signedIn && !(status && ["keyringUnavailable", "storageError", "signInNeeded"].includes(status.kind))) {

@@ -100,5 +100,4 @@ export function startTemplates() {
     showNotice(t("templates.imported", report));
   }));
   onRender(renderTemplates);
-  loadTemplates();
 }

@@ -91,6 +91,13 @@ impl Outbox {
         }
     }
 
+    /// An outbox that keeps nothing on disk: the app's stand-in while its
+    /// file cannot be opened, so that it can start and say so. Nothing may
+    /// be accepted into it (the app refuses to submit meanwhile).
+    pub fn in_memory() -> Result<Self> {
+        Self::open_checked(Path::new(":memory:"))
+    }
+
     fn open_checked(path: &Path) -> Result<Self> {
         let mut connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
