@@ -12,6 +12,7 @@ packages=(
   curl                       # the API documentation's own cURL sample, replayed in tests
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev # the Tauri app
   xvfb xauth webkit2gtk-driver # end-to-end tests: a virtual display and WebKitWebDriver
+  xdotool                    # end-to-end tests: keys pressed outside the app (its global shortcut)
   desktop-file-utils rpm     # checks of the installers: desktop-file-validate, rpm -qip
   locales                    # a Dutch locale, for the test of a Dutch desktop
   faketime                   # libfaketime: a suspend (the wall clock jumps) for a real process

@@ -41,6 +41,10 @@ use crate::webdriver::Session;
 struct Sample {
     start: Duration,
     pss_kib: u64,
+    /// Milestones in the page, in ms from the session request: the page's
+    /// time origin (the window's web view navigating), its DOM parsed,
+    /// then the app's own `start:*` marks, and ready.
+    phases: Vec<(String, f64)>,
 }
 
 #[tokio::main]
@@ -72,12 +76,10 @@ async fn main() {
     let bare = built_binary("release", "bare-window");
     let (app_world, first) = World::start_binary(app.clone(), Config::default(), &[]).await;
     // The first launch creates the app's data and settings: not measured.
-    wait_ready(&first).await;
     first.end().await;
     let (mut app_samples, mut bare_samples) = (Vec::new(), Vec::new());
     // The bare window gets a world of its own (a data directory, a display).
     let (bare_world, first) = World::start_binary(bare.clone(), Config::default(), &[]).await;
-    wait_ready(&first).await;
     first.end().await;
     for _ in 0..rounds {
         bare_samples.push(measure(&bare_world, &bare).await);
@@ -117,6 +119,24 @@ async fn main() {
         app_pss / bare_pss
     );
     for (name, samples) in [("app", &app_samples), ("bare", &bare_samples)] {
+        // Each milestone's median, in ms since the session request.
+        let names: Vec<String> = samples[0].phases.iter().map(|(n, _)| n.clone()).collect();
+        let at: Vec<String> = names
+            .iter()
+            .map(|wanted| {
+                let mut values: Vec<f64> = samples
+                    .iter()
+                    .filter_map(|s| s.phases.iter().find(|(n, _)| n == wanted).map(|(_, v)| *v))
+                    .collect();
+                values.sort_by(f64::total_cmp);
+                format!("{wanted} {:.0}", values[values.len() / 2])
+            })
+            .collect();
+        println!(
+            "  {name} milestones (median ms after the launch was asked): {}, ready {:.0}",
+            at.join(", "),
+            median(samples, start_ms)
+        );
         let all: Vec<String> = samples
             .iter()
             .map(|s| format!("{:.0} ms/{:.1} MiB", start_ms(s), pss_mib(s)))
@@ -129,29 +149,54 @@ async fn main() {
 async fn measure(world: &World, binary: &Path) -> Sample {
     drop_caches();
     let started = Instant::now();
+    // Launching waits until the page is ready.
     let session = world.launch().await;
-    wait_ready(&session).await;
     let start = started.elapsed();
+    let phases = phases(&session, start).await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let pss_kib = process_tree(binary).iter().map(|pid| pss_kib(*pid)).sum();
     session.end().await;
     // Let the processes exit before the next launch.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    Sample { start, pss_kib }
+    Sample {
+        start,
+        pss_kib,
+        phases,
+    }
 }
 
-async fn wait_ready(session: &Session) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ready = session
-            .script("return document.documentElement.dataset.ready === 'true';")
-            .await;
-        if ready == serde_json::Value::Bool(true) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the page never became ready");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+/// The page's milestones as ms since the session request, given that it
+/// became ready `ready` after it: the page's clock is anchored at its own
+/// ready moment, read right away.
+async fn phases(session: &Session, ready: Duration) -> Vec<(String, f64)> {
+    let found = session
+        .script(
+            "const nav = performance.getEntriesByType('navigation')[0];
+             const now = performance.now();
+             const marks = performance.getEntriesByType('mark')
+               .filter((m) => m.name.startsWith('start:'))
+               .map((m) => [m.name.slice(6), m.startTime]);
+             return [now, [['navigation', 0], ['DOM parsed', nav ? nav.domContentLoadedEventEnd : 0], ...marks]];",
+        )
+        .await;
+    let now = found[0].as_f64().unwrap_or_default();
+    let ready_ms = ready.as_secs_f64() * 1000.0;
+    found[1]
+        .as_array()
+        .map(|marks| {
+            marks
+                .iter()
+                .map(|mark| {
+                    let at = mark[1].as_f64().unwrap_or_default();
+                    // `now` is a little after ready: a conservative anchor.
+                    (
+                        mark[0].as_str().unwrap_or("?").to_owned(),
+                        ready_ms - (now - at),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Drops the page cache when allowed; whether it was.

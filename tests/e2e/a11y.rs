@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{World, sign_in};
+use crate::harness::{World, screenshot_path, sign_in};
 use crate::webdriver::{By, Session};
 use feedback_sandbox::Config;
 
@@ -40,9 +40,11 @@ async fn inject_axe(app: &Session) {
     assert_eq!(loaded, "object", "axe-core loaded in the window");
 }
 
-/// Every view and dialog of one desktop (language and theme from `env`).
-async fn audit_desktop(env: &[(&str, &str)], words: &Words) -> Vec<String> {
+/// Every view and dialog of one desktop (language and theme from `env`),
+/// with a screenshot of each view named after `desktop`.
+async fn audit_desktop(env: &[(&str, &str)], words: &Words, desktop: &str) -> Vec<String> {
     let (mut world, app) = World::start_in(Config::default(), env).await;
+    let shot = |view: &str| screenshot_path(&format!("{desktop}-{view}"));
     inject_axe(&app).await;
     let mut found = audit(&app, "signed out").await;
     app.click(By::TestId("account-button")).await;
@@ -59,6 +61,7 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words) -> Vec<String> {
     app.click(By::Button(words.send)).await;
     app.wait_for_text(By::TestId("result"), "TCK-000001").await;
     found.extend(audit(&app, "ticket view with a result").await);
+    app.screenshot(&shot("ticket")).await;
     app.click(By::Button(words.save_as_template)).await;
     found.extend(audit(&app, "template name dialog").await);
     app.type_into(By::Label(words.template_name), "Audit").await;
@@ -74,6 +77,7 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words) -> Vec<String> {
     app.click(By::TestId("outbox-toggle")).await;
     app.wait_for_text(By::TestId("outbox"), "Waiting").await;
     found.extend(audit(&app, "outbox view").await);
+    app.screenshot(&shot("outbox")).await;
     app.click(By::Button(words.discard)).await;
     found.extend(audit(&app, "discard dialog").await);
     app.press(crate::webdriver::ESCAPE).await;
@@ -82,6 +86,7 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words) -> Vec<String> {
     app.wait_for_text(By::TestId("sent-list"), "TCK-000001")
         .await;
     found.extend(audit(&app, "sent view").await);
+    app.screenshot(&shot("sent")).await;
     app.click(By::Button(words.open)).await;
     app.wait_for_text(By::TestId("ticket-json"), "TCK-000001")
         .await;
@@ -92,6 +97,7 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words) -> Vec<String> {
     app.wait_for_text(By::TestId("templates-list"), "Audit")
         .await;
     found.extend(audit(&app, "templates view").await);
+    app.screenshot(&shot("templates")).await;
 
     app.click(By::TestId("settings-button")).await;
     found.extend(audit(&app, "settings dialog").await);
@@ -166,19 +172,21 @@ const DUTCH: Words = Words {
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn every_view_and_dialog_passes_axe_in_english_and_dutch_light_and_dark() {
     let mut found = Vec::new();
-    for (env, words) in [
-        (vec![("LANG", "en_US.UTF-8")], &ENGLISH),
+    for (env, words, desktop) in [
+        (vec![("LANG", "en_US.UTF-8")], &ENGLISH, "en-light"),
         (
             vec![("LANG", "en_US.UTF-8"), ("GTK_THEME", "Adwaita:dark")],
             &ENGLISH,
+            "en-dark",
         ),
-        (vec![("LANG", "nl_NL.UTF-8")], &DUTCH),
+        (vec![("LANG", "nl_NL.UTF-8")], &DUTCH, "nl-light"),
         (
             vec![("LANG", "nl_NL.UTF-8"), ("GTK_THEME", "Adwaita:dark")],
             &DUTCH,
+            "nl-dark",
         ),
     ] {
-        found.extend(audit_desktop(&env, words).await);
+        found.extend(audit_desktop(&env, words, desktop).await);
     }
     assert!(found.is_empty(), "axe-core found:\n{}", found.join("\n"));
 }

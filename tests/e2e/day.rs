@@ -261,6 +261,22 @@ async fn quick_capture_from_the_tray_and_a_new_ticket_that_can_be_undone() {
     app.click(By::Button("Undo")).await;
     app.wait_for_value(By::Label("Subject"), "Half a thought")
         .await;
+
+    // The global shortcut, pressed on the desktop, does it from anywhere.
+    app.click(By::Button("Settings")).await;
+    app.wait_for_text(
+        By::TestId("shortcut-state"),
+        "Active: CommandOrControl+Alt+N",
+    )
+    .await;
+    app.press(crate::webdriver::ESCAPE).await;
+    app.click(By::TestId("nav-templates")).await;
+    world.press_on_desktop("ctrl+alt+n");
+    app.wait_for_value(By::Label("Subject"), "").await;
+    let focused = app
+        .script("return document.activeElement && document.activeElement.id;")
+        .await;
+    assert_eq!(focused, "subject");
     app.end().await;
 }
 

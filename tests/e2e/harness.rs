@@ -109,6 +109,30 @@ impl World {
         config: Config,
         env: &[(&str, &str)],
     ) -> (World, Session) {
+        Self::start_binary_prepared(binary, config, env, |_| {}).await
+    }
+
+    /// A world whose data directory `prepare` sets up (`XDG_DATA_HOME` is
+    /// `data/` in the directory it gets) before the app first starts.
+    pub(crate) async fn start_prepared(prepare: impl FnOnce(&Path)) -> (World, Session) {
+        let turn = ONE_AT_A_TIME.lock().await;
+        let (mut world, session) = Self::start_binary_prepared(
+            built_binary("debug", "wemasy-feedback"),
+            Config::default(),
+            &[],
+            prepare,
+        )
+        .await;
+        world._turn = Some(turn);
+        (world, session)
+    }
+
+    async fn start_binary_prepared(
+        binary: PathBuf,
+        config: Config,
+        env: &[(&str, &str)],
+        prepare: impl FnOnce(&Path),
+    ) -> (World, Session) {
         let sandbox = Sandbox::start(Config {
             port: 0,
             ..config.clone()
@@ -117,6 +141,7 @@ impl World {
         .unwrap();
         forget_token(&format!("http://127.0.0.1:{}", sandbox.addr().port()));
         let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path());
 
         // -displayfd: Xvfb picks a free display and writes its number.
         let mut xvfb = Command::new("Xvfb")
@@ -257,7 +282,10 @@ impl World {
     /// Starts the app once more in this world (the old session must have ended).
     pub(crate) async fn launch(&self) -> Session {
         settle_instances(&self.binary).await;
-        Session::start(&self.driver_url, &self.binary).await
+        let session = Session::start(&self.driver_url, &self.binary).await;
+        // As a person would, act only once the form is there and listening.
+        session.wait_ready(Duration::from_millis(5)).await;
+        session
     }
 
     /// Starts the app again, with the same data, keyring and sandbox.
@@ -574,5 +602,19 @@ impl World {
             }
         }
         panic!("closing the window never minimised it");
+    }
+}
+
+impl World {
+    /// Presses `keys` (xdotool's names, such as `ctrl+alt+n`) on this
+    /// world's display, as a person does in another app: through the X
+    /// server (XTEST), not through the app's window.
+    pub(crate) fn press_on_desktop(&self, keys: &str) {
+        let status = Command::new("xdotool")
+            .args(["key", "--clearmodifiers", keys])
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("xdotool is installed (scripts/setup.sh)");
+        assert!(status.success(), "xdotool key {keys}");
     }
 }

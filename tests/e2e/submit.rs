@@ -221,3 +221,30 @@ async fn closed_with_a_ticket_waiting_it_keeps_sending_from_the_tray() {
     );
     app.end().await;
 }
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn an_outbox_that_cannot_be_opened_is_told_and_no_ticket_is_taken() {
+    // A file where the data folder should be: the outbox cannot be made.
+    let (world, app) = World::start_prepared(|dir| {
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::write(dir.join("data/nl.wemasy.feedback"), "not a folder").unwrap();
+    })
+    .await;
+    let said = app
+        .wait_for_text(By::TestId("result"), "cannot be opened")
+        .await;
+    assert!(said.contains("Nothing can be saved or sent"), "{said}");
+    sign_in(&app).await;
+    app.type_into(By::Label("Subject"), "Kept in the form")
+        .await;
+    app.type_into(By::Label("Message"), "Not taken, so not lost.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "cannot be opened")
+        .await;
+    app.wait_for_value(By::Label("Subject"), "Kept in the form")
+        .await;
+    assert!(world.sandbox().tickets().is_empty(), "nothing sent");
+    app.end().await;
+}

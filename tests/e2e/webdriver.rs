@@ -127,6 +127,26 @@ impl Session {
         }
     }
 
+    /// Waits until the page has marked itself ready (its controls listen),
+    /// polling every `poll`; up to 60 s. Whatever fails before (an error in
+    /// the page's start) fails here, with a screenshot.
+    pub(crate) async fn wait_ready(&self, poll: Duration) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = self
+                .script("return document.documentElement.dataset.ready === 'true';")
+                .await;
+            if ready == Value::Bool(true) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let shot = self.failure_screenshot().await;
+                panic!("the page never became ready (screenshot: {shot})");
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(body) = body {
@@ -147,20 +167,26 @@ impl Session {
     async fn act(&self, path: &str, body: Value) {
         let value = self.call(reqwest::Method::POST, path, Some(body)).await;
         if value.get("error").is_some() {
-            // What the window looked like: target/e2e-screenshots/failed-*.png.
-            let shot = crate::harness::screenshot_path(&format!(
-                "failed-{}",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_millis())
-                    .unwrap_or_default()
-            ));
-            let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
-            if let Some(data) = data.as_str() {
-                let _ = std::fs::write(&shot, base64_decode(data));
-            }
-            panic!("{path}: {value} (screenshot: {})", shot.display());
+            let shot = self.failure_screenshot().await;
+            panic!("{path}: {value} (screenshot: {shot})");
         }
+    }
+
+    /// What the window looked like when a step failed:
+    /// `target/e2e-screenshots/failed-*.png`; returns its path.
+    async fn failure_screenshot(&self) -> String {
+        let shot = crate::harness::screenshot_path(&format!(
+            "failed-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default()
+        ));
+        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        if let Some(data) = data.as_str() {
+            let _ = std::fs::write(&shot, base64_decode(data));
+        }
+        shot.display().to_string()
     }
 
     /// The element `by` finds, waiting up to 15 s for it to appear.
@@ -236,10 +262,10 @@ impl Session {
             if text.contains(wanted) {
                 return text;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{by:?} never said {wanted:?}; it says {text:?}"
-            );
+            if Instant::now() >= deadline {
+                let shot = self.failure_screenshot().await;
+                panic!("{by:?} never said {wanted:?}; it says {text:?} (screenshot: {shot})");
+            }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
