@@ -10,6 +10,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "../../crates/feedback-core/benches/common/fill.rs"]
+mod fill;
 #[path = "../e2e/harness.rs"]
 #[allow(dead_code)]
 mod harness;
@@ -22,23 +24,11 @@ mod webdriver;
 
 use std::time::Instant;
 
-use feedback_core::outbox::{AccountUpdate, AttemptResult, Outbox};
-use feedback_core::{NewTicket, Ticket};
+use feedback_core::outbox::Outbox;
 use feedback_sandbox::Config;
 
 use crate::harness::{World, built_binary};
 use crate::webdriver::Session;
-
-const SUBJECTS: [&str; 8] = [
-    "Cannot connect my Google Ads account",
-    "Invoice total is off by a cent",
-    "Login page keeps loading",
-    "Export to CSV is slow",
-    "Printer on floor 2 jams",
-    "Dashboard shows yesterday's numbers",
-    "Password reset mail never arrives",
-    "Report builder crashes on save",
-];
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -105,6 +95,7 @@ async fn main() {
     drop(world);
 }
 
+/// The app's own outbox file, filled beside it.
 fn fill(world: &World, tickets: usize) {
     let outbox = Outbox::open(
         &world
@@ -112,50 +103,14 @@ fn fill(world: &World, tickets: usize) {
             .join("data/nl.wemasy.feedback/outbox.sqlite3"),
     )
     .unwrap();
-    let account = world.origin();
+    // The last `tickets` minutes: well within the 90 days kept.
     let now = feedback_core::delivery::Clock::system().now_ms();
-    for i in 0..tickets {
-        // A week of a busy desk, oldest first: within the 90 days kept.
-        let at = now - (tickets - i) as i64 * 60_000;
-        let sent = NewTicket {
-            channel_slug: if i % 3 == 0 { "support" } else { "feedback" }.into(),
-            subject: format!("{} ({i})", SUBJECTS[i % SUBJECTS.len()]),
-            message: format!(
-                "Reported by desk {}: steps to reproduce, ticket {i}.",
-                i % 17
-            ),
-            priority: None,
-            rating: None,
-            kind: None,
-            tool_key: None,
-            page: None,
-            user_agent: None,
-        };
-        outbox.enqueue(&account, &sent, at).unwrap();
-        let claim = outbox
-            .claim(&account, "history-bench", at, 60_000)
-            .unwrap()
-            .expect("the oldest queued ticket");
-        let ticket = Ticket {
-            id: i as u64 + 1,
-            ticket_number: Some(format!("TCK-{:06}", i + 1)),
-            subject: sent.subject.clone(),
-            message: sent.message.clone(),
-            status: "open".into(),
-            priority: "normal".into(),
-            ..Ticket::default()
-        };
-        let result = AttemptResult::Delivered {
-            ticket: Some(Box::new(ticket)),
-            note: None,
-        };
-        assert!(
-            outbox
-                .record(&claim, &result, &AccountUpdate::default(), at)
-                .unwrap()
-        );
-    }
-    outbox.release_drainer(&account, "history-bench").unwrap();
+    fill::fill(
+        &outbox,
+        &world.origin(),
+        tickets,
+        now - tickets as i64 * 60_000,
+    );
 }
 
 /// Milliseconds from the click on "Sent" to its first page on screen.

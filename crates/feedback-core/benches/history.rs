@@ -10,86 +10,21 @@
 
 use std::time::{Duration, Instant};
 
-use feedback_core::outbox::{AccountUpdate, AttemptResult, Outbox, SentQuery};
-use feedback_core::{NewTicket, Priority, Ticket, TicketType};
+#[path = "common/fill.rs"]
+mod fill;
+
+use feedback_core::outbox::{Outbox, SentQuery};
+
+use crate::fill::fill;
 
 const ACCOUNT: &str = "https://api.wemasy.nl";
 const T0: i64 = 1_800_000_000_000;
-
-/// One in eight subjects mentions a printer: the text search's hits.
-const SUBJECTS: [&str; 8] = [
-    "Cannot connect my Google Ads account",
-    "Invoice total is off by a cent",
-    "Login page keeps loading",
-    "Export to CSV is slow",
-    "Printer on floor 2 jams",
-    "Dashboard shows yesterday's numbers",
-    "Password reset mail never arrives",
-    "Report builder crashes on save",
-];
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn ticket(i: usize) -> NewTicket {
-    NewTicket {
-        channel_slug: if i.is_multiple_of(3) {
-            "support"
-        } else {
-            "feedback"
-        }
-        .into(),
-        subject: format!("{} ({i})", SUBJECTS[i % SUBJECTS.len()]),
-        message: format!(
-            "Reported by desk {}. It started this morning and happens every time; \
-             steps: open the page, wait, click the button. Ticket {i} of the benchmark.",
-            i % 17
-        ),
-        priority: Some(Priority::ALL[i % Priority::ALL.len()]),
-        rating: None,
-        kind: Some(TicketType::ALL[i % TicketType::ALL.len()]),
-        tool_key: i.is_multiple_of(2).then(|| format!("tool_{}", i % 11)),
-        page: None,
-        user_agent: None,
-    }
-}
-
-/// The server's copy, as the sandbox would return it.
-fn created(i: usize, sent: &NewTicket) -> Ticket {
-    Ticket {
-        id: i as u64 + 1,
-        ticket_number: Some(format!("TCK-{:06}", i + 1)),
-        channel_id: 1,
-        subject: sent.subject.clone(),
-        message: sent.message.clone(),
-        status: "open".into(),
-        priority: "normal".into(),
-        ..Ticket::default()
-    }
-}
-
-fn fill(outbox: &Outbox, tickets: usize) {
-    for i in 0..tickets {
-        let at = T0 + i as i64 * 60_000;
-        let sent = ticket(i);
-        outbox.enqueue(ACCOUNT, &sent, at).expect("enqueued");
-        let claim = outbox
-            .claim(ACCOUNT, "bench", at, 5_000)
-            .expect("a claim")
-            .expect("the ticket just queued");
-        let result = AttemptResult::Delivered {
-            ticket: Some(Box::new(created(i, &sent))),
-            note: None,
-        };
-        let recorded = outbox
-            .record(&claim, &result, &AccountUpdate::default(), at + 400)
-            .expect("recorded");
-        assert!(recorded, "the claim holds");
-    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -122,7 +57,7 @@ fn main() {
     let path = dir.path().join("outbox.sqlite3");
     let outbox = Outbox::open(&path).expect("the outbox opens");
     let started = Instant::now();
-    fill(&outbox, tickets);
+    fill(&outbox, ACCOUNT, tickets, T0);
     let filled = started.elapsed();
     assert_eq!(outbox.summary().expect("a summary").delivered, tickets);
 

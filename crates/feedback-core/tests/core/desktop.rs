@@ -493,13 +493,7 @@ async fn replies_that_will_never_succeed_need_attention_with_the_servers_words()
             delivery,
             mut events,
         } = one_ticket(faults, "misrouted").await;
-        let Event::NeedsAttention { reason, .. } = until(&mut events, 10, "attention", |e| {
-            matches!(e, Event::NeedsAttention { .. })
-        })
-        .await
-        else {
-            unreachable!()
-        };
+        let reason = attention_reason(&mut events, 10).await;
         delivery.shutdown().await;
         assert!(
             reason.contains(&status.to_string()),
@@ -569,13 +563,7 @@ async fn the_thirty_days_count_from_the_first_failure_not_from_creation() {
     // 31 days of failing later (the wall clock jumps; no real time passes).
     desk.wall.jump(31 * DAY_MS);
     delivery.network_back();
-    let Event::NeedsAttention { reason, .. } = until(&mut events, 15, "giving up", |e| {
-        matches!(e, Event::NeedsAttention { .. })
-    })
-    .await
-    else {
-        unreachable!()
-    };
+    let reason = attention_reason(&mut events, 15).await;
     delivery.shutdown().await;
     assert!(
         reason.starts_with("not delivered after 30 days: server error 500"),
@@ -612,4 +600,19 @@ async fn an_engine_that_panics_starts_again_instead_of_stopping_silently() {
     delivery.shutdown().await;
     assert_eq!(desk.state(&id), State::Delivered);
     assert_eq!(copies(&sandbox, &id), 1);
+}
+
+/// The reason of the next ticket that needs attention, within `secs` seconds.
+async fn attention_reason(
+    events: &mut tokio::sync::broadcast::Receiver<Event>,
+    secs: u64,
+) -> String {
+    match until(events, secs, "a ticket that needs attention", |e| {
+        matches!(e, Event::NeedsAttention { .. })
+    })
+    .await
+    {
+        Event::NeedsAttention { reason, .. } => reason,
+        _ => unreachable!("until returns only what matches"),
+    }
 }

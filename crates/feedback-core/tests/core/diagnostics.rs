@@ -5,16 +5,13 @@
 
 use std::sync::Arc;
 
-use feedback_core::delivery::{Clock, TokenLookup, TokenSource};
+use feedback_core::delivery::Clock;
 use feedback_core::diagnostics::iso8601;
 use feedback_core::outbox::{Outbox, State};
-use feedback_core::{
-    ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Diagnostics, Event,
-    KeyringState, Token,
-};
+use feedback_core::{ApiBase, Diagnostics, KeyringState, Token};
 use feedback_sandbox::{Config, TokenSpec};
 
-use crate::support::{doc_ticket, sandbox, until};
+use crate::support::{Until, doc_ticket, run_engine_until, sandbox};
 
 const GOOD_TOKEN: &str = "diag-s3cret-good-token";
 const OLD_TOKEN: &str = "diag-s3cret-old-token";
@@ -25,11 +22,6 @@ const SECRETS: [&str; 5] = [
     "Garbled payroll note",
     "s3cret",
 ];
-
-fn token(text: &str) -> TokenSource {
-    let token = Token::new(text).unwrap();
-    Arc::new(move |_| TokenLookup::Found(token.clone()))
-}
 
 #[tokio::test]
 async fn the_report_says_what_support_needs_and_no_token_or_ticket_text() {
@@ -46,7 +38,6 @@ async fn the_report_says_what_support_needs_and_no_token_or_ticket_text() {
     let outbox = Arc::new(Outbox::open(&path).unwrap());
     let base = ApiBase::parse(&sandbox.base_url()).unwrap();
     let origin = base.origin();
-    let client = || Client::new(base.clone(), &ClientConfig::default()).unwrap();
     let now = || Clock::system().now_ms();
 
     let mut ticket = doc_ticket();
@@ -63,37 +54,12 @@ async fn the_report_says_what_support_needs_and_no_token_or_ticket_text() {
         )
         .unwrap();
     }
-    let delivery = Delivery::start(
-        DeliveryConfig::default(),
-        outbox.clone(),
-        client(),
-        token(GOOD_TOKEN),
-        Clock::system(),
-    );
-    let mut events = delivery.subscribe();
-    until(&mut events, 10, "the delivery", |e| {
-        matches!(e, Event::Delivered { .. })
-    })
-    .await;
-    delivery.shutdown().await;
+    run_engine_until(&outbox, &base, GOOD_TOKEN, Until::Delivered).await;
     assert_eq!(outbox.get(&delivered).unwrap().state, State::Delivered);
 
     ticket.subject = "Second confidential subject".into();
     outbox.enqueue(&origin, &ticket, now()).unwrap();
-    let delivery = Delivery::start(
-        DeliveryConfig::default(),
-        outbox.clone(),
-        client(),
-        token(OLD_TOKEN),
-        Clock::system(),
-    );
-    let mut events = delivery.subscribe();
-    until(&mut events, 10, "the refusal", |e| {
-        matches!(e, Event::Status(DeliveryStatus::SignInNeeded { .. }))
-    })
-    .await;
-    let status = delivery.status();
-    delivery.shutdown().await;
+    let status = run_engine_until(&outbox, &base, OLD_TOKEN, Until::Refused).await;
 
     let at = now();
     let report = Diagnostics::gather(

@@ -8,14 +8,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use feedback_core::delivery::{Clock, TokenLookup, TokenSource};
+use feedback_core::delivery::Clock;
 use feedback_core::outbox::Outbox;
-use feedback_core::{
-    ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Event, Token,
-};
+use feedback_core::{ApiBase, Token};
 use feedback_sandbox::{Config, TokenSpec};
 
-use crate::support::{doc_ticket, sandbox, until};
+use crate::support::{Until, doc_ticket, run_engine_until, sandbox};
 
 /// Every record any test logged, as `LEVEL message`.
 struct Capture(Mutex<Vec<String>>);
@@ -51,11 +49,6 @@ const WRONG: &str = "log-s3cret-wrong";
 const SUBJECT: &str = "Confidential merger plans";
 const MESSAGE: &str = "Details of the merger with Example Ltd.";
 
-fn token(text: &str) -> TokenSource {
-    let token = Token::new(text).unwrap();
-    Arc::new(move |_| TokenLookup::Found(token.clone()))
-}
-
 #[tokio::test]
 async fn the_engine_logs_what_it_did_and_never_a_token_or_ticket_text() {
     // Only this test sets it; a second call would fail, harmlessly.
@@ -73,40 +66,15 @@ async fn the_engine_logs_what_it_did_and_never_a_token_or_ticket_text() {
     let outbox = Arc::new(Outbox::open(&dir.path().join("outbox.sqlite3")).unwrap());
     let base = ApiBase::parse(&sandbox.base_url()).unwrap();
     let origin = base.origin();
-    let client = || Client::new(base.clone(), &ClientConfig::default()).unwrap();
     let mut ticket = doc_ticket();
     ticket.subject = SUBJECT.into();
     ticket.message = MESSAGE.into();
     let now = Clock::system().now_ms();
     let delivered = outbox.enqueue(&origin, &ticket, now).unwrap().id;
-    let delivery = Delivery::start(
-        DeliveryConfig::default(),
-        outbox.clone(),
-        client(),
-        token(TOKEN),
-        Clock::system(),
-    );
-    let mut events = delivery.subscribe();
-    until(&mut events, 10, "the delivery", |e| {
-        matches!(e, Event::Delivered { .. })
-    })
-    .await;
-    delivery.shutdown().await;
+    run_engine_until(&outbox, &base, TOKEN, Until::Delivered).await;
 
     let refused = outbox.enqueue(&origin, &ticket, now).unwrap().id;
-    let delivery = Delivery::start(
-        DeliveryConfig::default(),
-        outbox.clone(),
-        client(),
-        token(WRONG),
-        Clock::system(),
-    );
-    let mut events = delivery.subscribe();
-    until(&mut events, 10, "the refusal", |e| {
-        matches!(e, Event::Status(DeliveryStatus::SignInNeeded { .. }))
-    })
-    .await;
-    delivery.shutdown().await;
+    run_engine_until(&outbox, &base, WRONG, Until::Refused).await;
 
     let records = records();
     let all = records.join("\n");

@@ -1,8 +1,14 @@
 //! Shared set-up: a sandbox on a free loopback port and a client for it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::{ApiBase, Client, ClientConfig, Event, NewTicket, Priority, TicketType, Token};
+use feedback_core::delivery::{Clock, TokenLookup, TokenSource};
+use feedback_core::outbox::Outbox;
+use feedback_core::{
+    ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Event, NewTicket,
+    Priority, TicketType, Token,
+};
 use feedback_sandbox::{Config, Sandbox};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
@@ -68,4 +74,54 @@ pub(crate) async fn until(
     tokio::time::timeout(Duration::from_secs(secs), wait)
         .await
         .unwrap_or_else(|_| panic!("no {what} within {secs} s"))
+}
+
+/// A token source that always has `text`.
+pub(crate) fn token_source(text: &str) -> TokenSource {
+    let token = Token::new(text).unwrap();
+    Arc::new(move |_| TokenLookup::Found(token.clone()))
+}
+
+/// What `run_engine_until` waits for.
+pub(crate) enum Until {
+    /// A ticket was delivered.
+    Delivered,
+    /// The server refused the token.
+    Refused,
+}
+
+/// Runs an engine over `outbox` against `base` with the token `text` until
+/// `what` happened (within 10 s), then stops it; the status it ended with.
+pub(crate) async fn run_engine_until(
+    outbox: &Arc<Outbox>,
+    base: &ApiBase,
+    text: &str,
+    what: Until,
+) -> Option<DeliveryStatus> {
+    let client = Client::new(base.clone(), &ClientConfig::default()).unwrap();
+    let delivery = Delivery::start(
+        DeliveryConfig::default(),
+        outbox.clone(),
+        client,
+        token_source(text),
+        Clock::system(),
+    );
+    let mut events = delivery.subscribe();
+    match what {
+        Until::Delivered => {
+            until(&mut events, 10, "the delivery", |e| {
+                matches!(e, Event::Delivered { .. })
+            })
+            .await
+        }
+        Until::Refused => {
+            until(&mut events, 10, "the refusal", |e| {
+                matches!(e, Event::Status(DeliveryStatus::SignInNeeded { .. }))
+            })
+            .await
+        }
+    };
+    let status = delivery.status();
+    delivery.shutdown().await;
+    status
 }
