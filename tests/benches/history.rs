@@ -39,19 +39,7 @@ fn env_or(name: &str, default: usize) -> usize {
 
 #[tokio::main]
 async fn main() {
-    let status = std::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "wemasy-feedback",
-            "--features",
-            "tauri/custom-protocol",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success(), "the release build failed");
+    harness::build_release(&["wemasy-feedback"]);
     let (tickets, runs) = (
         env_or("HISTORY_TICKETS", 10_000),
         env_or("HISTORY_RUNS", 20),

@@ -50,22 +50,7 @@ struct Sample {
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes --bench; nothing here takes arguments.
-    let status = std::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "wemasy-feedback",
-            "-p",
-            "bare-window",
-            // As `tauri build` builds them: the page served from the binary.
-            "--features",
-            "tauri/custom-protocol",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success(), "the release build failed");
+    harness::build_release(&["wemasy-feedback", "bare-window"]);
     let rounds: usize = std::env::var("STARTUP_ROUNDS")
         .ok()
         .and_then(|n| n.parse().ok())

@@ -35,6 +35,20 @@ pub(crate) struct World {
 }
 
 /// `target/<profile>/<name>`, which must have been built.
+/// Builds `packages` as shipped, for a benchmark: the release profile with
+/// the page served from the binary, as `tauri build` builds them.
+#[allow(dead_code, reason = "used by the benchmarks, not by the tests")]
+pub(crate) fn build_release(packages: &[&str]) {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(["build", "--release", "--locked"]);
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    command.args(["--features", "tauri/custom-protocol"]);
+    let status = command.status().expect("cargo runs");
+    assert!(status.success(), "the release build of {packages:?} failed");
+}
+
 pub(crate) fn built_binary(profile: &str, name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
