@@ -95,8 +95,20 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let mut notices: Vec<String> = start_logging(&handle).into_iter().collect();
     let path = match std::env::var_os("FEEDBACK_OUTBOX") {
         Some(path) => path.into(),
-        // The same file the CLI uses: <data dir>/<identifier>/outbox.sqlite3.
-        None => handle.path().app_data_dir()?.join("outbox.sqlite3"),
+        // The same file the CLI uses: <local data dir>/<identifier>/outbox.sqlite3,
+        // moved there from the roaming folder on Windows.
+        None => {
+            let local = handle.path().app_local_data_dir()?;
+            let (dir, kept) =
+                feedback_core::data_dir::settle(&local, &handle.path().app_data_dir()?);
+            if let Some(error) = kept {
+                notices.push(format!(
+                    "The outbox stays in {} for now: it could not be moved to the local folder ({error}).",
+                    dir.display()
+                ));
+            }
+            dir.join("outbox.sqlite3")
+        }
     };
     let outbox = match Outbox::open(&path) {
         Ok(outbox) => Ok(outbox),

@@ -25,7 +25,7 @@ impl DraftFile {
 
     pub fn save(&self, draft: &Draft) -> io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir)?;
+            crate::data_dir::create_private(dir)?;
         }
         let partial = self.path.with_extension("json.partial");
         let mut file = fs::File::create(&partial)?;

@@ -5,6 +5,8 @@
 //!
 //! # Layout
 //!
+//! - [`data_dir`]: the folder of the outbox and the draft: local to the
+//!   machine, the owner's only, moved out of Windows' roaming profile.
 //! - [`draft`]: [`Draft`], the nine request fields exactly as a person typed them.
 //! - [`draft_file`]: [`DraftFile`], the form's autosaved draft, written
 //!   atomically.
@@ -44,6 +46,7 @@
 
 pub mod api_base;
 pub mod client;
+pub mod data_dir;
 pub mod deliveries;
 pub mod delivery;
 pub mod diagnostics;

@@ -55,10 +55,14 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// `<data dir>/nl.wemasy.feedback/outbox.sqlite3`: the same file for the
-    /// app and the CLI (the data directory Tauri gives the app).
+    /// `<local data dir>/nl.wemasy.feedback/outbox.sqlite3`: the same file
+    /// for the app and the CLI (Tauri's `app_local_data_dir`), once an
+    /// outbox in the roaming folder has been moved there
+    /// ([`crate::data_dir::settle`]).
     pub fn default_path() -> Option<PathBuf> {
-        Some(dirs::data_dir()?.join(crate::APP_ID).join("outbox.sqlite3"))
+        let (dir, _) =
+            crate::data_dir::settle(&crate::data_dir::local()?, &crate::data_dir::roaming()?);
+        Some(dir.join("outbox.sqlite3"))
     }
 
     /// Opens or creates the outbox. A file that is not a readable outbox is
@@ -66,7 +70,7 @@ impl Outbox {
     /// [`OutboxError::Corrupt`]; opening again then starts a new one.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|source| OutboxError::Open {
+            crate::data_dir::create_private(dir).map_err(|source| OutboxError::Open {
                 path: path.to_owned(),
                 source,
             })?;

@@ -6,6 +6,7 @@
 
 mod canned;
 mod client;
+mod data_dir;
 mod deliveries;
 mod delivery;
 mod desktop;
