@@ -33,14 +33,15 @@ use crate::ipc_error::IpcError;
 use crate::settings::Settings;
 use crate::state::App;
 
-/// `FEEDBACK_API_BASE` (as for the CLI) overrides the setting; production
-/// is the default. An invalid base is refused with the reason, never
-/// replaced by production: test tickets must not be filed live.
+/// `FEEDBACK_API_BASE` (as for the CLI) overrides the setting, unless the
+/// organisation enforces the server; production is the default. An
+/// invalid base is refused with the reason, never replaced by production:
+/// test tickets must not be filed live.
 pub(crate) fn api_base_for(settings: &Settings) -> Result<ApiBase, IpcError> {
-    api_base_from(
-        std::env::var("FEEDBACK_API_BASE").ok(),
-        settings.api_base.clone(),
-    )
+    let env = std::env::var("FEEDBACK_API_BASE")
+        .ok()
+        .filter(|_| !settings.locked.contains(&"apiBase"));
+    api_base_from(env, settings.api_base.clone())
 }
 
 fn api_base_from(env: Option<String>, setting: Option<String>) -> Result<ApiBase, IpcError> {
@@ -140,6 +141,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let settings = Settings::load(&handle);
+    notices.extend(settings::policy_problems());
     let base = api_base_for(&settings).map_err(|error| error.message);
     let forwarding = handle.clone();
     let on_engine: feedback_core::deliveries::OnEngine = Arc::new(move |origin, events| {

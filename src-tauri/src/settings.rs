@@ -1,8 +1,17 @@
 //! [`Settings`]: what the user can change, kept with tauri-plugin-store in
-//! `settings.json`. (Tickets never go there: the store rewrites its file in
-//! place; they live in the outbox.)
+//! `settings.json`, under what the administrator's policy enforces or
+//! recommends ([`feedback_core::policy`]). (Tickets never go there: the
+//! store rewrites its file in place; they live in the outbox.)
+//!
+//! The settings in force are, from the bottom up: the defaults, the
+//! policy's recommended values, the person's own, and the policy's
+//! enforced values. Only what the person chose apart from the defaults and
+//! the recommendations is stored, so a recommendation changed later still
+//! reaches whoever did not choose otherwise.
 
+use feedback_core::policy::{Policy, Values};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_store::StoreExt;
 
@@ -27,6 +36,10 @@ pub(crate) struct Settings {
     /// The global shortcut that brings the window forward on a new
     /// ticket (`None`: none).
     pub(crate) quick_capture_shortcut: Option<String>,
+    /// The settings the organisation enforces, by their names here: shown
+    /// locked. Told to the window, never taken from it.
+    #[serde(skip_deserializing)]
+    pub(crate) locked: Vec<&'static str>,
 }
 
 impl Default for Settings {
@@ -39,25 +52,244 @@ impl Default for Settings {
             keep_running_in_tray: true,
             keep_delivered_days: 90,
             quick_capture_shortcut: Some(DEFAULT_SHORTCUT.into()),
+            locked: Vec::new(),
         }
     }
 }
 
 impl Settings {
     pub(crate) fn load<R: Runtime>(app: &AppHandle<R>) -> Self {
-        app.store(FILE)
-            .ok()
-            .and_then(|store| store.get(KEY))
-            .and_then(|value| serde_json::from_value(value).ok())
-            .unwrap_or_default()
+        Self::in_force(&policy(), &stored(app))
     }
 
+    /// The settings that `policy` and the person's `stored` ones make.
+    fn in_force(policy: &Policy, stored: &Map<String, Value>) -> Self {
+        let mut value = serde_json::to_value(recommended(policy)).unwrap_or_default();
+        if let Value::Object(object) = &mut value {
+            object.extend(stored.clone());
+        }
+        let mut settings: Self =
+            serde_json::from_value(value).unwrap_or_else(|_| recommended(policy));
+        settings.apply(&policy.enforced);
+        settings.locked = locked(&policy.enforced);
+        settings
+    }
+
+    /// Saves what the person chose: enforced values stay as enforced
+    /// whatever the window sent, and values equal to the recommended or
+    /// default ones are not stored.
     pub(crate) fn save<R: Runtime>(&self, app: &AppHandle<R>) -> Result<(), String> {
+        let policy = policy();
+        let chosen = self.chosen(&policy);
         let store = app.store(FILE).map_err(|error| error.to_string())?;
-        store.set(
-            KEY,
-            serde_json::to_value(self).map_err(|error| error.to_string())?,
-        );
+        store.set(KEY, Value::Object(chosen));
         store.save().map_err(|error| error.to_string())
+    }
+
+    /// The fields the person set apart from what they would get anyway.
+    fn chosen(&self, policy: &Policy) -> Map<String, Value> {
+        let baseline = serde_json::to_value(recommended(policy)).unwrap_or_default();
+        let mut mine = self.clone();
+        mine.apply(&policy.enforced);
+        let Ok(Value::Object(mut mine)) = serde_json::to_value(&mine) else {
+            return Map::new();
+        };
+        mine.remove("locked");
+        for name in locked(&policy.enforced) {
+            mine.remove(name);
+        }
+        mine.retain(|name, value| baseline.get(name) != Some(value));
+        mine
+    }
+
+    /// Sets what `values` set.
+    fn apply(&mut self, values: &Values) {
+        if let Some(base) = &values.api_base {
+            self.api_base = Some(base.clone());
+        }
+        if let Some(channel) = &values.default_channel {
+            self.default_channel.clone_from(channel);
+        }
+        if let Some(language) = &values.language {
+            self.language = Some(language.clone());
+        }
+        if let Some(on) = values.notifications {
+            self.notifications = on;
+        }
+        if let Some(on) = values.keep_running_in_tray {
+            self.keep_running_in_tray = on;
+        }
+        if let Some(days) = values.delivered_retention_days {
+            self.keep_delivered_days = days;
+        }
+        if let Some(shortcut) = &values.quick_capture_shortcut {
+            self.quick_capture_shortcut = Some(shortcut.clone()).filter(|s| !s.is_empty());
+        }
+    }
+}
+
+/// The defaults with the recommended values over them.
+fn recommended(policy: &Policy) -> Settings {
+    let mut settings = Settings::default();
+    settings.apply(&policy.recommended);
+    settings
+}
+
+/// The names (as the window knows them) of what `enforced` sets.
+fn locked(enforced: &Values) -> Vec<&'static str> {
+    enforced
+        .keys()
+        .into_iter()
+        .filter_map(|key| {
+            Some(match key {
+                "ApiBaseUrl" => "apiBase",
+                "DefaultChannel" => "defaultChannel",
+                "Language" => "language",
+                "Notifications" => "notifications",
+                "KeepRunningInTray" => "keepRunningInTray",
+                "DeliveredRetentionDays" => "keepDeliveredDays",
+                "QuickCaptureShortcut" => "quickCaptureShortcut",
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+/// What the person chose, as stored.
+fn stored<R: Runtime>(app: &AppHandle<R>) -> Map<String, Value> {
+    match app.store(FILE).ok().and_then(|store| store.get(KEY)) {
+        Some(Value::Object(object)) => object,
+        _ => Map::new(),
+    }
+}
+
+/// The policy of this machine: `/etc/wemasy-feedback/policy.json` on Linux
+/// (and the BSDs). Debug builds also take `FEEDBACK_POLICY_FILE`, for the
+/// tests; a release build reads only the administrator's file, so that no
+/// one gets round it with a variable.
+pub(crate) fn policy() -> Policy {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
+        return Policy::read_file(std::path::Path::new(&path));
+    }
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        Policy::read_file(std::path::Path::new(feedback_core::policy::LINUX_FILE))
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    {
+        Policy::default()
+    }
+}
+
+/// The policy's problems, each a sentence for the window: what was ignored.
+pub(crate) fn policy_problems() -> Vec<String> {
+    let policy = policy();
+    let source = policy
+        .source
+        .as_ref()
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    policy
+        .problems
+        .iter()
+        .map(|problem| format!("Your organisation's settings ({source}): {problem}."))
+        .collect()
+}
+
+/// The policy as diagnostics tell it: where from, what it sets, what it ignored.
+pub(crate) fn policy_report() -> String {
+    let policy = policy();
+    let Some(source) = &policy.source else {
+        return "policy: none".into();
+    };
+    let mut report = format!(
+        "policy: {}\npolicy enforced: {}\npolicy recommended: {}",
+        source.display(),
+        policy.enforced.keys().join(", "),
+        policy.recommended.keys().join(", ")
+    );
+    for problem in &policy.problems {
+        report.push_str(&format!("\npolicy problem: {problem}"));
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(json: &str) -> Policy {
+        let policy = Policy::from_json(json);
+        assert!(policy.problems.is_empty(), "{:?}", policy.problems);
+        policy
+    }
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(object) => object,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn enforced_wins_recommended_is_a_default_the_person_may_change() {
+        let policy = policy(
+            r#"{"enforced": {"ApiBaseUrl": "https://tickets.example.com/api"},
+                "recommended": {"Language": "nl", "DefaultChannel": "support"}}"#,
+        );
+        let stored = object(serde_json::json!({
+            "apiBase": "https://elsewhere.example.com/api",
+            "defaultChannel": "billing"
+        }));
+        let settings = Settings::in_force(&policy, &stored);
+        assert_eq!(
+            settings.api_base.as_deref(),
+            Some("https://tickets.example.com/api"),
+            "enforced wins over the stored choice"
+        );
+        assert_eq!(settings.default_channel, "billing", "the person's choice");
+        assert_eq!(settings.language.as_deref(), Some("nl"), "recommended");
+        assert_eq!(settings.locked, ["apiBase"]);
+    }
+
+    #[test]
+    fn only_what_the_person_chose_is_stored_and_never_an_enforced_value() {
+        let policy = policy(
+            r#"{"enforced": {"DeliveredRetentionDays": 30},
+                "recommended": {"Language": "nl"}}"#,
+        );
+        let mut settings = Settings::in_force(&policy, &Map::new());
+        settings.keep_delivered_days = 7; // past the lock (a changed window)
+        settings.default_channel = "support".into();
+        let chosen = settings.chosen(&policy);
+        assert_eq!(
+            Value::Object(chosen.clone()),
+            serde_json::json!({"defaultChannel": "support"})
+        );
+        // A recommendation changed later reaches this person.
+        let later = policy_with_language("en");
+        assert_eq!(
+            Settings::in_force(&later, &chosen).language.as_deref(),
+            Some("en")
+        );
+    }
+
+    fn policy_with_language(language: &str) -> Policy {
+        policy(&format!(
+            r#"{{"recommended": {{"Language": "{language}"}}}}"#
+        ))
+    }
+
+    #[test]
+    fn settings_stored_by_an_earlier_version_still_load() {
+        let stored = object(serde_json::json!({
+            "apiBase": null, "defaultChannel": "feedback", "language": null,
+            "notifications": false, "keepRunningInTray": true,
+            "keepDeliveredDays": 90, "quickCaptureShortcut": "CommandOrControl+Alt+N"
+        }));
+        let settings = Settings::in_force(&Policy::default(), &stored);
+        assert!(!settings.notifications);
+        assert!(settings.locked.is_empty());
     }
 }

@@ -399,6 +399,8 @@ impl App {
                 Clock::system().now_ms(),
             )
             .to_text()
+                + "\n"
+                + &crate::settings::policy_report()
         })
         .await
     }

@@ -9,6 +9,7 @@
 mod a11y;
 mod day;
 mod delivery;
+mod fleet;
 mod form;
 mod harness;
 mod submit;

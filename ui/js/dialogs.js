@@ -69,7 +69,44 @@ export function openSettings() {
   $("settings-error").textContent = "";
   $("diagnostics-state").textContent = "";
   renderShortcut();
+  renderLocks(settings.locked || []);
   openDialog("settings-dialog");
+}
+
+// Each setting's control, by the setting's name.
+const CONTROLS = {
+  apiBase: "setting-api-base",
+  defaultChannel: "setting-channel",
+  language: "setting-language",
+  notifications: "setting-notifications",
+  keepRunningInTray: "setting-tray",
+  keepDeliveredDays: "setting-keep-days",
+  quickCaptureShortcut: "setting-shortcut",
+};
+
+// What the organisation enforces is shown, locked, and says so.
+function renderLocks(locked) {
+  for (const [name, id] of Object.entries(CONTROLS)) {
+    const control = $(id);
+    const isLocked = locked.includes(name);
+    control.disabled = isLocked;
+    const hintId = `${id}-locked`;
+    let hint = document.getElementById(hintId);
+    if (isLocked && !hint) {
+      hint = el("span", { class: "hint locked", id: hintId, text: t("settings.locked") });
+      hint.dataset.testid = "locked-hint";
+      // After the control, or after the label a checkbox sits in.
+      (control.type === "checkbox" ? control.closest("label") : control).after(hint);
+    }
+    if (hint) {
+      hint.hidden = !isLocked;
+      hint.textContent = t("settings.locked");
+    }
+    const described = (control.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== hintId);
+    if (isLocked) described.push(hintId);
+    if (described.length) control.setAttribute("aria-describedby", described.join(" "));
+    else control.removeAttribute("aria-describedby");
+  }
 }
 
 function renderShortcut() {

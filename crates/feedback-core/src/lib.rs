@@ -31,6 +31,8 @@
 //!   (`outbox/templates.rs`), suggestions while typing
 //!   (`outbox/suggestions.rs`), recent errors (`outbox/recent_errors.rs`)
 //!   and a read-only look at the file (`outbox/file_check.rs`).
+//! - [`policy`]: [`Policy`](policy::Policy), managed settings an
+//!   administrator enforces or recommends.
 //! - [`delivery`]: [`Delivery`], the engine that drains the outbox within
 //!   the rate limit; [`Quota`] (`delivery/quota.rs`), the quota left as the
 //!   last replies told it.
@@ -57,6 +59,7 @@ pub mod field_errors;
 pub mod new_ticket;
 pub mod outbox;
 pub mod outcome;
+pub mod policy;
 pub mod rate_limit;
 pub mod submission;
 pub mod ticket;

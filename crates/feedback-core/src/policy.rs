@@ -1,0 +1,282 @@
+//! Managed settings: what an administrator sets for every machine, as
+//! Chrome, VS Code and Slack do it. An **enforced** value wins over the
+//! person's and is shown locked; a **recommended** value is the default
+//! the person may change.
+//!
+//! One source per OS; this module reads the Linux one, a JSON file
+//! (`/etc/wemasy-feedback/policy.json`):
+//!
+//! ```json
+//! {
+//!   "enforced":    { "ApiBaseUrl": "https://api.wemasy.nl/api", "DeliveredRetentionDays": 30 },
+//!   "recommended": { "Language": "nl", "DefaultChannel": "support" }
+//! }
+//! ```
+//!
+//! A policy is never fatal: an unknown key, a value of the wrong kind or a
+//! file that does not parse is listed in [`Policy::problems`] (shown in
+//! diagnostics and the window) and ignored; the rest applies.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::api_base::ApiBase;
+
+/// Where Linux machines keep the policy.
+pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
+
+/// The keys a policy may set, as administrators write them.
+pub const KEYS: [&str; 7] = [
+    "ApiBaseUrl",
+    "DefaultChannel",
+    "Language",
+    "Notifications",
+    "KeepRunningInTray",
+    "DeliveredRetentionDays",
+    "QuickCaptureShortcut",
+];
+
+/// The values of one level (enforced or recommended); `None`: not set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Values {
+    pub api_base: Option<String>,
+    pub default_channel: Option<String>,
+    /// "en" or "nl".
+    pub language: Option<String>,
+    pub notifications: Option<bool>,
+    pub keep_running_in_tray: Option<bool>,
+    /// 1 to 3650.
+    pub delivered_retention_days: Option<u32>,
+    /// `Some("")`: no shortcut.
+    pub quick_capture_shortcut: Option<String>,
+}
+
+impl Values {
+    /// The keys this level sets, as in [`KEYS`].
+    pub fn keys(&self) -> Vec<&'static str> {
+        let set = [
+            self.api_base.is_some(),
+            self.default_channel.is_some(),
+            self.language.is_some(),
+            self.notifications.is_some(),
+            self.keep_running_in_tray.is_some(),
+            self.delivered_retention_days.is_some(),
+            self.quick_capture_shortcut.is_some(),
+        ];
+        KEYS.iter()
+            .zip(set)
+            .filter_map(|(key, set)| set.then_some(*key))
+            .collect()
+    }
+}
+
+/// The policy in force, and what in it was ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Where it came from (`None`: no policy on this machine).
+    pub source: Option<PathBuf>,
+    pub enforced: Values,
+    pub recommended: Values,
+    /// Each thing ignored, and why: shown in diagnostics.
+    pub problems: Vec<String>,
+}
+
+impl Policy {
+    /// The policy in the file at `path`: none when there is no file; a file
+    /// that cannot be read or parsed is a problem, and no policy.
+    pub fn read_file(path: &Path) -> Self {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Self::default(),
+            Err(error) => {
+                return Self {
+                    source: Some(path.to_owned()),
+                    problems: vec![format!("{} could not be read: {error}", path.display())],
+                    ..Self::default()
+                };
+            }
+        };
+        let mut policy = Self::from_json(&text);
+        policy.source = Some(path.to_owned());
+        policy
+    }
+
+    /// The policy in `text`, a JSON object with `enforced` and
+    /// `recommended` objects.
+    pub fn from_json(text: &str) -> Self {
+        let mut policy = Self::default();
+        let root = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(root)) => root,
+            Ok(_) => {
+                policy
+                    .problems
+                    .push("the policy is not a JSON object: ignored".into());
+                return policy;
+            }
+            Err(error) => {
+                policy
+                    .problems
+                    .push(format!("the policy is not valid JSON ({error}): ignored"));
+                return policy;
+            }
+        };
+        for (level, value) in root {
+            let values = match level.as_str() {
+                "enforced" => &mut policy.enforced,
+                "recommended" => &mut policy.recommended,
+                _ => {
+                    policy.problems.push(format!(
+                        "unknown level \"{level}\" (enforced or recommended): ignored"
+                    ));
+                    continue;
+                }
+            };
+            match value {
+                Value::Object(entries) => {
+                    read_level(&level, &entries, values, &mut policy.problems);
+                }
+                _ => policy
+                    .problems
+                    .push(format!("\"{level}\" is not an object: ignored")),
+            }
+        }
+        policy
+    }
+}
+
+fn read_level(
+    level: &str,
+    entries: &Map<String, Value>,
+    values: &mut Values,
+    problems: &mut Vec<String>,
+) {
+    for (key, value) in entries {
+        let outcome = match key.as_str() {
+            "ApiBaseUrl" => text(value).and_then(|text| {
+                ApiBase::parse(&text)
+                    .map(|_| values.api_base = Some(text))
+                    .map_err(|error| error.to_string())
+            }),
+            "DefaultChannel" => text(value).and_then(|text| {
+                if text.trim().is_empty() || text.chars().count() > 255 {
+                    Err("a channel slug of 1 to 255 characters".into())
+                } else {
+                    values.default_channel = Some(text);
+                    Ok(())
+                }
+            }),
+            "Language" => text(value).and_then(|text| match text.as_str() {
+                "en" | "nl" => {
+                    values.language = Some(text);
+                    Ok(())
+                }
+                _ => Err("\"en\" or \"nl\"".into()),
+            }),
+            "Notifications" => flag(value).map(|on| values.notifications = Some(on)),
+            "KeepRunningInTray" => flag(value).map(|on| values.keep_running_in_tray = Some(on)),
+            "DeliveredRetentionDays" => match value.as_u64() {
+                Some(days @ 1..=3650) => {
+                    values.delivered_retention_days = u32::try_from(days).ok();
+                    Ok(())
+                }
+                _ => Err("a whole number of days from 1 to 3650".into()),
+            },
+            "QuickCaptureShortcut" => {
+                text(value).map(|text| values.quick_capture_shortcut = Some(text))
+            }
+            _ => {
+                problems.push(format!("{level}: unknown key \"{key}\": ignored"));
+                continue;
+            }
+        };
+        if let Err(expected) = outcome {
+            problems.push(format!(
+                "{level}: {key} = {value}: expected {expected}; ignored"
+            ));
+        }
+    }
+}
+
+fn text(value: &Value) -> Result<String, String> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "text".into())
+}
+
+fn flag(value: &Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| "true or false".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enforced_and_recommended_values_are_read_and_bad_ones_reported() {
+        let policy = Policy::from_json(
+            r#"{
+              "enforced": {"ApiBaseUrl": "https://tickets.example.com/api",
+                           "DeliveredRetentionDays": 30, "Notifications": "yes"},
+              "recommended": {"Language": "nl", "DefaultChannel": "support",
+                              "Colour": "blue", "KeepRunningInTray": false},
+              "mandatory": {}
+            }"#,
+        );
+        assert_eq!(
+            policy.enforced.api_base.as_deref(),
+            Some("https://tickets.example.com/api")
+        );
+        assert_eq!(policy.enforced.delivered_retention_days, Some(30));
+        assert_eq!(policy.enforced.notifications, None);
+        assert_eq!(policy.recommended.language.as_deref(), Some("nl"));
+        assert_eq!(policy.recommended.keep_running_in_tray, Some(false));
+        assert_eq!(
+            policy.enforced.keys(),
+            ["ApiBaseUrl", "DeliveredRetentionDays"]
+        );
+        let problems = policy.problems.join("\n");
+        assert!(problems.contains("Notifications"), "{problems}");
+        assert!(problems.contains("\"Colour\""), "{problems}");
+        assert!(problems.contains("\"mandatory\""), "{problems}");
+        assert_eq!(policy.problems.len(), 3, "{problems}");
+    }
+
+    #[test]
+    fn an_insecure_or_invalid_server_is_never_enforced() {
+        for base in ["http://tickets.example.com/api", "not a url", ""] {
+            let policy = Policy::from_json(&format!(
+                r#"{{"enforced": {{"ApiBaseUrl": {}}}}}"#,
+                serde_json::to_string(base).unwrap()
+            ));
+            assert_eq!(policy.enforced.api_base, None, "{base}");
+            assert_eq!(policy.problems.len(), 1, "{base}: {:?}", policy.problems);
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_policy_is_reported_and_applies_nothing() {
+        for text in ["{\"enforced\": ", "[1, 2]", "\"ApiBaseUrl\""] {
+            let policy = Policy::from_json(text);
+            assert_eq!(policy.enforced, Values::default());
+            assert_eq!(policy.problems.len(), 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn no_file_is_no_policy_and_no_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = Policy::read_file(&dir.path().join("policy.json"));
+        assert_eq!(policy, Policy::default());
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let policy = Policy::from_json(
+            r#"{"enforced": {"DeliveredRetentionDays": 0, "Language": "de", "DefaultChannel": " "}}"#,
+        );
+        assert_eq!(policy.enforced, Values::default());
+        assert_eq!(policy.problems.len(), 3, "{:?}", policy.problems);
+    }
+}
