@@ -75,6 +75,15 @@ impl Settings {
         settings
     }
 
+    /// These settings as the policy lets them be: what it enforces set
+    /// and locked (whatever the window sent).
+    pub(crate) fn under_policy(mut self) -> Self {
+        let policy = policy();
+        self.apply(&policy.enforced);
+        self.locked = locked(&policy.enforced);
+        self
+    }
+
     /// Saves what the person chose: enforced values stay as enforced
     /// whatever the window sent, and values equal to the recommended or
     /// default ones are not stored.

@@ -482,6 +482,7 @@ impl App {
         handle: &tauri::AppHandle<R>,
         settings: crate::settings::Settings,
     ) -> Result<AppState, IpcError> {
+        let settings = settings.under_policy();
         let base = crate::api_base_for(&settings)?;
         settings
             .save(handle)
