@@ -341,9 +341,58 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {
+            if old_instance_was_leaving(&error) {
+                start_again();
+            }
             eprintln!("wemasy-feedback: {error}");
             std::process::exit(1);
         });
+}
+
+/// How many times this launch has started again (see [`start_again`]).
+const START_AGAIN: &str = "WEMASY_FEEDBACK_STARTED_AGAIN";
+
+/// A launch right after the app quit can find the old instance still
+/// holding its name on the session bus but no longer answering (it is
+/// exiting; the bus has not noticed yet), and so neither hand over to it
+/// nor become the instance.
+fn old_instance_was_leaving(error: &tauri::Error) -> bool {
+    matches!(error, tauri::Error::PluginInitialization(plugin, message)
+        if plugin == "single-instance" && message.contains("forward"))
+}
+
+/// Starts this launch again, with the same arguments, a moment later: the
+/// old instance is gone by then and this one becomes the instance (or
+/// hands over to a new one that did). At most ten times, 200 ms apart;
+/// returns only if it could not.
+fn start_again() {
+    let tries: u32 = std::env::var(START_AGAIN)
+        .ok()
+        .and_then(|tries| tries.parse().ok())
+        .unwrap_or(0);
+    let Ok(program) = std::env::current_exe() else {
+        return;
+    };
+    if tries >= 10 {
+        return;
+    }
+    eprintln!("wemasy-feedback: the old instance was still leaving; starting again");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut command = std::process::Command::new(program);
+    command
+        .args(std::env::args_os().skip(1))
+        .env(START_AGAIN, (tries + 1).to_string());
+    #[cfg(unix)]
+    {
+        // The same process (its id, its parent), a new start.
+        use std::os::unix::process::CommandExt;
+        let error = command.exec();
+        eprintln!("wemasy-feedback: could not start again: {error}");
+    }
+    #[cfg(not(unix))]
+    if let Ok(status) = command.status() {
+        std::process::exit(status.code().unwrap_or(1));
+    }
 }
 
 #[cfg(test)]

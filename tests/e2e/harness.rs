@@ -195,7 +195,11 @@ impl World {
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(if std::env::var_os("E2E_VERBOSE").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("tauri-driver is installed (scripts/setup.sh)");
         let driver_url = format!("http://127.0.0.1:{port}");
