@@ -33,6 +33,7 @@ fn main() {
         "draft_load",
         "set_window_language",
         "quit",
+        "quit_and_send_at_login",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri context builds");

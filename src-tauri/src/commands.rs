@@ -247,3 +247,18 @@ pub(crate) async fn quit(handle: AppHandle, app: State<'_, App>) -> Result<(), I
     handle.exit(0);
     Ok(())
 }
+
+/// Quits, and starts once at the next login to send what waits.
+#[tauri::command]
+pub(crate) async fn quit_and_send_at_login(
+    handle: AppHandle,
+    app: State<'_, App>,
+) -> Result<(), IpcError> {
+    crate::login::ask_once(&handle).map_err(|error| {
+        IpcError::new(
+            None,
+            format!("The start at login could not be set: {error}"),
+        )
+    })?;
+    quit(handle, app).await
+}

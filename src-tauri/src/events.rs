@@ -133,6 +133,9 @@ pub(crate) fn changed<R: Runtime>(handle: &AppHandle<R>) {
         crate::tray::show_waiting(handle, summary.waiting());
         tell(handle, AppEvent::OutboxChanged { summary });
     }
+    if crate::waiting(handle) == 0 {
+        crate::login::nothing_waits(handle);
+    }
 }
 
 fn window_focused<R: Runtime>(handle: &AppHandle<R>) -> bool {

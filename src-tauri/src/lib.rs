@@ -11,6 +11,7 @@
 //! - `tray`: the tray icon and its menu.
 //! - `capture`: quick capture (the tray's New ticket, a global shortcut).
 //! - `desktop`: what the desktop offers (a tray host, global shortcuts).
+//! - `login`: starting at login, always or once to send what waits.
 //! - `words`: the shell's own words (tray, notifications) in English or Dutch.
 //! - `ipc_error`: errors as `{code, message}`.
 
@@ -19,6 +20,7 @@ mod commands;
 mod desktop;
 mod events;
 mod ipc_error;
+mod login;
 mod settings;
 mod state;
 mod tray;
@@ -171,6 +173,12 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         tokio::time::sleep(std::time::Duration::from_secs(3)).await;
         finish_start(&later);
     });
+    if login::started_at_login()
+        && let Some(window) = handle.get_webview_window("main")
+    {
+        // Out of the way until the tray is there to hide in (finish_start).
+        let _ = window.minimize();
+    }
     log::debug!("setup took {} ms", began.elapsed().as_millis());
     let looking = handle.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -216,8 +224,22 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
         let shortcut = Settings::load(&on_main).quick_capture_shortcut;
         app.apply_shortcut(&on_main, shortcut.as_deref());
         // A tray that cannot be made is told in the window; the app goes on.
-        if let Err(error) = tray::create(&on_main) {
-            app.notice(format!("The tray icon could not be shown: {error}"));
+        match tray::create(&on_main) {
+            Err(error) => app.notice(format!("The tray icon could not be shown: {error}")),
+            // A start at login goes to the tray, where there is one.
+            Ok(()) if login::started_at_login() && app.tray_available() => {
+                if let Some(window) = on_main.get_webview_window("main") {
+                    let _ = window.hide();
+                }
+            }
+            Ok(()) => {}
+        }
+    });
+    let checking = handle.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        // The login entry agrees with the setting (repairs a removed one).
+        if let Err(error) = login::apply(&checking, Settings::load(&checking).start_at_login) {
+            log::warn!("the login entry could not be set: {error}");
         }
     });
 }
@@ -294,13 +316,16 @@ fn start_logging<R: Runtime>(handle: &AppHandle<R>) -> Option<String> {
 }
 
 pub fn run() {
-    tauri::Builder::default()
+    let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| {
             tray::show_main(handle)
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_store::Builder::default().build())
-        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_notification::init());
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(login::plugin());
+    builder
         .setup(setup)
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
@@ -338,6 +363,7 @@ pub fn run() {
             commands::draft_load,
             commands::set_window_language,
             commands::quit,
+            commands::quit_and_send_at_login,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

@@ -36,6 +36,8 @@ pub(crate) struct Settings {
     /// The global shortcut that brings the window forward on a new
     /// ticket (`None`: none).
     pub(crate) quick_capture_shortcut: Option<String>,
+    /// Start (to the tray) at every login.
+    pub(crate) start_at_login: bool,
     /// The settings the organisation enforces, by their names here: shown
     /// locked. Told to the window, never taken from it.
     #[serde(skip_deserializing)]
@@ -52,6 +54,7 @@ impl Default for Settings {
             keep_running_in_tray: true,
             keep_delivered_days: 90,
             quick_capture_shortcut: Some(DEFAULT_SHORTCUT.into()),
+            start_at_login: false,
             locked: Vec::new(),
         }
     }
@@ -134,6 +137,9 @@ impl Settings {
         if let Some(shortcut) = &values.quick_capture_shortcut {
             self.quick_capture_shortcut = Some(shortcut.clone()).filter(|s| !s.is_empty());
         }
+        if let Some(on) = values.start_at_login {
+            self.start_at_login = on;
+        }
     }
 }
 
@@ -158,6 +164,7 @@ fn locked(enforced: &Values) -> Vec<&'static str> {
                 "KeepRunningInTray" => "keepRunningInTray",
                 "DeliveredRetentionDays" => "keepDeliveredDays",
                 "QuickCaptureShortcut" => "quickCaptureShortcut",
+                "StartAtLogin" => "startAtLogin",
                 _ => return None,
             })
         })

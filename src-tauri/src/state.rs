@@ -489,6 +489,12 @@ impl App {
             .map_err(|message| IpcError::new(None, message))?;
         self.keep_delivered(settings.keep_delivered_days);
         self.apply_shortcut(handle, settings.quick_capture_shortcut.as_deref());
+        let (entry, start_at_login) = (handle.clone(), settings.start_at_login);
+        blocking(move || crate::login::apply(&entry, start_at_login))
+            .await?
+            .map_err(|error| {
+                IpcError::new(None, format!("Start at login could not be set: {error}"))
+            })?;
         self.deliveries.switch(Ok(base)).await;
         self.state().await
     }

@@ -299,8 +299,13 @@ impl World {
 
     /// Starts the app once more in this world (the old session must have ended).
     pub(crate) async fn launch(&self) -> Session {
+        self.launch_with(&[]).await
+    }
+
+    /// Starts the app once more with `args`, as a login entry would.
+    pub(crate) async fn launch_with(&self, args: &[&str]) -> Session {
         settle_instances(&self.binary).await;
-        let session = Session::start(&self.driver_url, &self.binary).await;
+        let session = Session::start(&self.driver_url, &self.binary, args).await;
         // As a person would, act only once the form is there and listening.
         session.wait_ready(Duration::from_millis(5)).await;
         session

@@ -12,6 +12,7 @@ mod delivery;
 mod fleet;
 mod form;
 mod harness;
+mod login;
 mod submit;
 mod tray;
 mod webdriver;

@@ -152,7 +152,7 @@ async fn an_unreadable_outbox_is_kept_and_reported_and_the_app_goes_on() {
 }
 
 /// Whether the quit dialog is open, asking about the waiting tickets.
-async fn asks(app: &Session) -> bool {
+pub(crate) async fn asks(app: &Session) -> bool {
     app.script("return document.querySelector('[data-testid=\"quit-dialog\"]').open;")
         .await
         == serde_json::Value::Bool(true)

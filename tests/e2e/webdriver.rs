@@ -93,14 +93,18 @@ impl Session {
     /// Starts the app at `application` through the driver at `driver`.
     /// A launch that never connects (WebKitWebDriver waits for it without
     /// limit) fails the test after 60 s instead of hanging it.
-    pub(crate) async fn start(driver: &str, application: &std::path::Path) -> Session {
+    pub(crate) async fn start(
+        driver: &str,
+        application: &std::path::Path,
+        args: &[&str],
+    ) -> Session {
         let http = reqwest::Client::builder()
             .timeout(COMMAND_TIMEOUT)
             .build()
             .expect("an HTTP client");
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
-            "tauri:options": {"application": application}
+            "tauri:options": {"application": application, "args": args}
         }}});
         let reply: Value = http
             .post(format!("{driver}/session"))

@@ -64,6 +64,7 @@ export function openSettings() {
   $("setting-language").value = settings.language || "";
   $("setting-notifications").checked = settings.notifications;
   $("setting-tray").checked = settings.keepRunningInTray;
+  $("setting-login").checked = settings.startAtLogin;
   $("setting-keep-days").value = String(settings.keepDeliveredDays ?? 90);
   $("setting-shortcut").value = settings.quickCaptureShortcut || "";
   $("settings-error").textContent = "";
@@ -80,6 +81,7 @@ const CONTROLS = {
   language: "setting-language",
   notifications: "setting-notifications",
   keepRunningInTray: "setting-tray",
+  startAtLogin: "setting-login",
   keepDeliveredDays: "setting-keep-days",
   quickCaptureShortcut: "setting-shortcut",
 };
@@ -159,6 +161,7 @@ export function startDialogs({ refresh }) {
       language: $("setting-language").value || null,
       notifications: $("setting-notifications").checked,
       keepRunningInTray: $("setting-tray").checked,
+      startAtLogin: $("setting-login").checked,
       keepDeliveredDays: Math.min(3650, Math.max(1, Number.parseInt($("setting-keep-days").value, 10) || 90)),
       quickCaptureShortcut: $("setting-shortcut").value.trim() || null,
     };
@@ -202,6 +205,12 @@ export function startDialogs({ refresh }) {
   });
 
   $("quit-form").addEventListener("submit", () => { commands.quit(); });
+  $("quit-send-at-login").addEventListener("click", () => {
+    // The dialog stays open and says why, if the entry cannot be made.
+    commands.quitAndSendAtLogin().catch((error) => {
+      $("quit-text").textContent = errorText(error);
+    });
+  });
 }
 
 // Quitting with tickets waiting: say how many, and quit only if asked to.

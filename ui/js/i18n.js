@@ -122,6 +122,7 @@ const STRINGS = {
     "settings.shortcut": "Quick capture shortcut",
     "settings.shortcutHint": "Brings this window forward on a new ticket from anywhere. Leave empty for none.",
     "settings.locked": "Set by your organisation",
+    "settings.login": "Start at login",
     "settings.shortcutActive": "Active: {shortcut}",
     "settings.shortcutUnavailable": "Not available here: {reason}",
     "settings.diagnostics": "Copy diagnostics",
@@ -165,6 +166,7 @@ const STRINGS = {
     "quit.text.other": "They are kept on this computer and sent the next time Wemasy Feedback runs. To keep sending them with the window closed, turn on “Keep sending from the tray after closing the window” in Settings.",
     "quit.stay": "Keep open",
     "quit.quit": "Quit anyway",
+    "quit.atLogin": "Quit and send at next login",
 
     "status.ready": "Ready: {base}",
     "status.starting": "Reading the sign-in from the keyring…",
@@ -302,6 +304,7 @@ const STRINGS = {
     "settings.shortcut": "Sneltoets voor snel vastleggen",
     "settings.shortcutHint": "Haalt dit venster van overal naar voren met een nieuw ticket. Laat leeg voor geen.",
     "settings.locked": "Ingesteld door je organisatie",
+    "settings.login": "Starten bij inloggen",
     "settings.shortcutActive": "Actief: {shortcut}",
     "settings.shortcutUnavailable": "Hier niet beschikbaar: {reason}",
     "settings.diagnostics": "Diagnose kopiëren",
@@ -345,6 +348,7 @@ const STRINGS = {
     "quit.text.other": "Ze blijven op deze computer bewaard en worden verstuurd zodra Wemasy Feedback weer draait. Zet “Na sluiten van het venster vanuit het systeemvak blijven versturen” aan in Instellingen om ze ook met gesloten venster te versturen.",
     "quit.stay": "Open laten",
     "quit.quit": "Toch afsluiten",
+    "quit.atLogin": "Afsluiten en versturen bij volgende login",
 
     "status.ready": "Gereed: {base}",
     "status.starting": "Aanmelding uit de sleutelbos lezen…",

@@ -42,6 +42,7 @@ export const commands = {
   windowReady: () => invoke("window_ready"),
   setLanguage: (language) => invoke("set_window_language", { language }),
   quit: () => invoke("quit"),
+  quitAndSendAtLogin: () => invoke("quit_and_send_at_login"),
 };
 
 // Everything the shell tells the window comes as one event, `app://event`,

@@ -27,7 +27,7 @@ use crate::api_base::ApiBase;
 pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
 
 /// The keys a policy may set, as administrators write them.
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 8] = [
     "ApiBaseUrl",
     "DefaultChannel",
     "Language",
@@ -35,6 +35,7 @@ pub const KEYS: [&str; 7] = [
     "KeepRunningInTray",
     "DeliveredRetentionDays",
     "QuickCaptureShortcut",
+    "StartAtLogin",
 ];
 
 /// The values of one level (enforced or recommended); `None`: not set.
@@ -50,6 +51,7 @@ pub struct Values {
     pub delivered_retention_days: Option<u32>,
     /// `Some("")`: no shortcut.
     pub quick_capture_shortcut: Option<String>,
+    pub start_at_login: Option<bool>,
 }
 
 impl Values {
@@ -63,6 +65,7 @@ impl Values {
             self.keep_running_in_tray.is_some(),
             self.delivered_retention_days.is_some(),
             self.quick_capture_shortcut.is_some(),
+            self.start_at_login.is_some(),
         ];
         KEYS.iter()
             .zip(set)
@@ -185,6 +188,7 @@ fn read_level(
             "QuickCaptureShortcut" => {
                 text(value).map(|text| values.quick_capture_shortcut = Some(text))
             }
+            "StartAtLogin" => flag(value).map(|on| values.start_at_login = Some(on)),
             _ => {
                 problems.push(format!("{level}: unknown key \"{key}\": ignored"));
                 continue;
