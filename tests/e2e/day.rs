@@ -324,3 +324,36 @@ async fn without_a_tray_closing_keeps_the_window_within_reach() {
     app.wait_for_hidden(By::TestId("outbox-badge")).await;
     app.end().await;
 }
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_redrawn_outbox_keeps_the_keyboards_place() {
+    let (mut world, app) = World::start().await;
+    sign_in(&app).await;
+    file_while_offline(&mut world, &app, "Kept in focus").await;
+    app.click(By::TestId("outbox-toggle")).await;
+    app.wait_for_text(By::TestId("outbox"), "Kept in focus")
+        .await;
+    let discard = "Discard: Kept in focus";
+    app.script(&format!(
+        "document.querySelector('[aria-label={discard:?}]').focus(); return true;"
+    ))
+    .await;
+    // Another attempt (asked for without moving the focus) redraws the list.
+    let before = app.text(By::TestId("outbox")).await;
+    app.script("window.__TAURI_INTERNALS__.invoke('send_queued_now'); return true;")
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while app.text(By::TestId("outbox")).await == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never redrawn: {before}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let focused = app
+        .script("return document.activeElement.getAttribute('aria-label');")
+        .await;
+    assert_eq!(focused, serde_json::json!(discard), "the keyboard's place");
+    app.end().await;
+}

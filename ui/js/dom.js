@@ -59,3 +59,16 @@ export function acting(onError, reload) {
     await reload();
   };
 }
+
+// Replaces `list`'s children with `items`, keeping the keyboard's place: a
+// control that had focus is focused again in the new list (found by its
+// accessible name), so a redraw (a retry's new time) does not throw a
+// keyboard or screen-reader user back to the top of the page.
+export function replaceKeepingFocus(list, items) {
+  const focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") : null;
+  list.replaceChildren(...items);
+  if (focused) {
+    const again = [...list.querySelectorAll("[aria-label]")].find((control) => control.getAttribute("aria-label") === focused);
+    again?.focus();
+  }
+}

@@ -2,7 +2,7 @@
 // under their names. The window asks Rust for exactly that (`outbox_view`).
 
 import { commands } from "./ipc.js";
-import { $, el, button, errorText, differs, acting } from "./dom.js";
+import { $, el, button, errorText, differs, acting, replaceKeepingFocus } from "./dom.js";
 import { state, update, onRender } from "./state.js";
 import { t, plural, timeOf } from "./i18n.js";
 import { ask } from "./dialogs.js";
@@ -39,7 +39,7 @@ function renderOutbox(current) {
       }), { "aria-label": `${t("outbox.export")}: ${server.origin}` }))));
     items.push(...server.entries.map(outboxItem));
   }
-  $("outbox-list").replaceChildren(...items);
+  replaceKeepingFocus($("outbox-list"), items);
   $("outbox-empty").hidden = items.length > 0;
 }
 

@@ -4,7 +4,7 @@
 // it, or file another like it.
 
 import { commands } from "./ipc.js";
-import { $, el, button, errorText, differs } from "./dom.js";
+import { $, el, button, errorText, differs, replaceKeepingFocus } from "./dom.js";
 import { state, update, onRender } from "./state.js";
 import { t, plural, timeOf, wordsFor } from "./i18n.js";
 import { openTicket } from "./dialogs.js";
@@ -37,7 +37,7 @@ function renderSent(current) {
   const { items, total, search, shownFor } = current.sent;
   $("sent-kept").textContent = t("sent.kept", { days: current.settings?.keepDeliveredDays ?? 90 });
   $("sent-count").textContent = plural("sent.count", total);
-  if (differs($("sent-list"), items)) $("sent-list").replaceChildren(...items.map(sentItem));
+  if (differs($("sent-list"), items)) replaceKeepingFocus($("sent-list"), items.map(sentItem));
   const empty = $("sent-empty");
   empty.hidden = items.length > 0 || shownFor === undefined;
   empty.textContent = search ? t("sent.noMatch", { search }) : t("sent.empty");

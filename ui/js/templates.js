@@ -3,7 +3,7 @@
 // exported or imported as a JSON file a team can share.
 
 import { commands } from "./ipc.js";
-import { $, el, button, errorText, differs, acting } from "./dom.js";
+import { $, el, button, errorText, differs, acting, replaceKeepingFocus } from "./dom.js";
 import { state, update, onRender } from "./state.js";
 import { t } from "./i18n.js";
 import { ask, askName } from "./dialogs.js";
@@ -59,7 +59,7 @@ function renderTemplates(current) {
   if (panel.hidden) return;
   $("templates-empty").hidden = current.templates.length > 0;
   if (!differs($("templates-list"), current.templates)) return;
-  $("templates-list").replaceChildren(...current.templates.map((template) => {
+  replaceKeepingFocus($("templates-list"), current.templates.map((template) => {
     const fields = template.fields;
     const summary = [fields.channel_slug, fields.subject].filter(Boolean).join(" · ");
     return el("li", { dataset: { testid: "template-item" } },
