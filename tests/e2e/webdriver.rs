@@ -214,9 +214,28 @@ impl Session {
         }
     }
 
+    /// Clicks what `by` finds. A list the page redrew between finding and
+    /// clicking (a retry's new time, say) has a new control in the same
+    /// place, as a person would see it: found again and clicked.
     pub(crate) async fn click(&self, by: impl Into<By>) {
-        let id = self.find(by).await;
-        self.act(&format!("/element/{id}/click"), json!({})).await;
+        let by = by.into();
+        for _ in 0..5 {
+            let id = self.find(by.clone()).await;
+            let path = format!("/element/{id}/click");
+            let value = self
+                .call(reqwest::Method::POST, &path, Some(json!({})))
+                .await;
+            if value.get("error").and_then(Value::as_str) == Some("stale element reference") {
+                continue;
+            }
+            if value.get("error").is_some() {
+                let shot = self.failure_screenshot().await;
+                panic!("{path}: {value} (screenshot: {shot})");
+            }
+            return;
+        }
+        let shot = self.failure_screenshot().await;
+        panic!("{by:?} was redrawn under every click (screenshot: {shot})");
     }
 
     /// Clicks a control that ends the app: the click's own reply may never
