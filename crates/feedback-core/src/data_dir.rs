@@ -157,11 +157,10 @@ fn move_file(from: &Path, to: &Path) -> io::Result<()> {
     done
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
     #[test]
     fn the_folder_is_readable_by_its_owner_only_new_or_old() {
         use std::os::unix::fs::PermissionsExt;
