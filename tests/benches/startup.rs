@@ -42,9 +42,10 @@ struct Sample {
     start: Duration,
     pss_kib: u64,
     /// Milestones in the page, in ms from the session request: the page's
-    /// time origin (the window's web view navigating), its HTML, styles
-    /// and scripts loaded (the last response of each), its DOM parsed,
-    /// then the app's own `start:*` marks, and ready.
+    /// time origin (the window's web view navigating), its HTML loaded,
+    /// its DOM parsed (module scripts run), then the app's own `start:*`
+    /// marks, and ready. (WebKitGTK keeps no resource timing for the
+    /// custom protocol's styles and scripts.)
     phases: Vec<(String, f64)>,
 }
 
@@ -162,11 +163,7 @@ async fn phases(session: &Session, ready: Duration) -> Vec<(String, f64)> {
              const marks = performance.getEntriesByType('mark')
                .filter((m) => m.name.startsWith('start:'))
                .map((m) => [m.name.slice(6), m.startTime]);
-             const loaded = performance.getEntriesByType('resource');
-             const last = (suffix) => Math.max(0, ...loaded
-               .filter((r) => r.name.endsWith(suffix)).map((r) => r.responseEnd));
              return [now, [['navigation', 0], ['HTML loaded', nav ? nav.responseEnd : 0],
-               ['styles loaded', last('.css')], ['scripts loaded', last('.js')],
                ['DOM parsed', nav ? nav.domContentLoadedEventEnd : 0], ...marks]];",
         )
         .await;
