@@ -32,6 +32,11 @@ pub(crate) fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 
 /// Makes `accelerator` (none: no shortcut) the one global shortcut, and
 /// says whether it works.
+/// Whether the global-shortcut plugin has started (see `finish_start`).
+pub(crate) fn started<R: Runtime>(handle: &AppHandle<R>) -> bool {
+    handle.try_state::<GlobalShortcut<R>>().is_some()
+}
+
 pub(crate) fn apply<R: Runtime>(
     handle: &AppHandle<R>,
     accelerator: Option<&str>,

@@ -137,13 +137,10 @@ pub(crate) fn copy_text(handle: AppHandle, text: String) -> Result<(), IpcError>
         .map_err(|error| IpcError::new(None, error))
 }
 
-/// The form is interactive: the tray, shortcut and clipboard may start, a
-/// moment later, so that their work on the main thread (some 70 ms) does
-/// not hold up the first keystroke or click.
+/// The form is interactive: the tray, shortcut and clipboard may start.
 #[tauri::command]
-pub(crate) async fn window_ready(handle: AppHandle) {
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    crate::finish_start(&handle);
+pub(crate) fn window_ready(handle: AppHandle) {
+    crate::finish_start(&handle)
 }
 
 /// Puts the diagnostics report on the clipboard (no token, no ticket text).

@@ -488,6 +488,15 @@ impl App {
             .save(handle)
             .map_err(|message| IpcError::new(None, message))?;
         self.keep_delivered(settings.keep_delivered_days);
+        // A save right after the start: the shortcut's plugin first, so the
+        // shortcut is applied, not reported as "still starting".
+        crate::finish_start(handle);
+        for _ in 0..60 {
+            if crate::capture::started(handle) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         self.apply_shortcut(handle, settings.quick_capture_shortcut.as_deref());
         let (entry, start_at_login) = (handle.clone(), settings.start_at_login);
         blocking(move || crate::login::apply(&entry, start_at_login))
