@@ -56,6 +56,10 @@ pub struct Args {
     /// Keep received tickets in DIR/tickets.jsonl across restarts.
     #[arg(long = "data", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Serve the files in DIR at /updates/FILE: a local update server for
+    /// the app (an update manifest, packages, signatures).
+    #[arg(long = "updates", value_name = "DIR")]
+    pub updates_dir: Option<PathBuf>,
     /// Answer every Nth request with a 500 (nothing stored).
     #[arg(long, value_name = "N")]
     pub fail_every: Option<u32>,
@@ -140,6 +144,7 @@ impl Args {
                 reset_skew: self.reset_skew,
             },
             max_lengths: self.max_lengths,
+            updates_dir: self.updates_dir,
         }
     }
 }

@@ -125,6 +125,9 @@ pub struct Config {
     pub faults: Faults,
     /// Server limits that differ from the documented ones (`--max`).
     pub max_lengths: Vec<MaxLength>,
+    /// Files served at `/updates/{file}` (the app's update manifest and
+    /// packages); nothing when `None`.
+    pub updates_dir: Option<PathBuf>,
 }
 
 /// A text field's `max:N` on this server, replacing the documented limit:
@@ -154,6 +157,7 @@ impl Default for Config {
             data_dir: None,
             faults: Faults::default(),
             max_lengths: Vec::new(),
+            updates_dir: None,
         }
     }
 }

@@ -64,6 +64,7 @@ pub struct App {
     throttle: Mutex<Throttle>,
     store: Mutex<Store>,
     stats: Mutex<Stats>,
+    updates_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -77,7 +78,13 @@ impl App {
             throttle: Mutex::new(Throttle::new(config.rate_limit)),
             store: Mutex::new(store),
             stats: Mutex::new(Stats::default()),
+            updates_dir: config.updates_dir.clone(),
         }
+    }
+
+    /// The folder served at `/updates`, if any.
+    pub fn updates_dir(&self) -> Option<&std::path::Path> {
+        self.updates_dir.as_deref()
     }
 
     pub fn tickets(&self) -> Vec<StoredTicket> {
@@ -137,6 +144,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route(STORE_PATH, post(store).fallback(method_not_allowed))
         .merge(admin::routes())
+        .merge(crate::updates::routes())
         .fallback(not_found)
         .with_state(app)
 }

@@ -24,6 +24,7 @@
 //! - [`store`]: received tickets, in memory and optionally on disk.
 //! - [`reply`]: JSON, HTML and redirect responses, and `expectsJson()`.
 //! - [`timestamp`]: Laravel's ISO-8601 timestamps.
+//! - [`updates`]: a local update server for the app's updater (`--updates`).
 
 pub mod admin;
 pub mod args;
@@ -36,6 +37,7 @@ pub mod server;
 pub mod store;
 pub mod throttle;
 pub mod timestamp;
+pub mod updates;
 pub mod validation;
 
 pub use admin::FaultSwitches;
