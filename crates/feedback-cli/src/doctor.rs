@@ -2,12 +2,14 @@
 //! and with `--json` the diagnostics report beside them. Nothing here sends
 //! a request to the API, so no quota is spent: the server is reached with a
 //! TCP connection only. The outbox is looked at read-only before it is
-//! opened, so an unreadable file is reported, not moved aside.
+//! opened, so an unreadable file is reported, not moved aside; one that an
+//! earlier version left in the roaming folder is told of, not moved.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use feedback_core::data_dir::Folders;
 use feedback_core::diagnostics::iso8601;
 use feedback_core::outbox::{FileCheck, PauseKind};
 use feedback_core::{
@@ -93,9 +95,12 @@ struct Report {
     diagnostics: Option<Diagnostics>,
 }
 
+/// `folders`: the user's data folders when the outbox is the default one
+/// (not `--outbox`), to tell of an outbox left in the roaming folder.
 pub(crate) async fn doctor(
     base: Result<ApiBase, String>,
     path: Result<PathBuf, Failure>,
+    folders: Option<&Folders>,
     json: bool,
 ) -> Result<String, Failure> {
     let mut checks = vec![api_base_check(&base)];
@@ -116,6 +121,7 @@ pub(crate) async fn doctor(
             None
         }
     };
+    checks.extend(folders.and_then(left_in_roaming_check));
     if let (Some(outbox), Ok(base)) = (&outbox, &base)
         && let Err(error) = delivery_checks(outbox, base, token.as_ref(), &mut checks)
     {
@@ -270,6 +276,27 @@ fn outbox_check(path: &Path, base: Option<&ApiBase>, checks: &mut Vec<Check>) ->
         ));
     }
     Some(outbox)
+}
+
+/// An outbox an earlier version kept in the roaming folder (Windows):
+/// where it goes from here.
+fn left_in_roaming_check(folders: &Folders) -> Option<Check> {
+    let old = folders.left_in_roaming()?;
+    let advice = if folders.outbox().exists() {
+        format!(
+            "it is never moved over the outbox here; send what waits in it with `feedback --outbox \"{}\" outbox drain`, or export it with `outbox export FILE`",
+            old.display()
+        )
+    } else {
+        format!(
+            "the app's next start, or the next `feedback submit` or `feedback outbox` command, moves it to {}",
+            folders.local.display()
+        )
+    };
+    Some(Check::warn(
+        format!("an outbox from an earlier version is in {}", old.display()),
+        advice,
+    ))
 }
 
 fn counts_check(
@@ -433,5 +460,45 @@ async fn reach_check(base: &ApiBase) -> Check {
             ),
             "check the network connection, a firewall or proxy, and the API base",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outbox_left_in_the_roaming_folder_is_told_of_not_moved() {
+        let root = tempfile::tempdir().unwrap();
+        let folders = Folders {
+            local: root.path().join("Local"),
+            roaming: root.path().join("Roaming"),
+        };
+        assert!(left_in_roaming_check(&folders).is_none(), "nothing to tell");
+
+        std::fs::create_dir(&folders.roaming).unwrap();
+        std::fs::write(folders.roaming.join("outbox.sqlite3"), "an old outbox").unwrap();
+        let check = left_in_roaming_check(&folders).expect("told");
+        assert_eq!(check.level, Level::Warn);
+        assert!(
+            check.what.contains(&folders.roaming.display().to_string()),
+            "{check}"
+        );
+        assert!(check.to_string().contains("moves it to"), "{check}");
+        assert!(!folders.local.exists(), "told, not moved");
+
+        std::fs::create_dir(&folders.local).unwrap();
+        std::fs::write(folders.outbox(), "the outbox here").unwrap();
+        let check = left_in_roaming_check(&folders).expect("still told");
+        assert!(check.to_string().contains("never moved over"), "{check}");
+
+        let one = Folders {
+            local: folders.local.clone(),
+            roaming: folders.local.clone(),
+        };
+        assert!(
+            left_in_roaming_check(&one).is_none(),
+            "Linux and macOS: one folder, nothing left behind"
+        );
     }
 }

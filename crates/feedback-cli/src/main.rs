@@ -21,12 +21,12 @@ mod outbox_cmd;
 mod submit;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
 use feedback_core::Outbox;
+use feedback_core::data_dir::Folders;
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -66,23 +66,33 @@ fn run(cli: &Cli) -> Result<String, Failure> {
         }
         Command::Doctor { json } => {
             let base = cli.base().map_err(|failure| failure.to_string());
-            let path = outbox_path(cli);
-            runtime()?.block_on(doctor::doctor(base, path, *json))
+            // Only looked at: the doctor moves no outbox.
+            let (path, folders) = match &cli.outbox {
+                Some(path) => (Ok(path.clone()), None),
+                None => match user_folders() {
+                    Ok(folders) => (Ok(folders.outbox()), Some(folders)),
+                    Err(failure) => (Err(failure), None),
+                },
+            };
+            runtime()?.block_on(doctor::doctor(base, path, folders.as_ref(), *json))
         }
     }
 }
 
-fn outbox_path(cli: &Cli) -> Result<PathBuf, Failure> {
-    match &cli.outbox {
-        Some(path) => Ok(path.clone()),
-        None => Outbox::default_path().ok_or_else(|| {
-            Failure::Other("no data directory for the outbox; set FEEDBACK_OUTBOX".into())
-        }),
-    }
+fn user_folders() -> Result<Folders, Failure> {
+    Folders::of_user().ok_or_else(|| {
+        Failure::Other("no data directory for the outbox; set FEEDBACK_OUTBOX".into())
+    })
 }
 
+/// Opens the outbox to write; an outbox that an earlier version kept in
+/// the roaming folder is moved to the local one first.
 fn open_outbox(cli: &Cli) -> Result<Arc<Outbox>, Failure> {
-    Ok(Arc::new(Outbox::open(&outbox_path(cli)?)?))
+    let path = match &cli.outbox {
+        Some(path) => path.clone(),
+        None => user_folders()?.settle().0,
+    };
+    Ok(Arc::new(Outbox::open(&path)?))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

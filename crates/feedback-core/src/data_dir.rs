@@ -4,7 +4,9 @@
 //! On Windows it is Local AppData, not Roaming: roaming profiles and folder
 //! redirection put Roaming on a network share, and SQLite's WAL does not
 //! work there. Earlier versions kept the outbox in Roaming; [`migrate`]
-//! moves it. On Linux and macOS both are the same folder.
+//! moves it, called through [`settle`] by whoever opens the outbox to
+//! write (the app at its start, the CLI's commands that write), never by
+//! a path getter. On Linux and macOS both are the same folder.
 
 use std::fs;
 use std::io;
@@ -29,6 +31,46 @@ pub fn local() -> Option<PathBuf> {
 /// the outbox on Windows (elsewhere the same folder as [`local`]).
 pub fn roaming() -> Option<PathBuf> {
     Some(dirs::data_dir()?.join(crate::APP_ID))
+}
+
+/// Where the outbox belongs ([`local`]) and where versions up to 0.1 kept
+/// it ([`roaming`]): two folders on Windows, one folder twice elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folders {
+    pub local: PathBuf,
+    pub roaming: PathBuf,
+}
+
+impl Folders {
+    /// This user's folders; `None` where the OS has no data folder.
+    pub fn of_user() -> Option<Self> {
+        Some(Self {
+            local: local()?,
+            roaming: roaming()?,
+        })
+    }
+
+    /// The outbox file in the local folder. Only a path: nothing is made
+    /// or moved ([`Folders::settle`] does that), so a look such as
+    /// `feedback doctor` leaves the files as they are.
+    pub fn outbox(&self) -> PathBuf {
+        self.local.join(FILES[0])
+    }
+
+    /// An outbox left in the roaming folder by an earlier version: the one
+    /// [`Folders::settle`] moves, or, when the local folder has an outbox
+    /// already, one that stays where it is.
+    pub fn left_in_roaming(&self) -> Option<PathBuf> {
+        let old = self.roaming.join(FILES[0]);
+        (self.roaming != self.local && old.exists()).then_some(old)
+    }
+
+    /// The outbox file to open, after moving an old one from the roaming
+    /// folder (see [`settle`]): the step before opening it to write.
+    pub fn settle(&self) -> (PathBuf, Option<io::Error>) {
+        let (dir, error) = settle(&self.local, &self.roaming);
+        (dir.join(FILES[0]), error)
+    }
 }
 
 /// Creates `dir` with its parents, each readable by its owner only (0700

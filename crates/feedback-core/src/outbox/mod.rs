@@ -56,13 +56,11 @@ pub struct Outbox {
 
 impl Outbox {
     /// `<local data dir>/nl.wemasy.feedback/outbox.sqlite3`: the same file
-    /// for the app and the CLI (Tauri's `app_local_data_dir`), once an
-    /// outbox in the roaming folder has been moved there
-    /// ([`crate::data_dir::settle`]).
+    /// for the app and the CLI (Tauri's `app_local_data_dir`). Only the
+    /// path: a caller that opens the outbox to write first moves an old
+    /// one there from the roaming folder ([`crate::data_dir::Folders::settle`]).
     pub fn default_path() -> Option<PathBuf> {
-        let (dir, _) =
-            crate::data_dir::settle(&crate::data_dir::local()?, &crate::data_dir::roaming()?);
-        Some(dir.join("outbox.sqlite3"))
+        Some(crate::data_dir::Folders::of_user()?.outbox())
     }
 
     /// Opens or creates the outbox. A file that is not a readable outbox is

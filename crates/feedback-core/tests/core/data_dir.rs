@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use feedback_core::data_dir::{self, Migration};
+use feedback_core::data_dir::{self, Folders, Migration};
 use feedback_core::outbox::Outbox;
 use feedback_core::{Draft, DraftFile};
 
@@ -67,6 +67,34 @@ fn the_outbox_and_the_draft_move_from_roaming_to_local_once() {
 }
 
 #[test]
+fn the_outbox_path_alone_moves_nothing_until_it_is_settled() {
+    let root = tempfile::tempdir().unwrap();
+    let folders = Folders {
+        local: root.path().join("Local"),
+        roaming: root.path().join("Roaming"),
+    };
+    outbox_with_a_ticket(&folders.roaming, "Left by version 0.1");
+
+    assert_eq!(folders.outbox(), folders.local.join("outbox.sqlite3"));
+    assert!(
+        !folders.local.exists(),
+        "asking for the path (as `feedback doctor` does) makes no folder and moves nothing"
+    );
+    assert_eq!(subjects(&folders.roaming), ["Left by version 0.1"]);
+    assert_eq!(
+        folders.left_in_roaming(),
+        Some(folders.roaming.join("outbox.sqlite3")),
+        "and the old outbox can be told about"
+    );
+
+    let (path, error) = folders.settle();
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(path, folders.outbox(), "settling is the step that moves it");
+    assert_eq!(subjects(&folders.local), ["Left by version 0.1"]);
+    assert_eq!(folders.left_in_roaming(), None, "nothing left behind");
+}
+
+#[test]
 fn an_outbox_already_in_the_local_folder_is_never_overwritten() {
     let root = tempfile::tempdir().unwrap();
     let (roaming, local) = (root.path().join("Roaming"), root.path().join("Local"));
@@ -78,6 +106,15 @@ fn an_outbox_already_in_the_local_folder_is_never_overwritten() {
     );
     assert_eq!(subjects(&local), ["Local ticket"]);
     assert_eq!(subjects(&roaming), ["Old roaming ticket"], "left, not lost");
+    let folders = Folders {
+        local,
+        roaming: roaming.clone(),
+    };
+    assert_eq!(
+        folders.left_in_roaming(),
+        Some(roaming.join("outbox.sqlite3")),
+        "and it can be told about"
+    );
 }
 
 #[test]
