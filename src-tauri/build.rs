@@ -34,6 +34,10 @@ fn main() {
         "set_window_language",
         "quit",
         "quit_and_send_at_login",
+        "update_state",
+        "update_check",
+        "update_install",
+        "update_later",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri context builds");

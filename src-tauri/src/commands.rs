@@ -149,7 +149,8 @@ pub(crate) async fn copy_diagnostics(
     handle: AppHandle,
     app: State<'_, App>,
 ) -> Result<(), IpcError> {
-    copy_text(handle, app.diagnostics().await?)
+    let diagnostics = app.diagnostics().await? + "\n" + &crate::updates::report(&handle);
+    copy_text(handle, diagnostics)
 }
 
 /// Saves unsent tickets (of one server, or all) as JSON in the Downloads
@@ -261,4 +262,35 @@ pub(crate) async fn quit_and_send_at_login(
         )
     })?;
     quit(handle, app).await
+}
+
+/// Where updates stand: a newer version, how it gets installed, progress.
+#[tauri::command]
+pub(crate) fn update_state(handle: AppHandle) -> crate::updates::UpdateView {
+    crate::updates::view(&handle)
+}
+
+/// "Check now".
+#[tauri::command]
+pub(crate) async fn update_check(
+    handle: AppHandle,
+) -> Result<crate::updates::UpdateView, IpcError> {
+    crate::updates::check(&handle)
+        .await
+        .map_err(|reason| IpcError::new(Some("update_check_failed"), reason))?;
+    Ok(crate::updates::view(&handle))
+}
+
+/// "Install and restart": returns only when the update was not installed.
+#[tauri::command]
+pub(crate) async fn update_install(handle: AppHandle) -> Result<(), IpcError> {
+    crate::updates::install(&handle)
+        .await
+        .map_err(|reason| IpcError::new(Some("update_refused"), reason))
+}
+
+/// "Later": this version is not shown again until the next start.
+#[tauri::command]
+pub(crate) fn update_later(handle: AppHandle) {
+    crate::updates::later(&handle);
 }

@@ -38,6 +38,8 @@ pub(crate) enum AppEvent {
     QuitRequested { waiting: usize },
     /// Quick capture: an empty form, the cursor in the subject.
     NewTicket,
+    /// Where updates stand changed.
+    Update { update: crate::updates::UpdateView },
 }
 
 /// Tells the window.

@@ -24,6 +24,7 @@ mod login;
 mod settings;
 mod state;
 mod tray;
+mod updates;
 mod words;
 
 use std::sync::Arc;
@@ -234,6 +235,7 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
             }
             Ok(()) => {}
         }
+        updates::start(&on_main);
     });
     let checking = handle.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -364,6 +366,10 @@ pub fn run() {
             commands::set_window_language,
             commands::quit,
             commands::quit_and_send_at_login,
+            commands::update_state,
+            commands::update_check,
+            commands::update_install,
+            commands::update_later,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

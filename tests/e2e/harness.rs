@@ -90,7 +90,9 @@ impl World {
         Self::start_in(config, &[]).await
     }
 
-    /// A world whose desktop sets `env` for the app (a language, a theme).
+    /// A world whose desktop sets `env` for the app (a language, a theme);
+    /// `{sandbox}` in a value becomes the sandbox's origin
+    /// (`http://127.0.0.1:PORT`), whose port is chosen at the start.
     pub(crate) async fn start_in(config: Config, env: &[(&str, &str)]) -> (World, Session) {
         let turn = ONE_AT_A_TIME.lock().await;
         let (mut world, session) =
@@ -180,6 +182,10 @@ impl World {
             .unwrap();
         let display = format!(":{}", line.trim());
 
+        let origin = format!("http://127.0.0.1:{}", sandbox.addr().port());
+        let env = env
+            .iter()
+            .map(|(name, value)| (*name, value.replace("{sandbox}", &origin)));
         let (port, native_port) = two_free_ports();
         let driver = Command::new("tauri-driver")
             .args([
@@ -193,7 +199,7 @@ impl World {
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
-            .envs(env.iter().copied())
+            .envs(env)
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("E2E_VERBOSE").is_some() {
                 Stdio::inherit()

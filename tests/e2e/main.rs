@@ -15,4 +15,5 @@ mod harness;
 mod login;
 mod submit;
 mod tray;
+mod updates;
 mod webdriver;

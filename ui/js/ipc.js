@@ -43,6 +43,10 @@ export const commands = {
   setLanguage: (language) => invoke("set_window_language", { language }),
   quit: () => invoke("quit"),
   quitAndSendAtLogin: () => invoke("quit_and_send_at_login"),
+  updateState: () => invoke("update_state"),
+  checkForUpdate: () => invoke("update_check"),
+  installUpdate: () => invoke("update_install"),
+  updateLater: () => invoke("update_later"),
 };
 
 // Everything the shell tells the window comes as one event, `app://event`,
@@ -59,4 +63,4 @@ export function listenToShell() {
 }
 // The kinds: outboxChanged { summary }, status { status }, quota { quota },
 // delivered { id, ticketNumber, possibleDuplicate }, quitRequested { waiting },
-// newTicket.
+// newTicket, update { update }.

@@ -105,6 +105,9 @@ async function start() {
   refresh();
   loadTemplates();
   loadSuggestions();
+  import("./updates.js")
+    .then(({ startUpdates }) => startUpdates())
+    .catch((error) => showError(errorText(error)));
 }
 
 start().catch((error) => {

@@ -1,0 +1,187 @@
+//! Signed updates from a local update server (the sandbox's `--updates`
+//! folder) in the real window: the app finds a newer version at start and
+//! shows it with its notes, refuses a tampered package with nothing
+//! changed, and installs the genuine one only once the send in flight is
+//! done. The debug build takes the update source and the publisher's key
+//! from `FEEDBACK_UPDATE_URL` and `FEEDBACK_UPDATE_PUBKEY`; the key pair is
+//! made here with the Tauri CLI's signer, as the release workflow's was.
+//! The installation updated is a stand-in AppImage (`APPIMAGE`): the
+//! updater replaces that file, as it does a real AppImage, and starts it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use feedback_sandbox::{Config, Faults};
+
+use crate::harness::{World, instances, sign_in};
+use crate::webdriver::By;
+
+/// The Tauri CLI from the project's npm packages.
+fn tauri_cli() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/.bin/tauri")
+}
+
+/// A new signing key pair in `dir`: the private key's path and the public key.
+fn key_pair(dir: &Path) -> (PathBuf, String) {
+    let key = dir.join("updater.key");
+    let made = Command::new(tauri_cli())
+        .args([
+            "signer",
+            "generate",
+            "--ci",
+            "--password",
+            "",
+            "--write-keys",
+        ])
+        .arg(&key)
+        .output()
+        .expect("the Tauri CLI runs (npm install)");
+    assert!(made.status.success(), "{made:?}");
+    let public = std::fs::read_to_string(key.with_extension("key.pub")).unwrap();
+    (key, public.trim().to_owned())
+}
+
+/// Signs `file` for `version` with `key`; returns the signature.
+fn sign(key: &Path, file: &Path, version: &str) -> String {
+    let signed = Command::new(tauri_cli())
+        .args(["signer", "sign", "--password", "", "--app-version", version])
+        .arg("--private-key-path")
+        .arg(key)
+        .arg(file)
+        .output()
+        .expect("the Tauri CLI runs");
+    assert!(signed.status.success(), "{signed:?}");
+    let mut sig = file.as_os_str().to_owned();
+    sig.push(".sig");
+    std::fs::read_to_string(sig).unwrap().trim().to_owned()
+}
+
+/// Waits up to `limit` for `done`.
+async fn until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn an_update_is_found_a_tampered_one_refused_and_the_genuine_one_installed_after_the_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("updates");
+    std::fs::create_dir(&served).unwrap();
+    // The installed "AppImage" and the new one: two different programs.
+    let installed = dir.path().join("Wemasy_Feedback.AppImage");
+    let old = std::fs::read("/usr/bin/false").unwrap();
+    let new = std::fs::read("/usr/bin/true").unwrap();
+    assert_ne!(old, new);
+    std::fs::write(&installed, &old).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let executable = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(&installed, executable).unwrap();
+    }
+
+    let (key, public) = key_pair(dir.path());
+    let package = dir.path().join("new.AppImage");
+    std::fs::write(&package, &new).unwrap();
+    let signature = sign(&key, &package, "9.9.9");
+
+    let (mut world, app) = World::start_in(
+        Config {
+            updates_dir: Some(served.clone()),
+            ..Config::default()
+        },
+        &[
+            ("FEEDBACK_UPDATE_URL", "{sandbox}/updates/latest.json"),
+            ("FEEDBACK_UPDATE_PUBKEY", &public),
+            ("APPIMAGE", installed.to_str().unwrap()),
+        ],
+    )
+    .await;
+    sign_in(&app).await;
+    // Nothing published yet (404): a failed check is not the person's
+    // business; the banner stays away.
+    assert!(
+        app.script("return document.getElementById('update').hidden;")
+            .await
+            .as_bool()
+            .unwrap(),
+        "no update shown"
+    );
+
+    // A release is published; the next start checks.
+    let manifest = serde_json::json!({
+        "version": "9.9.9",
+        "notes": "Faster sending.\nThe tray remembers the window.",
+        "pub_date": "2026-12-01T10:00:00Z",
+        "platforms": {"linux-x86_64": {
+            "signature": signature,
+            "url": format!("{}/updates/package.AppImage", world.origin()),
+        }},
+    });
+    std::fs::write(served.join("latest.json"), manifest.to_string()).unwrap();
+    // Served tampered first: one byte changed after signing.
+    let mut tampered = new.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 0xff;
+    std::fs::write(served.join("package.AppImage"), &tampered).unwrap();
+
+    let app = world.relaunch(app).await;
+    app.wait_for_text(
+        By::TestId("update"),
+        "Version 9.9.9 is available (you have 0.1.0).",
+    )
+    .await;
+    app.click(By::Css("#update-notes summary".into())).await;
+    app.wait_for_text(By::TestId("update"), "The tray remembers the window.")
+        .await;
+
+    app.click(By::Button("Install and restart")).await;
+    app.wait_for_text(
+        By::TestId("update-error"),
+        "does not carry the publisher's signature, so it was refused. Nothing was changed.",
+    )
+    .await;
+    assert_eq!(std::fs::read(&installed).unwrap(), old, "nothing changed");
+
+    // The genuine package, while a ticket is on its way to a slow server:
+    // the install waits for the send, which is recorded once.
+    std::fs::write(served.join("package.AppImage"), &new).unwrap();
+    world.sandbox().set_faults(Faults {
+        latency: Duration::from_secs(3),
+        ..Faults::default()
+    });
+    app.type_into(By::Label("Subject"), "Sent before the update")
+        .await;
+    app.type_into(By::Label("Message"), "The update waits for this one.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    let sandbox = world.sandbox();
+    until("the send is in flight", Duration::from_secs(20), || {
+        sandbox.stats().requests == 1
+    })
+    .await;
+    // Back up to the banner above the form, as a person scrolls.
+    app.script("window.scrollTo(0, 0);").await;
+    app.click(By::Button("Install and restart")).await;
+    until("the update is installed", Duration::from_secs(30), || {
+        std::fs::read(&installed).is_ok_and(|bytes| bytes == new)
+    })
+    .await;
+    assert_eq!(
+        sandbox.tickets().len(),
+        1,
+        "the send in flight was finished before the install"
+    );
+    // The app started the new version (the stand-in exits at once) and left.
+    let binary = crate::harness::built_binary("debug", "wemasy-feedback");
+    until("the old version has left", Duration::from_secs(20), || {
+        instances(&binary).is_empty()
+    })
+    .await;
+    app.end().await;
+    world.stop_sandbox().await;
+}

@@ -1,0 +1,49 @@
+// "Version X is available": the update banner. Rust checks (at start and
+// daily) and installs; the window shows what it found, its notes, and
+// installs only when the person says so. Loaded after the form is ready:
+// nothing here is needed for the first paint.
+
+import { commands, on } from "./ipc.js";
+import { $, errorText } from "./dom.js";
+import { t } from "./i18n.js";
+
+let shown = null;
+
+function render(update) {
+  shown = update;
+  const banner = $("update");
+  const available = update?.available;
+  banner.hidden = !available;
+  if (!available) return;
+  $("update-title").textContent = t("update.available", { version: available.version, current: update.current });
+  const notes = $("update-notes");
+  notes.hidden = !available.notes;
+  // Release notes are text from the network: never parsed as HTML.
+  $("update-notes-text").textContent = available.notes || "";
+  const busy = update.phase !== "idle";
+  const install = $("update-install");
+  install.hidden = update.install !== "app";
+  install.disabled = busy;
+  $("update-later").disabled = busy;
+  const how = $("update-how");
+  how.textContent = update.install === "app" ? "" : t(`update.${update.install}`);
+  how.hidden = update.install === "app";
+  $("update-progress").textContent = busy ? t(`update.${update.phase}`) : "";
+  $("update-error").textContent = update.error
+    ? t("update.failed", { reason: t(`update.refused.${update.error.kind}`) })
+    : "";
+}
+
+export async function startUpdates() {
+  on("update", ({ update }) => render(update));
+  $("update-install").addEventListener("click", async () => {
+    try {
+      // Returns only if it was not installed (else the app starts again).
+      await commands.installUpdate();
+    } catch (error) {
+      if (!shown?.error) $("update-error").textContent = errorText(error);
+    }
+  });
+  $("update-later").addEventListener("click", () => commands.updateLater());
+  render(await commands.updateState());
+}
