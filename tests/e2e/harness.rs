@@ -94,9 +94,18 @@ impl World {
     /// `{sandbox}` in a value becomes the sandbox's origin
     /// (`http://127.0.0.1:PORT`), whose port is chosen at the start.
     pub(crate) async fn start_in(config: Config, env: &[(&str, &str)]) -> (World, Session) {
+        Self::start_binary_in(built_binary("debug", "wemasy-feedback"), config, env).await
+    }
+
+    /// [`start_in`](Self::start_in) for another build of the app (such as
+    /// one marked as installed from a package), taking its turn.
+    pub(crate) async fn start_binary_in(
+        binary: PathBuf,
+        config: Config,
+        env: &[(&str, &str)],
+    ) -> (World, Session) {
         let turn = ONE_AT_A_TIME.lock().await;
-        let (mut world, session) =
-            Self::start_binary(built_binary("debug", "wemasy-feedback"), config, env).await;
+        let (mut world, session) = Self::start_binary(binary, config, env).await;
         world._turn = Some(turn);
         (world, session)
     }

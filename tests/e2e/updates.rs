@@ -185,3 +185,70 @@ async fn an_update_is_found_a_tampered_one_refused_and_the_genuine_one_installed
     app.end().await;
     world.stop_sandbox().await;
 }
+
+/// A copy of the debug build marked as installed from a `.deb`, as the
+/// bundler marks the binary it packs (`tauri::utils::platform::bundle_type`
+/// reads the mark).
+fn marked_as_deb(dir: &Path) -> PathBuf {
+    let built = crate::harness::built_binary("debug", "wemasy-feedback");
+    let mut bytes = std::fs::read(&built).unwrap();
+    let (unknown, deb) = (
+        b"__TAURI_BUNDLE_TYPE_VAR_UNK",
+        b"__TAURI_BUNDLE_TYPE_VAR_DEB",
+    );
+    let at = bytes
+        .windows(unknown.len())
+        .position(|window| window == unknown)
+        .expect("the build carries the bundle-type mark");
+    bytes[at..at + deb.len()].copy_from_slice(deb);
+    let copy = dir.join("wemasy-feedback");
+    std::fs::write(&copy, bytes).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    copy
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_package_managers_install_is_told_of_the_update_and_left_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("updates");
+    std::fs::create_dir(&served).unwrap();
+    let (key, public) = key_pair(dir.path());
+    let package = dir.path().join("package.deb");
+    std::fs::write(&package, b"not installed here").unwrap();
+    let manifest = serde_json::json!({
+        "version": "9.9.9",
+        "platforms": {"linux-x86_64": {
+            "signature": sign(&key, &package, "9.9.9"),
+            "url": "http://127.0.0.1:9/package.deb",
+        }},
+    });
+    std::fs::write(served.join("latest.json"), manifest.to_string()).unwrap();
+
+    let (world, app) = World::start_binary_in(
+        marked_as_deb(dir.path()),
+        Config {
+            updates_dir: Some(served),
+            ..Config::default()
+        },
+        &[
+            ("FEEDBACK_UPDATE_URL", "{sandbox}/updates/latest.json"),
+            ("FEEDBACK_UPDATE_PUBKEY", &public),
+        ],
+    )
+    .await;
+    app.wait_for_text(By::TestId("update"), "Version 9.9.9 is available")
+        .await;
+    app.wait_for_text(By::TestId("update"), "installed as a package")
+        .await;
+    assert!(
+        app.script("return document.getElementById('update-install').hidden;")
+            .await
+            .as_bool()
+            .unwrap(),
+        "no Install button: the package manager installs it"
+    );
+    app.end().await;
+    drop(world);
+}
