@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{World, built_binary, file_while_offline, sign_in};
-use crate::submit::asks;
+use crate::harness::{World, built_binary};
+use crate::submit::close_with_a_ticket_waiting;
 use crate::webdriver::{By, Session};
 
 async fn toggle_start_at_login(app: &Session) {
@@ -37,18 +37,7 @@ async fn start_at_login_and_a_one_time_start_that_sends_what_was_left() {
     assert!(!entry.exists(), "turned off, the entry is gone");
 
     // Quitting with a ticket waiting (the tray setting off, so it asks).
-    sign_in(&app).await;
-    app.click(By::Button("Settings")).await;
-    app.click(By::Label(
-        "Keep sending from the tray after closing the window",
-    ))
-    .await;
-    app.click(By::Button("Save")).await;
-    app.wait_for_hidden(By::TestId("settings-dialog")).await;
-    file_while_offline(&mut world, &app, "Left at closing time").await;
-    world
-        .close_window_until("the window asks", || asks(&app))
-        .await;
+    close_with_a_ticket_waiting(&mut world, &app, "Left at closing time").await;
     app.click_to_quit(By::Button("Quit and send at next login"))
         .await;
     world.wait_for_no_window().await;

@@ -158,11 +158,11 @@ pub(crate) async fn asks(app: &Session) -> bool {
         == serde_json::Value::Bool(true)
 }
 
-#[tokio::test]
-#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
-async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
-    let (mut world, app) = World::start().await;
-    sign_in(&app).await;
+/// Signs in, turns off "Keep sending from the tray…" (so that closing
+/// asks), files `subject` while the server is down, and closes the window
+/// until the app asks what to do with the waiting ticket.
+pub(crate) async fn close_with_a_ticket_waiting(world: &mut World, app: &Session, subject: &str) {
+    sign_in(app).await;
     app.click(By::Button("Settings")).await;
     app.click(By::Label(
         "Keep sending from the tray after closing the window",
@@ -170,12 +170,17 @@ async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
     .await;
     app.click(By::Button("Save")).await;
     app.wait_for_hidden(By::TestId("settings-dialog")).await;
-
-    file_while_offline(&mut world, &app, "Waiting at closing time").await;
-
+    file_while_offline(world, app, subject).await;
     world
-        .close_window_until("the window asks", || asks(&app))
+        .close_window_until("the window asks", || asks(app))
         .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn quitting_with_a_ticket_waiting_says_so_and_asks() {
+    let (mut world, app) = World::start().await;
+    close_with_a_ticket_waiting(&mut world, &app, "Waiting at closing time").await;
     app.wait_for_text(By::TestId("quit-dialog"), "1 ticket is still waiting")
         .await;
     app.screenshot(&screenshot_path("quit-asks")).await;
