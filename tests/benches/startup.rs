@@ -16,7 +16,12 @@
 //! (a cold start); otherwise the disk cache is warm and the report says so.
 //! Idle memory is the proportional set size (PSS) of the binary's process
 //! and every process under it (WebKit's web and network processes), 5 s
-//! after it was ready.
+//! after it was ready, also reported per process.
+//!
+//! Where the time goes, each in ms after the session request: the process
+//! started (from `/proc`, 10 ms ticks), its window mapped on the X display
+//! (polled every 5 ms), then the page's own milestones (navigation, HTML
+//! loaded, DOM parsed, the app's `start:*` marks) and ready.
 
 #![allow(clippy::unwrap_used)]
 
@@ -41,6 +46,9 @@ use crate::webdriver::Session;
 struct Sample {
     start: Duration,
     pss_kib: u64,
+    /// PSS by process: the binary's own ("app"), WebKit's web and network
+    /// processes, by their program's name.
+    pss_by_process: Vec<(String, u64)>,
     /// Milestones in the page, in ms from the session request: the page's
     /// time origin (the window's web view navigating), its HTML loaded,
     /// its DOM parsed (module scripts run), then the app's own `start:*`
@@ -124,6 +132,33 @@ async fn main() {
             at.join(", "),
             median(samples, start_ms)
         );
+        let mut kinds: Vec<String> = samples
+            .iter()
+            .flat_map(|s| s.pss_by_process.iter().map(|(kind, _)| kind.clone()))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let memory: Vec<String> = kinds
+            .iter()
+            .map(|kind| {
+                let mut values: Vec<u64> = samples
+                    .iter()
+                    .map(|s| {
+                        s.pss_by_process
+                            .iter()
+                            .filter(|(k, _)| k == kind)
+                            .map(|(_, kib)| kib)
+                            .sum()
+                    })
+                    .collect();
+                values.sort_unstable();
+                format!("{kind} {:.1}", values[values.len() / 2] as f64 / 1024.0)
+            })
+            .collect();
+        println!(
+            "  {name} idle memory by process (median MiB PSS): {}",
+            memory.join(", ")
+        );
         let all: Vec<String> = samples
             .iter()
             .map(|s| format!("{:.0} ms/{:.1} MiB", start_ms(s), pss_mib(s)))
@@ -135,21 +170,93 @@ async fn main() {
 /// One launch: time to ready, then the process tree's PSS when idle.
 async fn measure(world: &World, binary: &Path) -> Sample {
     drop_caches();
+    let title = if binary.ends_with("bare-window") {
+        "Bare Window"
+    } else {
+        "Wemasy Feedback"
+    };
+    let display = world.display().to_owned();
+    let uptime_at_request = uptime_ms();
     let started = Instant::now();
+    // The window's mapping, watched beside the launch.
+    let watcher = std::thread::spawn(move || {
+        while started.elapsed() < Duration::from_secs(30) {
+            if harness::window_titled(&display, title) {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        None
+    });
     // Launching waits until the page is ready.
     let session = world.launch().await;
     let start = started.elapsed();
-    let phases = phases(&session, start).await;
+    let mapped = watcher.join().unwrap();
+    let mut phases = phases(&session, start).await;
+    let tree = process_tree(binary);
+    if let Some(began) = process_start_ms(tree[0]) {
+        phases.insert(0, ("process started".into(), began - uptime_at_request));
+    }
+    if let Some(mapped) = mapped {
+        phases.insert(1, ("window mapped".into(), mapped.as_secs_f64() * 1000.0));
+    }
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let pss_kib = process_tree(binary).iter().map(|pid| pss_kib(*pid)).sum();
+    let tree = process_tree(binary);
+    let total_kib = tree.iter().map(|pid| pss_kib(*pid)).sum();
+    let mut pss_by_process: Vec<(String, u64)> = Vec::new();
+    for pid in &tree {
+        let kind = process_kind(*pid, binary);
+        let kib = pss_kib(*pid);
+        match pss_by_process.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, sum)) => *sum += kib,
+            None => pss_by_process.push((kind, kib)),
+        }
+    }
     session.end().await;
     // Let the processes exit before the next launch.
     tokio::time::sleep(Duration::from_millis(500)).await;
     Sample {
         start,
-        pss_kib,
+        pss_kib: total_kib,
+        pss_by_process,
         phases,
     }
+}
+
+/// "app" for the binary itself, else the program's name (WebKit's
+/// `WebKitWebProcess`, `WebKitNetworkProcess`).
+fn process_kind(pid: u32, binary: &Path) -> String {
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+    match exe {
+        Some(exe) if exe.file_name() == binary.file_name() => "app".into(),
+        Some(exe) => exe
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        None => "?".into(),
+    }
+}
+
+/// Milliseconds since boot, from `/proc/uptime`.
+fn uptime_ms() -> f64 {
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |seconds| seconds * 1000.0)
+}
+
+/// When `pid` started, in ms since boot (`/proc/PID/stat` field 22, in
+/// clock ticks of 10 ms).
+fn process_start_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let ticks: f64 = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
+    Some(ticks * 10.0)
 }
 
 /// The page's milestones as ms since the session request, given that it

@@ -268,6 +268,12 @@ impl World {
         panic!("closing the window never led to: {what}");
     }
 
+    /// The X display this world's apps show on.
+    #[allow(dead_code, reason = "read by the start-up benchmark, not by the tests")]
+    pub(crate) fn display(&self) -> &str {
+        &self.display
+    }
+
     /// Whether the app's window is on the display.
     pub(crate) fn window_shown(&self) -> bool {
         find_window(&self.display, WINDOW_TITLE).1.is_some()
@@ -518,6 +524,12 @@ fn find_window(
         named && visible
     });
     (conn, window)
+}
+
+/// Whether a visible top-level window titled `title` is on `display`.
+#[allow(dead_code, reason = "read by the start-up benchmark, not by the tests")]
+pub(crate) fn window_titled(display: &str, title: &str) -> bool {
+    find_window(display, title).1.is_some()
 }
 
 /// Sends `WM_DELETE_WINDOW` to the visible top-level window titled `title`
