@@ -34,4 +34,6 @@ busctl --user status org.freedesktop.secrets >/dev/null 2>&1 || {
 }
 
 export FEEDBACK_TEST_SECRET_SERVICE=1
+# The keyring tests may write here: this keyring is the tests' own.
+export FEEDBACK_TEST_OS_KEYRING=1
 "$@"

@@ -54,6 +54,16 @@ impl Feedback {
     }
 }
 
+/// Stops a test that writes to the OS keyring unless this run may: the
+/// tests' private Secret Service (`scripts/in-test-session.sh`), or CI's
+/// Windows and macOS runners, say so with `FEEDBACK_TEST_OS_KEYRING=1`.
+pub(crate) fn os_keyring_for_tests() {
+    assert!(
+        std::env::var_os("FEEDBACK_TEST_OS_KEYRING").is_some_and(|value| value == "1"),
+        "this test writes to the OS keyring: run it through scripts/in-test-session.sh (Linux), or set FEEDBACK_TEST_OS_KEYRING=1 where this user's keyring may take test entries"
+    );
+}
+
 /// `feedback ARGS` with an outbox of its own.
 pub(crate) async fn feedback(base: &str, token: Option<&str>, args: &[&str]) -> Run {
     Feedback::new().run(base, token, args).await

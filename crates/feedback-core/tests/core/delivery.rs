@@ -57,7 +57,10 @@ impl Run {
         clock: Clock,
     ) -> Delivery {
         let client_config = ClientConfig {
-            connect_timeout: Duration::from_millis(500),
+            // Above the 2 s Windows takes to refuse a connection to a closed
+            // loopback port (Linux and macOS refuse at once): a server that
+            // is down must read as refused there too, not as a timeout.
+            connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(5),
             ..ClientConfig::default()
         };

@@ -142,11 +142,13 @@ print(r.json())
 async fn the_python_sample_creates_a_ticket() {
     let sandbox = start(Config::default()).await;
     let script = format!("URL = {:?}\n{PYTHON_SAMPLE}", store_url(&sandbox));
-    let output = tokio::process::Command::new("python3")
+    // Python for Windows installs `python`, not `python3`.
+    let python = if cfg!(windows) { "python" } else { "python3" };
+    let output = tokio::process::Command::new(python)
         .args(["-c", &script])
         .output()
         .await
-        .expect("python3 is installed");
+        .unwrap_or_else(|error| panic!("{python} (with requests) is installed: {error}"));
     assert!(
         output.status.success(),
         "{}",
