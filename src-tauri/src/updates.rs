@@ -324,9 +324,13 @@ fn refused(error: &tauri_plugin_updater::Error) -> Refusal {
 /// How this installation is updated: by the app, or by the package
 /// manager that installed it (unless the policy allows the app to).
 fn how<R: Runtime>(handle: &AppHandle<R>) -> Install {
+    #[cfg(target_os = "linux")]
+    let appimage = handle.env().appimage.is_some();
+    #[cfg(not(target_os = "linux"))]
+    let appimage = false;
     install_by(
         tauri::utils::platform::bundle_type(),
-        handle.env().appimage.is_some(),
+        appimage,
         allow_self_update(handle),
     )
 }

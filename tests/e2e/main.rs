@@ -15,5 +15,7 @@ mod harness;
 mod login;
 mod submit;
 mod tray;
+// An AppImage and a .deb: Linux's ways to be installed.
+#[cfg(target_os = "linux")]
 mod updates;
 mod webdriver;
