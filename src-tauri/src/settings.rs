@@ -152,23 +152,7 @@ fn recommended(policy: &Policy) -> Settings {
 
 /// The names (as the window knows them) of what `enforced` sets.
 fn locked(enforced: &Values) -> Vec<&'static str> {
-    enforced
-        .keys()
-        .into_iter()
-        .filter_map(|key| {
-            Some(match key {
-                "ApiBaseUrl" => "apiBase",
-                "DefaultChannel" => "defaultChannel",
-                "Language" => "language",
-                "Notifications" => "notifications",
-                "KeepRunningInTray" => "keepRunningInTray",
-                "DeliveredRetentionDays" => "keepDeliveredDays",
-                "QuickCaptureShortcut" => "quickCaptureShortcut",
-                "StartAtLogin" => "startAtLogin",
-                _ => return None,
-            })
-        })
-        .collect()
+    enforced.settings()
 }
 
 /// What the person chose, as stored.

@@ -21,22 +21,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::api_base::ApiBase;
+mod keys;
+
+pub use keys::{KEYS, Key, Kind};
 
 /// Where Linux machines keep the policy.
 pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
-
-/// The keys a policy may set, as administrators write them.
-pub const KEYS: [&str; 8] = [
-    "ApiBaseUrl",
-    "DefaultChannel",
-    "Language",
-    "Notifications",
-    "KeepRunningInTray",
-    "DeliveredRetentionDays",
-    "QuickCaptureShortcut",
-    "StartAtLogin",
-];
 
 /// The values of one level (enforced or recommended); `None`: not set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,22 +45,19 @@ pub struct Values {
 }
 
 impl Values {
-    /// The keys this level sets, as in [`KEYS`].
+    /// The keys this level sets, as administrators write them, in the
+    /// order of [`KEYS`].
     pub fn keys(&self) -> Vec<&'static str> {
-        let set = [
-            self.api_base.is_some(),
-            self.default_channel.is_some(),
-            self.language.is_some(),
-            self.notifications.is_some(),
-            self.keep_running_in_tray.is_some(),
-            self.delivered_retention_days.is_some(),
-            self.quick_capture_shortcut.is_some(),
-            self.start_at_login.is_some(),
-        ];
-        KEYS.iter()
-            .zip(set)
-            .filter_map(|(key, set)| set.then_some(*key))
-            .collect()
+        self.set().map(|key| key.name).collect()
+    }
+
+    /// The settings this level sets, by the names the window knows them by.
+    pub fn settings(&self) -> Vec<&'static str> {
+        self.set().map(|key| key.setting).collect()
+    }
+
+    fn set(&self) -> impl Iterator<Item = &'static Key> + '_ {
+        KEYS.iter().filter(|key| key.is_set_in(self))
     }
 }
 
@@ -154,63 +141,17 @@ fn read_level(
     values: &mut Values,
     problems: &mut Vec<String>,
 ) {
-    for (key, value) in entries {
-        let outcome = match key.as_str() {
-            "ApiBaseUrl" => text(value).and_then(|text| {
-                ApiBase::parse(&text)
-                    .map(|_| values.api_base = Some(text))
-                    .map_err(|error| error.to_string())
-            }),
-            "DefaultChannel" => text(value).and_then(|text| {
-                if text.trim().is_empty() || text.chars().count() > 255 {
-                    Err("a channel slug of 1 to 255 characters".into())
-                } else {
-                    values.default_channel = Some(text);
-                    Ok(())
-                }
-            }),
-            "Language" => text(value).and_then(|text| match text.as_str() {
-                "en" | "nl" => {
-                    values.language = Some(text);
-                    Ok(())
-                }
-                _ => Err("\"en\" or \"nl\"".into()),
-            }),
-            "Notifications" => flag(value).map(|on| values.notifications = Some(on)),
-            "KeepRunningInTray" => flag(value).map(|on| values.keep_running_in_tray = Some(on)),
-            "DeliveredRetentionDays" => match value.as_u64() {
-                Some(days @ 1..=3650) => {
-                    values.delivered_retention_days = u32::try_from(days).ok();
-                    Ok(())
-                }
-                _ => Err("a whole number of days from 1 to 3650".into()),
-            },
-            "QuickCaptureShortcut" => {
-                text(value).map(|text| values.quick_capture_shortcut = Some(text))
-            }
-            "StartAtLogin" => flag(value).map(|on| values.start_at_login = Some(on)),
-            _ => {
-                problems.push(format!("{level}: unknown key \"{key}\": ignored"));
-                continue;
-            }
+    for (name, value) in entries {
+        let Some(key) = Key::named(name) else {
+            problems.push(format!("{level}: unknown key \"{name}\": ignored"));
+            continue;
         };
-        if let Err(expected) = outcome {
+        if let Err(expected) = key.read(value, values) {
             problems.push(format!(
-                "{level}: {key} = {value}: expected {expected}; ignored"
+                "{level}: {name} = {value}: expected {expected}; ignored"
             ));
         }
     }
-}
-
-fn text(value: &Value) -> Result<String, String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| "text".into())
-}
-
-fn flag(value: &Value) -> Result<bool, String> {
-    value.as_bool().ok_or_else(|| "true or false".into())
 }
 
 #[cfg(test)]
