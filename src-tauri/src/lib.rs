@@ -8,6 +8,7 @@
 //! - `state`: `App`, the managed state around the outbox and engine.
 //! - `events`: engine events to the window, tray and notifications.
 //! - `settings`: the user's settings in tauri-plugin-store.
+//! - `policy`: the organisation's policy as this run holds it.
 //! - `tray`: the tray icon and its menu.
 //! - `capture`: quick capture (the tray's New ticket, a global shortcut).
 //! - `desktop`: what the desktop offers (a tray host, global shortcuts).
@@ -21,6 +22,7 @@ mod desktop;
 mod events;
 mod ipc_error;
 mod login;
+mod policy;
 mod settings;
 mod state;
 mod tray;
@@ -143,8 +145,11 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
             (Outbox::in_memory()?, Some(reason))
         }
     };
+    // Read once, before anything asks for the settings.
+    let policy = policy::OrgPolicy::read();
+    app.manage(policy.clone());
+    notices.extend(policy.problems());
     let settings = Settings::load(&handle);
-    notices.extend(settings::policy_problems());
     let base = api_base_for(&settings).map_err(|error| error.message);
     let forwarding = handle.clone();
     let on_engine: feedback_core::deliveries::OnEngine = Arc::new(move |origin, events| {
@@ -156,6 +161,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         unusable,
         base,
         notices,
+        policy,
         on_engine,
     ));
     app.manage(words::WindowLanguage::default());

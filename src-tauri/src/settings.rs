@@ -62,7 +62,7 @@ impl Default for Settings {
 
 impl Settings {
     pub(crate) fn load<R: Runtime>(app: &AppHandle<R>) -> Self {
-        Self::in_force(&policy(), &stored(app))
+        Self::in_force(&crate::policy::held(app), &stored(app))
     }
 
     /// The settings that `policy` and the person's `stored` ones make.
@@ -78,10 +78,9 @@ impl Settings {
         settings
     }
 
-    /// These settings as the policy lets them be: what it enforces set
-    /// and locked (whatever the window sent).
-    pub(crate) fn under_policy(mut self) -> Self {
-        let policy = policy();
+    /// These settings as `policy` lets them be: what it enforces set and
+    /// locked (whatever the window sent).
+    pub(crate) fn under_policy(mut self, policy: &Policy) -> Self {
         self.apply(&policy.enforced);
         self.locked = locked(&policy.enforced);
         self
@@ -91,7 +90,7 @@ impl Settings {
     /// whatever the window sent, and values equal to the recommended or
     /// default ones are not stored.
     pub(crate) fn save<R: Runtime>(&self, app: &AppHandle<R>) -> Result<(), String> {
-        let policy = policy();
+        let policy = crate::policy::held(app);
         let chosen = self.chosen(&policy);
         let store = app.store(FILE).map_err(|error| error.to_string())?;
         store.set(KEY, Value::Object(chosen));
@@ -161,58 +160,6 @@ fn stored<R: Runtime>(app: &AppHandle<R>) -> Map<String, Value> {
         Some(Value::Object(object)) => object,
         _ => Map::new(),
     }
-}
-
-/// The policy of this machine: `/etc/wemasy-feedback/policy.json` on Linux
-/// (and the BSDs). Debug builds also take `FEEDBACK_POLICY_FILE`, for the
-/// tests; a release build reads only the administrator's file, so that no
-/// one gets round it with a variable.
-pub(crate) fn policy() -> Policy {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
-        return Policy::read_file(std::path::Path::new(&path));
-    }
-    #[cfg(all(unix, not(target_os = "macos")))]
-    {
-        Policy::read_file(std::path::Path::new(feedback_core::policy::LINUX_FILE))
-    }
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
-    {
-        Policy::default()
-    }
-}
-
-/// The policy's problems, each a sentence for the window: what was ignored.
-pub(crate) fn policy_problems() -> Vec<String> {
-    let policy = policy();
-    let source = policy
-        .source
-        .as_ref()
-        .map(|path| path.display().to_string())
-        .unwrap_or_default();
-    policy
-        .problems
-        .iter()
-        .map(|problem| format!("Your organisation's settings ({source}): {problem}."))
-        .collect()
-}
-
-/// The policy as diagnostics tell it: where from, what it sets, what it ignored.
-pub(crate) fn policy_report() -> String {
-    let policy = policy();
-    let Some(source) = &policy.source else {
-        return "policy: none".into();
-    };
-    let mut report = format!(
-        "policy: {}\npolicy enforced: {}\npolicy recommended: {}",
-        source.display(),
-        policy.enforced.keys().join(", "),
-        policy.recommended.keys().join(", ")
-    );
-    for problem in &policy.problems {
-        report.push_str(&format!("\npolicy problem: {problem}"));
-    }
-    report
 }
 
 #[cfg(test)]

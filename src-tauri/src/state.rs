@@ -41,6 +41,8 @@ pub(crate) struct App {
     /// What went wrong that the person should know (an outbox file moved
     /// aside, a keyring that could not be read, an invalid API base).
     notices: Arc<Mutex<Vec<String>>>,
+    /// The organisation's policy, as held since the start.
+    pub(crate) policy: crate::policy::OrgPolicy,
 }
 
 /// What the window shows in its header and status line.
@@ -113,6 +115,7 @@ impl App {
         unusable: Option<String>,
         base: Result<ApiBase, String>,
         notices: Vec<String>,
+        policy: crate::policy::OrgPolicy,
         on_engine: feedback_core::deliveries::OnEngine,
     ) -> Self {
         let mut notices = notices;
@@ -140,6 +143,7 @@ impl App {
             shortcut: Mutex::new(ShortcutReport::default()),
             tray_available: std::sync::atomic::AtomicBool::new(false),
             notices,
+            policy,
         }
     }
 
@@ -382,6 +386,7 @@ impl App {
         self.started().await;
         let deliveries = self.deliveries.clone();
         let status = deliveries.status();
+        let policy = self.policy.report();
         blocking(move || {
             let base = deliveries.current();
             let origin = base.as_ref().map(ApiBase::origin).unwrap_or_default();
@@ -400,7 +405,7 @@ impl App {
             )
             .to_text()
                 + "\n"
-                + &crate::settings::policy_report()
+                + &policy
         })
         .await
     }
@@ -482,7 +487,7 @@ impl App {
         handle: &tauri::AppHandle<R>,
         settings: crate::settings::Settings,
     ) -> Result<AppState, IpcError> {
-        let settings = settings.under_policy();
+        let settings = settings.under_policy(&self.policy.current());
         let base = crate::api_base_for(&settings)?;
         settings
             .save(handle)

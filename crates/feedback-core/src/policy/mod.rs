@@ -17,7 +17,7 @@
 //! file that does not parse is listed in [`Policy::problems`] (shown in
 //! diagnostics and the window) and ignored; the rest applies.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -64,8 +64,9 @@ impl Values {
 /// The policy in force, and what in it was ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
-    /// Where it came from (`None`: no policy on this machine).
-    pub source: Option<PathBuf>,
+    /// Where it came from, as an administrator would look for it (`None`:
+    /// no policy on this machine).
+    pub source: Option<String>,
     pub enforced: Values,
     pub recommended: Values,
     /// Each thing ignored, and why: shown in diagnostics.
@@ -81,14 +82,14 @@ impl Policy {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Self::default(),
             Err(error) => {
                 return Self {
-                    source: Some(path.to_owned()),
+                    source: Some(path.display().to_string()),
                     problems: vec![format!("{} could not be read: {error}", path.display())],
                     ..Self::default()
                 };
             }
         };
         let mut policy = Self::from_json(&text);
-        policy.source = Some(path.to_owned());
+        policy.source = Some(path.display().to_string());
         policy
     }
 
