@@ -79,7 +79,9 @@ pub(crate) async fn sent_ticket(app: State<'_, App>, id: String) -> Result<Entry
 }
 
 #[tauri::command]
-pub(crate) async fn templates_list(app: State<'_, App>) -> Result<Vec<Template>, IpcError> {
+pub(crate) async fn templates_list(
+    app: State<'_, App>,
+) -> Result<Vec<feedback_core::policy::Listed>, IpcError> {
     app.templates().await
 }
 

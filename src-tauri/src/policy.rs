@@ -25,6 +25,14 @@ impl OrgPolicy {
             .clone()
     }
 
+    /// Whether the app may install its own updates where the OS's package
+    /// manager owns the install: the policy's `AllowSelfUpdate` (enforced,
+    /// else recommended, else no).
+    #[allow(dead_code, reason = "for the updater (updates.rs), which reads it")]
+    pub(crate) fn allow_self_update(&self) -> bool {
+        self.current().allow_self_update()
+    }
+
     /// The policy's problems, each a sentence for the window: what was
     /// ignored.
     pub(crate) fn problems(&self) -> Vec<String> {

@@ -38,6 +38,12 @@ pub(crate) struct Settings {
     pub(crate) quick_capture_shortcut: Option<String>,
     /// Start (to the tray) at every login.
     pub(crate) start_at_login: bool,
+    /// The priority a new ticket starts with (`None`: none).
+    pub(crate) default_priority: Option<String>,
+    /// The type a new ticket starts with (`None`: none).
+    pub(crate) default_type: Option<String>,
+    /// Look for a newer version of the app.
+    pub(crate) update_checks: bool,
     /// The settings the organisation enforces, by their names here: shown
     /// locked. Told to the window, never taken from it.
     #[serde(skip_deserializing)]
@@ -55,6 +61,9 @@ impl Default for Settings {
             keep_delivered_days: 90,
             quick_capture_shortcut: Some(DEFAULT_SHORTCUT.into()),
             start_at_login: false,
+            default_priority: None,
+            default_type: None,
+            update_checks: true,
             locked: Vec::new(),
         }
     }
@@ -138,6 +147,15 @@ impl Settings {
         }
         if let Some(on) = values.start_at_login {
             self.start_at_login = on;
+        }
+        if let Some(priority) = &values.default_priority {
+            self.default_priority = Some(priority.clone());
+        }
+        if let Some(kind) = &values.default_type {
+            self.default_type = Some(kind.clone());
+        }
+        if let Some(on) = values.update_checks {
+            self.update_checks = on;
         }
     }
 }
@@ -226,6 +244,32 @@ mod tests {
         policy(&format!(
             r#"{{"recommended": {{"Language": "{language}"}}}}"#
         ))
+    }
+
+    #[test]
+    fn a_new_tickets_defaults_and_update_checks_follow_the_policy_and_lock() {
+        let policy = policy(
+            r#"{"enforced": {"DefaultPriority": "urgent", "UpdateChecks": false},
+                "recommended": {"DefaultType": "bug"}}"#,
+        );
+        let stored = object(serde_json::json!({
+            "defaultPriority": "low", "defaultType": "other", "updateChecks": true
+        }));
+        let settings = Settings::in_force(&policy, &stored);
+        assert_eq!(settings.default_priority.as_deref(), Some("urgent"));
+        assert!(!settings.update_checks, "enforced over the person's choice");
+        assert_eq!(
+            settings.default_type.as_deref(),
+            Some("other"),
+            "the person's choice over a recommendation"
+        );
+        assert_eq!(settings.locked, ["defaultPriority", "updateChecks"]);
+        let fresh = Settings::in_force(&Policy::default(), &Map::new());
+        assert!(
+            fresh.update_checks,
+            "updates are looked for unless told not to"
+        );
+        assert_eq!(fresh.default_priority, None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use feedback_core::diagnostics::{Diagnostics, KeyringState};
 use feedback_core::outbox::{
     ImportReport, SentPage, SentQuery, SuggestionKind, Template, TemplateFields,
 };
+use feedback_core::policy;
 use feedback_core::{
     ApiBase, ClientConfig, Deliveries, DeliveryConfig, DeliveryStatus, Draft, DraftFile, Entry,
     LoadToken, OtherServer, Outbox, Submitted, Summary, TokenLookup, TokenStore,
@@ -317,16 +318,21 @@ impl App {
         Ok(blocking(move || outbox.get(&id)).await??)
     }
 
-    pub(crate) async fn templates(&self) -> Result<Vec<Template>, IpcError> {
+    /// The organisation's templates, then the person's own.
+    pub(crate) async fn templates(&self) -> Result<Vec<policy::Listed>, IpcError> {
         let outbox = self.outbox.clone();
-        Ok(blocking(move || outbox.templates()).await??)
+        let own = blocking(move || outbox.templates()).await??;
+        Ok(policy::listed(self.policy.current().templates(), own))
     }
 
+    /// Saves the person's template; never under the name of one of the
+    /// organisation's, which it would seem to replace.
     pub(crate) async fn save_template(
         &self,
         name: String,
         fields: TemplateFields,
     ) -> Result<Template, IpcError> {
+        self.not_the_organisations_name(&name)?;
         let outbox = self.outbox.clone();
         let now = Clock::system().now_ms();
         Ok(blocking(move || outbox.save_template(&name, &fields, now)).await??)
@@ -337,14 +343,25 @@ impl App {
         id: String,
         name: String,
     ) -> Result<Template, IpcError> {
+        not_the_organisations(&id)?;
+        self.not_the_organisations_name(&name)?;
         let outbox = self.outbox.clone();
         let now = Clock::system().now_ms();
         Ok(blocking(move || outbox.rename_template(&id, &name, now)).await??)
     }
 
     pub(crate) async fn delete_template(&self, id: String) -> Result<bool, IpcError> {
+        not_the_organisations(&id)?;
         let outbox = self.outbox.clone();
         Ok(blocking(move || outbox.delete_template(&id)).await??)
+    }
+
+    /// Refuses `name` when one of the organisation's templates has it.
+    fn not_the_organisations_name(&self, name: &str) -> Result<(), IpcError> {
+        match policy::named(self.policy.current().templates(), name) {
+            Some(template) => Err(organisation_has(&template.name)),
+            None => Ok(()),
+        }
     }
 
     /// Writes every template as JSON into `dir`; returns the file's path.
@@ -362,8 +379,18 @@ impl App {
         .await?
     }
 
-    /// Imports templates from a file's text, all or nothing.
+    /// Imports templates from a file's text, all or nothing: nothing when
+    /// one has the name of one of the organisation's.
     pub(crate) async fn import_templates(&self, json: String) -> Result<ImportReport, IpcError> {
+        if let Some(template) = policy::named_in_file(self.policy.current().templates(), &json) {
+            return Err(IpcError::new(
+                None,
+                format!(
+                    "The file was not imported, so no template changed: {}",
+                    organisation_has(&template.name).message
+                ),
+            ));
+        }
         let outbox = self.outbox.clone();
         let now = Clock::system().now_ms();
         Ok(blocking(move || outbox.import_templates_text(&json, now)).await??)
@@ -563,6 +590,24 @@ impl App {
     pub(crate) async fn shutdown(&self) {
         self.deliveries.shutdown().await;
     }
+}
+
+/// Refuses to change template `id` when it is one of the organisation's.
+fn not_the_organisations(id: &str) -> Result<(), IpcError> {
+    if policy::is_organisation_id(id) {
+        return Err(IpcError::new(
+            None,
+            "this template comes from your organisation: it can be used, not renamed or deleted",
+        ));
+    }
+    Ok(())
+}
+
+fn organisation_has(name: &str) -> IpcError {
+    IpcError::new(
+        None,
+        format!("a template named \"{name}\" comes from your organisation; choose another name"),
+    )
 }
 
 /// The OS keyring as [`Deliveries`] reads it; what it could not read is

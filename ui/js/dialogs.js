@@ -59,14 +59,7 @@ export function openSignIn() {
 
 export function openSettings() {
   const settings = state.settings;
-  $("setting-api-base").value = settings.apiBase || "";
-  $("setting-channel").value = settings.defaultChannel;
-  $("setting-language").value = settings.language || "";
-  $("setting-notifications").checked = settings.notifications;
-  $("setting-tray").checked = settings.keepRunningInTray;
-  $("setting-login").checked = settings.startAtLogin;
-  $("setting-keep-days").value = String(settings.keepDeliveredDays ?? 90);
-  $("setting-shortcut").value = settings.quickCaptureShortcut || "";
+  for (const name of Object.keys(CONTROLS)) showSetting(name, settings);
   $("settings-error").textContent = "";
   $("diagnostics-state").textContent = "";
   renderShortcut();
@@ -78,13 +71,25 @@ export function openSettings() {
 const CONTROLS = {
   apiBase: "setting-api-base",
   defaultChannel: "setting-channel",
+  defaultPriority: "setting-priority",
+  defaultType: "setting-type",
   language: "setting-language",
   notifications: "setting-notifications",
   keepRunningInTray: "setting-tray",
   startAtLogin: "setting-login",
+  updateChecks: "setting-updates",
   keepDeliveredDays: "setting-keep-days",
   quickCaptureShortcut: "setting-shortcut",
 };
+
+// Puts setting `name`'s value in its control.
+function showSetting(name, settings) {
+  const control = $(CONTROLS[name]);
+  const value = settings[name];
+  if (control.type === "checkbox") control.checked = Boolean(value);
+  else if (name === "keepDeliveredDays") control.value = String(value ?? 90);
+  else control.value = value ?? "";
+}
 
 // What the organisation enforces is shown, locked, and says so.
 function renderLocks(locked) {
@@ -162,6 +167,9 @@ export function startDialogs({ refresh }) {
       notifications: $("setting-notifications").checked,
       keepRunningInTray: $("setting-tray").checked,
       startAtLogin: $("setting-login").checked,
+      updateChecks: $("setting-updates").checked,
+      defaultPriority: $("setting-priority").value || null,
+      defaultType: $("setting-type").value || null,
       keepDeliveredDays: Math.min(3650, Math.max(1, Number.parseInt($("setting-keep-days").value, 10) || 90)),
       quickCaptureShortcut: $("setting-shortcut").value.trim() || null,
     };

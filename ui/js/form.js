@@ -121,6 +121,8 @@ export function formHasTyping() {
 function defaults() {
   return {
     channel_slug: state.settings?.defaultChannel || "feedback",
+    priority: state.settings?.defaultPriority || null,
+    type: state.settings?.defaultType || null,
     user_agent: state.app ? `WemasyFeedback/${state.app.version} (${state.app.os}) ${navigator.userAgent}` : null,
   };
 }

@@ -1,6 +1,7 @@
 // Templates: the form saved under a name (kept in the outbox file, so one
 // file holds everything), picked to fill the form, renamed, deleted, and
-// exported or imported as a JSON file a team can share.
+// exported or imported as a JSON file a team can share. The organisation's
+// templates (its policy) are listed first, marked, and only applied.
 
 import { commands } from "./ipc.js";
 import { $, el, button, errorText, differs, acting, replaceKeepingFocus } from "./dom.js";
@@ -48,8 +49,15 @@ function renderTemplates(current) {
   // The picker on the form.
   const picker = $("template-picker");
   if (differs(picker, current.templates.map((x) => [x.id, x.name]))) {
-    picker.replaceChildren(el("option", { value: "", text: t("templates.none") }),
-      ...current.templates.map((template) => el("option", { value: template.id, text: template.name })));
+    const option = (template) => el("option", { value: template.id, text: template.name });
+    const shared = current.templates.filter((template) => template.fromOrganisation);
+    const own = current.templates.filter((template) => !template.fromOrganisation);
+    // Apart when the organisation shares some: a name may be in both.
+    const groups = shared.length === 0 ? own.map(option) : [
+      el("optgroup", { label: t("templates.fromOrganisation") }, shared.map(option)),
+      own.length ? el("optgroup", { label: t("templates.own") }, own.map(option)) : null,
+    ];
+    picker.replaceChildren(el("option", { value: "", text: t("templates.none") }), ...groups.filter(Boolean));
   }
   $("template-pick").hidden = current.templates.length === 0;
 
@@ -62,11 +70,20 @@ function renderTemplates(current) {
   replaceKeepingFocus($("templates-list"), current.templates.map((template) => {
     const fields = template.fields;
     const summary = [fields.channel_slug, fields.subject].filter(Boolean).join(" · ");
+    const applyButton = button(t("templates.apply"), () => apply(template.id), { "aria-label": `${t("templates.apply")}: ${template.name}`, onError: (e) => showError(errorText(e)) });
+    if (template.fromOrganisation) {
+      return el("li", { dataset: { testid: "template-item", organisation: "true" } },
+        el("div", { class: "row" },
+          el("span", { class: "subject", text: template.name }),
+          el("span", { class: "mark", text: t("templates.fromOrganisation"), dataset: { testid: "template-from-organisation" } })),
+        el("div", { class: "hint", text: summary }),
+        el("div", { class: "buttons" }, applyButton));
+    }
     return el("li", { dataset: { testid: "template-item" } },
       el("div", { class: "row" }, el("span", { class: "subject", text: template.name })),
       el("div", { class: "hint", text: summary }),
       el("div", { class: "buttons" },
-        button(t("templates.apply"), () => apply(template.id), { "aria-label": `${t("templates.apply")}: ${template.name}`, onError: (e) => showError(errorText(e)) }),
+        applyButton,
         button(t("templates.rename"), () => act(async () => {
           const name = await askName(t("templates.renameHeading"), "", template.name);
           if (name && name !== template.name) await commands.renameTemplate(template.id, name);

@@ -6,8 +6,9 @@
 
 use serde_json::Value;
 
-use super::Values;
+use super::{Values, templates};
 use crate::api_base::ApiBase;
+use crate::new_ticket::{Priority, TicketType};
 
 /// What kind of value a key holds: what a source that types its values
 /// (the Windows registry, a property list) must hold for it.
@@ -19,6 +20,8 @@ pub enum Kind {
     Flag,
     /// A whole number.
     Number,
+    /// A list of objects (the Windows registry holds it as JSON text).
+    List,
 }
 
 /// One key a policy may set.
@@ -27,11 +30,13 @@ pub struct Key {
     /// As administrators write it.
     pub name: &'static str,
     /// The setting it sets, by the name the window knows it by: shown
-    /// locked while enforced.
-    pub setting: &'static str,
+    /// locked while enforced (`None`: a policy with no setting).
+    pub setting: Option<&'static str>,
     pub kind: Kind,
-    /// Checks `value` and keeps it in the values; `Err`: what was expected.
-    read: fn(&Value, &mut Values) -> Result<(), String>,
+    /// Checks `value` and keeps it in the values; `Err`: what was
+    /// expected. Parts of it left out (a list's bad entries) are told in
+    /// the `Vec`.
+    read: fn(&Value, &mut Values, &mut Vec<String>) -> Result<(), String>,
     /// Whether the values set this key.
     set_in: fn(&Values) -> bool,
 }
@@ -43,8 +48,14 @@ impl Key {
     }
 
     /// Checks `value` and keeps it in `values`; `Err`: what was expected.
-    pub(crate) fn read(&self, value: &Value, values: &mut Values) -> Result<(), String> {
-        (self.read)(value, values)
+    /// Parts of it left out (a list's bad entries) are told in `skipped`.
+    pub(crate) fn read(
+        &self,
+        value: &Value,
+        values: &mut Values,
+        skipped: &mut Vec<String>,
+    ) -> Result<(), String> {
+        (self.read)(value, values, skipped)
     }
 
     /// Whether `values` set this key.
@@ -57,9 +68,9 @@ impl Key {
 pub const KEYS: &[Key] = &[
     Key {
         name: "ApiBaseUrl",
-        setting: "apiBase",
+        setting: Some("apiBase"),
         kind: Kind::Text,
-        read: |value, values| {
+        read: |value, values, _| {
             let text = text(value)?;
             ApiBase::parse(&text).map_err(|error| error.to_string())?;
             values.api_base = Some(text);
@@ -69,9 +80,9 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "DefaultChannel",
-        setting: "defaultChannel",
+        setting: Some("defaultChannel"),
         kind: Kind::Text,
-        read: |value, values| {
+        read: |value, values, _| {
             let text = text(value)?;
             if text.trim().is_empty() || text.chars().count() > 255 {
                 return Err("a channel slug of 1 to 255 characters".into());
@@ -83,9 +94,9 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "Language",
-        setting: "language",
+        setting: Some("language"),
         kind: Kind::Text,
-        read: |value, values| {
+        read: |value, values, _| {
             values.language = Some(one_of(value, &["en", "nl"])?);
             Ok(())
         },
@@ -93,9 +104,9 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "Notifications",
-        setting: "notifications",
+        setting: Some("notifications"),
         kind: Kind::Flag,
-        read: |value, values| {
+        read: |value, values, _| {
             values.notifications = Some(flag(value)?);
             Ok(())
         },
@@ -103,9 +114,9 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "KeepRunningInTray",
-        setting: "keepRunningInTray",
+        setting: Some("keepRunningInTray"),
         kind: Kind::Flag,
-        read: |value, values| {
+        read: |value, values, _| {
             values.keep_running_in_tray = Some(flag(value)?);
             Ok(())
         },
@@ -113,9 +124,9 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "DeliveredRetentionDays",
-        setting: "keepDeliveredDays",
+        setting: Some("keepDeliveredDays"),
         kind: Kind::Number,
-        read: |value, values| match value.as_u64() {
+        read: |value, values, _| match value.as_u64() {
             Some(days @ 1..=3650) => {
                 values.delivered_retention_days = u32::try_from(days).ok();
                 Ok(())
@@ -126,9 +137,9 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "QuickCaptureShortcut",
-        setting: "quickCaptureShortcut",
+        setting: Some("quickCaptureShortcut"),
         kind: Kind::Text,
-        read: |value, values| {
+        read: |value, values, _| {
             values.quick_capture_shortcut = Some(text(value)?);
             Ok(())
         },
@@ -136,13 +147,63 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "StartAtLogin",
-        setting: "startAtLogin",
+        setting: Some("startAtLogin"),
         kind: Kind::Flag,
-        read: |value, values| {
+        read: |value, values, _| {
             values.start_at_login = Some(flag(value)?);
             Ok(())
         },
         set_in: |values| values.start_at_login.is_some(),
+    },
+    Key {
+        name: "DefaultPriority",
+        setting: Some("defaultPriority"),
+        kind: Kind::Text,
+        read: |value, values, _| {
+            values.default_priority = Some(one_of(value, &Priority::ALL.map(Priority::as_str))?);
+            Ok(())
+        },
+        set_in: |values| values.default_priority.is_some(),
+    },
+    Key {
+        name: "DefaultType",
+        setting: Some("defaultType"),
+        kind: Kind::Text,
+        read: |value, values, _| {
+            values.default_type = Some(one_of(value, &TicketType::ALL.map(TicketType::as_str))?);
+            Ok(())
+        },
+        set_in: |values| values.default_type.is_some(),
+    },
+    Key {
+        name: "UpdateChecks",
+        setting: Some("updateChecks"),
+        kind: Kind::Flag,
+        read: |value, values, _| {
+            values.update_checks = Some(flag(value)?);
+            Ok(())
+        },
+        set_in: |values| values.update_checks.is_some(),
+    },
+    Key {
+        name: "AllowSelfUpdate",
+        setting: None,
+        kind: Kind::Flag,
+        read: |value, values, _| {
+            values.allow_self_update = Some(flag(value)?);
+            Ok(())
+        },
+        set_in: |values| values.allow_self_update.is_some(),
+    },
+    Key {
+        name: "Templates",
+        setting: None,
+        kind: Kind::List,
+        read: |value, values, skipped| {
+            values.templates = Some(templates::read(value, skipped)?);
+            Ok(())
+        },
+        set_in: |values| values.templates.is_some(),
     },
 ];
 
@@ -178,7 +239,7 @@ mod tests {
         for (at, key) in KEYS.iter().enumerate() {
             for other in &KEYS[at + 1..] {
                 assert_ne!(key.name, other.name);
-                assert_ne!(key.setting, other.setting);
+                assert!(key.setting.is_none() || key.setting != other.setting);
             }
         }
     }
@@ -189,15 +250,18 @@ mod tests {
             Kind::Text => vec![
                 Value::from("https://tickets.example.com/api"),
                 Value::from("nl"),
+                Value::from("high"),
+                Value::from("bug"),
             ],
             Kind::Flag => vec![Value::from(true)],
             Kind::Number => vec![Value::from(30)],
+            Kind::List => vec![serde_json::json!([{"name": "Printer"}])],
         };
         for key in KEYS {
             let mut values = Values::default();
             let read = samples(key.kind)
                 .iter()
-                .any(|sample| key.read(sample, &mut values).is_ok());
+                .any(|sample| key.read(sample, &mut values, &mut Vec::new()).is_ok());
             assert!(read, "{}: no sample of its kind is accepted", key.name);
             assert_eq!(values.keys(), [key.name], "{} sets {:?}", key.name, values);
         }

@@ -22,8 +22,10 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 mod keys;
+mod templates;
 
 pub use keys::{KEYS, Key, Kind};
+pub use templates::{Listed, OrgTemplate, is_organisation_id, listed, named, named_in_file};
 
 /// Where Linux machines keep the policy.
 pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
@@ -42,6 +44,16 @@ pub struct Values {
     /// `Some("")`: no shortcut.
     pub quick_capture_shortcut: Option<String>,
     pub start_at_login: Option<bool>,
+    /// "low", "normal", "high" or "urgent".
+    pub default_priority: Option<String>,
+    /// "suggestion", "bug" or "other".
+    pub default_type: Option<String>,
+    pub update_checks: Option<bool>,
+    /// Whether the app may install its own updates where the OS's package
+    /// manager owns the install (a policy without a setting).
+    pub allow_self_update: Option<bool>,
+    /// Ticket templates shared by the organisation.
+    pub templates: Option<Vec<OrgTemplate>>,
 }
 
 impl Values {
@@ -53,7 +65,7 @@ impl Values {
 
     /// The settings this level sets, by the names the window knows them by.
     pub fn settings(&self) -> Vec<&'static str> {
-        self.set().map(|key| key.setting).collect()
+        self.set().filter_map(|key| key.setting).collect()
     }
 
     fn set(&self) -> impl Iterator<Item = &'static Key> + '_ {
@@ -74,6 +86,27 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The organisation's ticket templates: the enforced list, else the
+    /// recommended one (either way shown beside the person's own, applied
+    /// but never renamed, deleted or replaced).
+    pub fn templates(&self) -> &[OrgTemplate] {
+        self.enforced
+            .templates
+            .as_deref()
+            .or(self.recommended.templates.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// Whether the app may install its own updates where the OS's package
+    /// manager owns the install (.deb, .rpm): the enforced value, else the
+    /// recommended one, else no.
+    pub fn allow_self_update(&self) -> bool {
+        self.enforced
+            .allow_self_update
+            .or(self.recommended.allow_self_update)
+            .unwrap_or(false)
+    }
+
     /// The policy in the file at `path`: none when there is no file; a file
     /// that cannot be read or parsed is a problem, and no policy.
     pub fn read_file(path: &Path) -> Self {
@@ -147,11 +180,17 @@ fn read_level(
             problems.push(format!("{level}: unknown key \"{name}\": ignored"));
             continue;
         };
-        if let Err(expected) = key.read(value, values) {
+        let mut skipped = Vec::new();
+        if let Err(expected) = key.read(value, values, &mut skipped) {
             problems.push(format!(
                 "{level}: {name} = {value}: expected {expected}; ignored"
             ));
         }
+        problems.extend(
+            skipped
+                .into_iter()
+                .map(|why| format!("{level}: {name}: {why}")),
+        );
     }
 }
 
@@ -220,9 +259,75 @@ mod tests {
     #[test]
     fn out_of_range_values_are_refused() {
         let policy = Policy::from_json(
-            r#"{"enforced": {"DeliveredRetentionDays": 0, "Language": "de", "DefaultChannel": " "}}"#,
+            r#"{"enforced": {"DeliveredRetentionDays": 0, "Language": "de", "DefaultChannel": " ",
+                             "DefaultPriority": "asap", "DefaultType": "Bug", "UpdateChecks": 1}}"#,
         );
         assert_eq!(policy.enforced, Values::default());
-        assert_eq!(policy.problems.len(), 3, "{:?}", policy.problems);
+        assert_eq!(policy.problems.len(), 6, "{:?}", policy.problems);
+        let problems = policy.problems.join("\n");
+        assert!(
+            problems.contains("\"low\" or \"normal\" or \"high\" or \"urgent\""),
+            "the problem says what would do: {problems}"
+        );
+    }
+
+    #[test]
+    fn defaults_for_a_new_ticket_and_update_checks_are_read() {
+        let policy = Policy::from_json(
+            r#"{"enforced": {"DefaultPriority": "high", "UpdateChecks": false},
+                "recommended": {"DefaultType": "suggestion"}}"#,
+        );
+        assert!(policy.problems.is_empty(), "{:?}", policy.problems);
+        assert_eq!(policy.enforced.default_priority.as_deref(), Some("high"));
+        assert_eq!(policy.enforced.update_checks, Some(false));
+        assert_eq!(
+            policy.recommended.default_type.as_deref(),
+            Some("suggestion")
+        );
+        assert_eq!(
+            policy.enforced.settings(),
+            ["defaultPriority", "updateChecks"],
+            "locked in the window"
+        );
+    }
+
+    #[test]
+    fn shared_templates_apply_but_their_bad_entries_are_told_and_skipped() {
+        let policy = Policy::from_json(
+            r#"{"enforced": {"Templates": [{"name": "Login problem", "type": "bug"},
+                                           {"name": "Broken", "type": "question"}]},
+                "recommended": {"Templates": [{"name": "Recommended only"}]}}"#,
+        );
+        let names: Vec<&str> = policy.templates().iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Login problem"], "the enforced list, not both");
+        assert_eq!(policy.problems.len(), 1, "{:?}", policy.problems);
+        assert!(
+            policy.problems[0].starts_with("enforced: Templates: template 2 (\"Broken\")"),
+            "{:?}",
+            policy.problems
+        );
+        assert_eq!(policy.enforced.keys(), ["Templates"]);
+        let recommended = Policy::from_json(r#"{"recommended": {"Templates": [{"name": "R"}]}}"#);
+        assert_eq!(recommended.templates().len(), 1);
+        let wrong = Policy::from_json(r#"{"enforced": {"Templates": {"name": "R"}}}"#);
+        assert!(wrong.templates().is_empty());
+        assert_eq!(wrong.problems.len(), 1, "{:?}", wrong.problems);
+    }
+
+    #[test]
+    fn self_update_is_allowed_only_when_the_policy_says_so() {
+        let allowed = |json: &str| Policy::from_json(json).allow_self_update();
+        assert!(!allowed("{}"), "no policy: the package manager installs");
+        assert!(allowed(r#"{"recommended": {"AllowSelfUpdate": true}}"#));
+        assert!(!allowed(
+            r#"{"enforced": {"AllowSelfUpdate": false}, "recommended": {"AllowSelfUpdate": true}}"#
+        ));
+        let policy = Policy::from_json(r#"{"enforced": {"AllowSelfUpdate": true}}"#);
+        assert!(policy.allow_self_update());
+        assert_eq!(policy.enforced.keys(), ["AllowSelfUpdate"]);
+        assert!(
+            policy.enforced.settings().is_empty(),
+            "a policy with no setting locks nothing in the window"
+        );
     }
 }
