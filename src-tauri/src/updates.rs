@@ -335,14 +335,16 @@ fn how<R: Runtime>(handle: &AppHandle<R>) -> Install {
     )
 }
 
+/// The policy's `AllowSelfUpdate`.
 fn allow_self_update<R: Runtime>(handle: &AppHandle<R>) -> bool {
-    let _ = handle;
-    false // PENDING: the policy's AllowSelfUpdate
+    handle
+        .try_state::<crate::policy::OrgPolicy>()
+        .is_some_and(|policy| policy.allow_self_update())
 }
 
+/// The "Check for updates" setting (or what the policy makes it).
 fn update_checks<R: Runtime>(handle: &AppHandle<R>) -> bool {
-    let _ = Settings::load(handle);
-    true // PENDING: Settings::update_checks
+    Settings::load(handle).update_checks
 }
 
 fn install_by(

@@ -208,9 +208,23 @@ fn marked_as_deb(dir: &Path) -> PathBuf {
     copy
 }
 
+/// Whether the window shows the update banner, and its Install button.
+async fn banner(app: &crate::webdriver::Session) -> (bool, bool) {
+    let shown = app
+        .script(
+            "const shown = !document.getElementById('update').hidden;
+             return [shown, shown && !document.getElementById('update-install').hidden];",
+        )
+        .await;
+    (
+        shown[0].as_bool().unwrap_or_default(),
+        shown[1].as_bool().unwrap_or_default(),
+    )
+}
+
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
-async fn a_package_managers_install_is_told_of_the_update_and_left_to_it() {
+async fn a_package_managers_install_is_told_of_the_update_unless_the_policy_says_otherwise() {
     let dir = tempfile::tempdir().unwrap();
     let served = dir.path().join("updates");
     std::fs::create_dir(&served).unwrap();
@@ -225,6 +239,12 @@ async fn a_package_managers_install_is_told_of_the_update_and_left_to_it() {
         }},
     });
     std::fs::write(served.join("latest.json"), manifest.to_string()).unwrap();
+    // The administrator has turned update checks off.
+    let policy = dir.path().join("policy.json");
+    let enforce = |values: serde_json::Value| {
+        std::fs::write(&policy, serde_json::json!({"enforced": values}).to_string()).unwrap();
+    };
+    enforce(serde_json::json!({"UpdateChecks": false}));
 
     let (world, app) = World::start_binary_in(
         marked_as_deb(dir.path()),
@@ -235,20 +255,29 @@ async fn a_package_managers_install_is_told_of_the_update_and_left_to_it() {
         &[
             ("FEEDBACK_UPDATE_URL", "{sandbox}/updates/latest.json"),
             ("FEEDBACK_UPDATE_PUBKEY", &public),
+            ("FEEDBACK_POLICY_FILE", policy.to_str().unwrap()),
         ],
     )
     .await;
+    // A check answers within a second here (see below): three are plenty.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(banner(&app).await, (false, false), "checks are off");
+
+    // Checks allowed: the update is told, and left to the package manager.
+    enforce(serde_json::json!({}));
+    let app = world.relaunch(app).await;
     app.wait_for_text(By::TestId("update"), "Version 9.9.9 is available")
         .await;
     app.wait_for_text(By::TestId("update"), "installed as a package")
         .await;
-    assert!(
-        app.script("return document.getElementById('update-install').hidden;")
-            .await
-            .as_bool()
-            .unwrap(),
-        "no Install button: the package manager installs it"
-    );
+    assert_eq!(banner(&app).await, (true, false), "no Install button");
+
+    // The administrator lets the app install its own package.
+    enforce(serde_json::json!({"AllowSelfUpdate": true}));
+    let app = world.relaunch(app).await;
+    app.wait_for_text(By::TestId("update"), "Version 9.9.9 is available")
+        .await;
+    assert_eq!(banner(&app).await, (true, true), "Install offered");
     app.end().await;
     drop(world);
 }
