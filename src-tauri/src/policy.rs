@@ -72,21 +72,14 @@ pub(crate) fn held<R: Runtime>(handle: &AppHandle<R>) -> Arc<Policy> {
         .map_or_else(|| Arc::new(read()), |held| held.current())
 }
 
-/// The policy of this machine: `/etc/wemasy-feedback/policy.json` on Linux
-/// (and the BSDs). Debug builds also take `FEEDBACK_POLICY_FILE`, for the
-/// tests; a release build reads only the administrator's file, so that no
-/// one gets round it with a variable.
+/// The policy of this machine ([`Policy::of_this_machine`]). Debug builds
+/// take `FEEDBACK_POLICY_FILE` instead, for the tests; a release build
+/// reads only the administrator's, so that no one gets round it with a
+/// variable.
 fn read() -> Policy {
     #[cfg(debug_assertions)]
     if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
         return Policy::read_file(std::path::Path::new(&path));
     }
-    #[cfg(all(unix, not(target_os = "macos")))]
-    {
-        Policy::read_file(std::path::Path::new(feedback_core::policy::LINUX_FILE))
-    }
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
-    {
-        Policy::default()
-    }
+    Policy::of_this_machine()
 }

@@ -3,32 +3,38 @@
 //! person's and is shown locked; a **recommended** value is the default
 //! the person may change.
 //!
-//! One source per OS; this module reads the Linux one, a JSON file
-//! (`/etc/wemasy-feedback/policy.json`):
+//! # Layout
 //!
-//! ```json
-//! {
-//!   "enforced":    { "ApiBaseUrl": "https://api.wemasy.nl/api", "DeliveredRetentionDays": 30 },
-//!   "recommended": { "Language": "nl", "DefaultChannel": "support" }
-//! }
-//! ```
+//! - `keys.rs`: [`KEYS`], every key: its name, the setting it locks, its
+//!   kind, how its value is checked.
+//! - `templates.rs`: the `Templates` key, the organisation's ticket templates.
+//! - `reading.rs`: a policy put together from sources in order of precedence.
+//! - One source per OS, each turned into a [`Policy`] by OS-independent code:
+//!   `json.rs` (Linux: [`LINUX_FILE`]), `registry.rs` (Windows:
+//!   `HKLM`/`HKCU\SOFTWARE\Policies\Wemasy\Feedback`).
 //!
 //! A policy is never fatal: an unknown key, a value of the wrong kind or a
-//! file that does not parse is listed in [`Policy::problems`] (shown in
+//! source that cannot be read is listed in [`Policy::problems`] (shown in
 //! diagnostics and the window) and ignored; the rest applies.
 
-use std::path::Path;
-
-use serde_json::{Map, Value};
-
+mod json;
 mod keys;
+mod reading;
+pub mod registry;
 mod templates;
 
+pub use json::LINUX_FILE;
 pub use keys::{KEYS, Key, Kind};
 pub use templates::{Listed, OrgTemplate, is_organisation_id, listed, named, named_in_file};
 
-/// Where Linux machines keep the policy.
-pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
+/// How strongly a value is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Wins over the person's choice; shown locked.
+    Enforced,
+    /// A default the person may change.
+    Recommended,
+}
 
 /// The values of one level (enforced or recommended); `None`: not set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,6 +92,23 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// This machine's policy, from where its OS keeps it: the registry on
+    /// Windows, [`LINUX_FILE`] on Linux and the BSDs.
+    pub fn of_this_machine() -> Self {
+        #[cfg(windows)]
+        {
+            registry::read()
+        }
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            Self::read_file(std::path::Path::new(LINUX_FILE))
+        }
+        #[cfg(not(any(windows, all(unix, not(target_os = "macos")))))]
+        {
+            Self::default()
+        }
+    }
+
     /// The organisation's ticket templates: the enforced list, else the
     /// recommended one (either way shown beside the person's own, applied
     /// but never renamed, deleted or replaced).
@@ -105,92 +128,6 @@ impl Policy {
             .allow_self_update
             .or(self.recommended.allow_self_update)
             .unwrap_or(false)
-    }
-
-    /// The policy in the file at `path`: none when there is no file; a file
-    /// that cannot be read or parsed is a problem, and no policy.
-    pub fn read_file(path: &Path) -> Self {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Self::default(),
-            Err(error) => {
-                return Self {
-                    source: Some(path.display().to_string()),
-                    problems: vec![format!("{} could not be read: {error}", path.display())],
-                    ..Self::default()
-                };
-            }
-        };
-        let mut policy = Self::from_json(&text);
-        policy.source = Some(path.display().to_string());
-        policy
-    }
-
-    /// The policy in `text`, a JSON object with `enforced` and
-    /// `recommended` objects.
-    pub fn from_json(text: &str) -> Self {
-        let mut policy = Self::default();
-        let root = match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(root)) => root,
-            Ok(_) => {
-                policy
-                    .problems
-                    .push("the policy is not a JSON object: ignored".into());
-                return policy;
-            }
-            Err(error) => {
-                policy
-                    .problems
-                    .push(format!("the policy is not valid JSON ({error}): ignored"));
-                return policy;
-            }
-        };
-        for (level, value) in root {
-            let values = match level.as_str() {
-                "enforced" => &mut policy.enforced,
-                "recommended" => &mut policy.recommended,
-                _ => {
-                    policy.problems.push(format!(
-                        "unknown level \"{level}\" (enforced or recommended): ignored"
-                    ));
-                    continue;
-                }
-            };
-            match value {
-                Value::Object(entries) => {
-                    read_level(&level, &entries, values, &mut policy.problems);
-                }
-                _ => policy
-                    .problems
-                    .push(format!("\"{level}\" is not an object: ignored")),
-            }
-        }
-        policy
-    }
-}
-
-fn read_level(
-    level: &str,
-    entries: &Map<String, Value>,
-    values: &mut Values,
-    problems: &mut Vec<String>,
-) {
-    for (name, value) in entries {
-        let Some(key) = Key::named(name) else {
-            problems.push(format!("{level}: unknown key \"{name}\": ignored"));
-            continue;
-        };
-        let mut skipped = Vec::new();
-        if let Err(expected) = key.read(value, values, &mut skipped) {
-            problems.push(format!(
-                "{level}: {name} = {value}: expected {expected}; ignored"
-            ));
-        }
-        problems.extend(
-            skipped
-                .into_iter()
-                .map(|why| format!("{level}: {name}: {why}")),
-        );
     }
 }
 
