@@ -277,9 +277,9 @@ pub(crate) fn update_state(handle: AppHandle) -> crate::updates::UpdateView {
 pub(crate) async fn update_check(
     handle: AppHandle,
 ) -> Result<crate::updates::UpdateView, IpcError> {
-    crate::updates::check(&handle)
+    crate::updates::check_now(&handle)
         .await
-        .map_err(|reason| IpcError::new(Some("update_check_failed"), reason))?;
+        .map_err(|not| IpcError::new(Some(not.code), not.reason))?;
     Ok(crate::updates::view(&handle))
 }
 

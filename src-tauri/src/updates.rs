@@ -193,13 +193,43 @@ fn checks_on<R: Runtime>(handle: &AppHandle<R>) -> bool {
     Source::of(handle).is_some() && update_checks(handle)
 }
 
+/// Why "Check now" did not ask: `code` for the window's words.
+#[derive(Debug)]
+pub(crate) struct NotAsked {
+    pub(crate) code: &'static str,
+    pub(crate) reason: String,
+}
+
+impl NotAsked {
+    fn new(code: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// "Check now": as [`check`], unless the organisation turned checks off.
+pub(crate) async fn check_now<R: Runtime>(handle: &AppHandle<R>) -> Result<(), NotAsked> {
+    if crate::policy::held(handle).enforced.update_checks == Some(false) {
+        return Err(NotAsked::new(
+            "update_checks_off",
+            "your organisation turned update checks off",
+        ));
+    }
+    check(handle).await
+}
+
 /// Asks the update source now. `Err`: why it could not be asked.
-pub(crate) async fn check<R: Runtime>(handle: &AppHandle<R>) -> Result<(), String> {
+async fn check<R: Runtime>(handle: &AppHandle<R>) -> Result<(), NotAsked> {
     let Some(updates) = handle.try_state::<Updates>() else {
-        return Err("updates are still starting".into());
+        return Err(NotAsked::new("starting", "updates are still starting"));
     };
     let Some(source) = Source::of(handle) else {
-        return Err("this build has no update source".into());
+        return Err(NotAsked::new(
+            "no_update_source",
+            "this build has no update source",
+        ));
     };
     if updates.with(|inner| inner.phase.is_some()) {
         return Ok(());
@@ -222,7 +252,7 @@ pub(crate) async fn check<R: Runtime>(handle: &AppHandle<R>) -> Result<(), Strin
             }
             Err(error) => {
                 log::warn!("updates: the check failed: {error}");
-                Err(format!("the update source could not be asked: {error}"))
+                Err(NotAsked::new("update_check_failed", error.to_string()))
             }
         }
     });

@@ -9,7 +9,7 @@ use crate::webdriver::{By, Session};
 use feedback_sandbox::Config;
 
 /// axe-core's violations in the window as it is now, as `id (impact): where`.
-async fn audit(app: &Session, what: &str) -> Vec<String> {
+pub(crate) async fn audit(app: &Session, what: &str) -> Vec<String> {
     let found = app
         .script_async(
             "const done = arguments[arguments.length - 1];
@@ -28,7 +28,7 @@ async fn audit(app: &Session, what: &str) -> Vec<String> {
         .collect()
 }
 
-async fn inject_axe(app: &Session) {
+pub(crate) async fn inject_axe(app: &Session) {
     let axe = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../node_modules/axe-core/axe.min.js"

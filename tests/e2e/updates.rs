@@ -146,6 +146,10 @@ async fn an_update_is_found_a_tampered_one_refused_and_the_genuine_one_installed
     )
     .await;
     assert_eq!(std::fs::read(&installed).unwrap(), old, "nothing changed");
+    // The banner, its notes open and its error shown, passes axe-core.
+    crate::a11y::inject_axe(&app).await;
+    let violations = crate::a11y::audit(&app, "update banner").await;
+    assert!(violations.is_empty(), "{violations:#?}");
 
     // The genuine package, while a ticket is on its way to a slow server:
     // the install waits for the send, which is recorded once.
@@ -262,6 +266,16 @@ async fn a_package_managers_install_is_told_of_the_update_unless_the_policy_says
     // A check answers within a second here (see below): three are plenty.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(banner(&app).await, (false, false), "checks are off");
+    // Asking by hand is not a way round the administrator.
+    app.click(By::Button("Settings")).await;
+    app.click(By::Button("Check for updates now")).await;
+    app.wait_for_text(
+        By::TestId("check-updates-state"),
+        "Your organisation has turned update checks off.",
+    )
+    .await;
+    app.click(By::Button("Cancel")).await;
+    assert_eq!(banner(&app).await, (false, false), "still nothing asked");
 
     // Checks allowed: the update is told, and left to the package manager.
     enforce(serde_json::json!({}));
@@ -271,6 +285,14 @@ async fn a_package_managers_install_is_told_of_the_update_unless_the_policy_says
     app.wait_for_text(By::TestId("update"), "installed as a package")
         .await;
     assert_eq!(banner(&app).await, (true, false), "no Install button");
+    app.click(By::Button("Settings")).await;
+    app.click(By::Button("Check for updates now")).await;
+    app.wait_for_text(
+        By::TestId("check-updates-state"),
+        "Version 9.9.9 is available: see above the form.",
+    )
+    .await;
+    app.click(By::Button("Cancel")).await;
 
     // The administrator lets the app install its own package.
     enforce(serde_json::json!({"AllowSelfUpdate": true}));

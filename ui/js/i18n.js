@@ -203,6 +203,12 @@ const STRINGS = {
     "update.refused.format": "the download is not a package for this installation. Nothing was changed.",
     "update.refused.denied": "installing was not allowed. Nothing was changed.",
     "update.refused.other": "something went wrong (see Copy diagnostics). Nothing was changed.",
+    "update.checkNow": "Check for updates now",
+    "update.upToDate": "You have the newest version ({current}).",
+    "update.found": "Version {version} is available: see above the form.",
+    "update.noSource": "This copy has no update source (a development build).",
+    "update.checksOff": "Your organisation has turned update checks off.",
+    "update.checkFailed": "Could not check: {reason}",
   },
   nl: {
     "app.title": "Wemasy Feedback",
@@ -405,6 +411,12 @@ const STRINGS = {
     "update.refused.format": "de download is geen pakket voor deze installatie. Er is niets veranderd.",
     "update.refused.denied": "installeren werd niet toegestaan. Er is niets veranderd.",
     "update.refused.other": "er ging iets mis (zie Diagnose kopiëren). Er is niets veranderd.",
+    "update.checkNow": "Nu zoeken naar updates",
+    "update.upToDate": "U hebt de nieuwste versie ({current}).",
+    "update.found": "Versie {version} is beschikbaar: zie boven het formulier.",
+    "update.noSource": "Deze kopie heeft geen updatebron (een ontwikkelversie).",
+    "update.checksOff": "Uw organisatie heeft het zoeken naar updates uitgezet.",
+    "update.checkFailed": "Zoeken lukte niet: {reason}",
   },
 };
 

@@ -34,6 +34,22 @@ function render(update) {
     : "";
 }
 
+// "Check for updates now" in Settings: says what it found.
+async function checkNow() {
+  const said = $("check-updates-state");
+  said.textContent = t("update.checking");
+  try {
+    const update = await commands.checkForUpdate();
+    render(update);
+    said.textContent = update.available
+      ? t("update.found", { version: update.available.version })
+      : t("update.upToDate", { current: update.current });
+  } catch (error) {
+    const known = { no_update_source: "update.noSource", update_checks_off: "update.checksOff" }[error?.code];
+    said.textContent = known ? t(known) : t("update.checkFailed", { reason: errorText(error) });
+  }
+}
+
 export async function startUpdates() {
   on("update", ({ update }) => render(update));
   $("update-install").addEventListener("click", async () => {
@@ -45,5 +61,6 @@ export async function startUpdates() {
     }
   });
   $("update-later").addEventListener("click", () => commands.updateLater());
+  $("check-updates").addEventListener("click", checkNow);
   render(await commands.updateState());
 }
