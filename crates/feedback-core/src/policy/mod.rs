@@ -11,7 +11,9 @@
 //! - `reading.rs`: a policy put together from sources in order of precedence.
 //! - One source per OS, each turned into a [`Policy`] by OS-independent code:
 //!   `json.rs` (Linux: [`LINUX_FILE`]), `registry.rs` (Windows:
-//!   `HKLM`/`HKCU\SOFTWARE\Policies\Wemasy\Feedback`).
+//!   `HKLM`/`HKCU\SOFTWARE\Policies\Wemasy\Feedback`),
+//!   `managed_preferences.rs` (macOS: a configuration profile's
+//!   `/Library/Managed Preferences/…/nl.wemasy.feedback.plist`).
 //!
 //! A policy is never fatal: an unknown key, a value of the wrong kind or a
 //! source that cannot be read is listed in [`Policy::problems`] (shown in
@@ -19,6 +21,7 @@
 
 mod json;
 mod keys;
+pub mod managed_preferences;
 mod reading;
 pub mod registry;
 mod templates;
@@ -93,19 +96,19 @@ pub struct Policy {
 
 impl Policy {
     /// This machine's policy, from where its OS keeps it: the registry on
-    /// Windows, [`LINUX_FILE`] on Linux and the BSDs.
+    /// Windows, managed preferences on macOS, [`LINUX_FILE`] elsewhere.
     pub fn of_this_machine() -> Self {
         #[cfg(windows)]
         {
             registry::read()
         }
-        #[cfg(all(unix, not(target_os = "macos")))]
+        #[cfg(target_os = "macos")]
+        {
+            managed_preferences::read()
+        }
+        #[cfg(not(any(windows, target_os = "macos")))]
         {
             Self::read_file(std::path::Path::new(LINUX_FILE))
-        }
-        #[cfg(not(any(windows, all(unix, not(target_os = "macos")))))]
-        {
-            Self::default()
         }
     }
 
