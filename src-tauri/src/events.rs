@@ -38,6 +38,14 @@ pub(crate) enum AppEvent {
     QuitRequested { waiting: usize },
     /// Quick capture: an empty form, the cursor in the subject.
     NewTicket,
+    /// The organisation's policy changed and is applied: the settings in
+    /// force (their locks and a new ticket's defaults), the app's state (a
+    /// server it enforces), and what in the new policy was ignored.
+    PolicyChanged {
+        settings: Box<crate::settings::Settings>,
+        app: Box<crate::state::AppState>,
+        problems: Vec<String>,
+    },
     /// Where updates stand changed.
     Update { update: crate::updates::UpdateView },
 }

@@ -8,7 +8,8 @@
 //! - `state`: `App`, the managed state around the outbox and engine.
 //! - `events`: engine events to the window, tray and notifications.
 //! - `settings`: the user's settings in tauri-plugin-store.
-//! - `policy`: the organisation's policy as this run holds it.
+//! - `policy`: the organisation's policy as this run holds it, read again
+//!   every few seconds and applied when it changes.
 //! - `tray`: the tray icon and its menu.
 //! - `capture`: quick capture (the tray's New ticket, a global shortcut).
 //! - `desktop`: what the desktop offers (a tray host, global shortcuts).
@@ -165,6 +166,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         on_engine,
     ));
     app.manage(words::WindowLanguage::default());
+    policy::watch(handle.clone());
     let starting = handle.clone();
     let keep_days = settings.keep_delivered_days;
     tauri::async_runtime::spawn(async move {

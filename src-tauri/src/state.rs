@@ -506,9 +506,8 @@ impl App {
     }
 
     /// Saves `settings` (an invalid API base is refused first, nothing
-    /// saved) and applies them: the retention, the shortcut, and the API
-    /// base, where only a different one touches delivery (see
-    /// [`Deliveries::switch`]). Returns the state the window then shows.
+    /// saved) and applies them ([`App::apply_settings`]). Returns the state
+    /// the window then shows.
     pub(crate) async fn save_settings<R: tauri::Runtime>(
         &self,
         handle: &tauri::AppHandle<R>,
@@ -519,7 +518,22 @@ impl App {
         settings
             .save(handle)
             .map_err(|message| IpcError::new(None, message))?;
+        self.apply_settings(handle, &settings, Ok(base)).await?;
+        self.state().await
+    }
+
+    /// Applies the settings in force, after a save or a changed policy:
+    /// the retention, the API base `base` (only a different one touches
+    /// delivery, and never a send in flight: see [`Deliveries::switch`]),
+    /// the shortcut and the login entry.
+    pub(crate) async fn apply_settings<R: tauri::Runtime>(
+        &self,
+        handle: &tauri::AppHandle<R>,
+        settings: &crate::settings::Settings,
+        base: Result<ApiBase, String>,
+    ) -> Result<(), IpcError> {
         self.keep_delivered(settings.keep_delivered_days);
+        self.deliveries.switch(base).await;
         // A save right after the start: the shortcut's plugin first, so the
         // shortcut is applied, not reported as "still starting".
         crate::finish_start(handle);
@@ -535,9 +549,7 @@ impl App {
             .await?
             .map_err(|error| {
                 IpcError::new(None, format!("Start at login could not be set: {error}"))
-            })?;
-        self.deliveries.switch(Ok(base)).await;
-        self.state().await
+            })
     }
 
     /// Tickets queued or being sent that this app will deliver: the ones

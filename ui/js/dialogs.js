@@ -91,6 +91,20 @@ function showSetting(name, settings) {
   else control.value = value ?? "";
 }
 
+// The organisation's policy changed (`before`: the settings in force until
+// now). An open settings dialog shows the new locks, and the values in
+// force of what was or is now locked; what the person is changing
+// elsewhere in it stays.
+export function showPolicyChange(before) {
+  if (!$("settings-dialog").open) return;
+  const settings = state.settings;
+  const changed = [...(before?.locked || []), ...(settings.locked || [])];
+  for (const name of Object.keys(CONTROLS)) {
+    if (changed.includes(name)) showSetting(name, settings);
+  }
+  renderLocks(settings.locked || []);
+}
+
 // What the organisation enforces is shown, locked, and says so.
 function renderLocks(locked) {
   for (const [name, id] of Object.entries(CONTROLS)) {

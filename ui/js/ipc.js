@@ -63,4 +63,4 @@ export function listenToShell() {
 }
 // The kinds: outboxChanged { summary }, status { status }, quota { quota },
 // delivered { id, ticketNumber, possibleDuplicate }, quitRequested { waiting },
-// newTicket, update { update }.
+// newTicket, update { update }, policyChanged { settings, app, problems }.

@@ -11,7 +11,7 @@ import { startOutbox, loadOutbox } from "./outbox.js";
 import { startSent, loadSent } from "./sent.js";
 import { startTemplates, loadTemplates } from "./templates.js";
 import { startStatus } from "./status.js";
-import { startDialogs, openSignIn, openSettings, askToQuit, useLanguage } from "./dialogs.js";
+import { startDialogs, openSignIn, openSettings, askToQuit, useLanguage, showPolicyChange } from "./dialogs.js";
 
 // The app's state from Rust, and whatever view is shown, anew.
 async function refresh() {
@@ -95,6 +95,16 @@ async function start() {
     loadSuggestions();
   });
   on("newTicket", () => newTicket());
+  // The organisation's policy changed: its locks, defaults, server and
+  // templates, as Rust now has them.
+  on("policyChanged", ({ settings, app, problems }) => {
+    const before = state.settings;
+    update({ settings, app });
+    useLanguage(settings.language);
+    showPolicyChange(before);
+    loadTemplates();
+    if (problems.length) showNotice(t("result.policyProblems"), problems.join(" "));
+  });
   await listenToShell();
   mark("listeners");
   // The form is filled in and listening: what the start-up benchmark waits for.
