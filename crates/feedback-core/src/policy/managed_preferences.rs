@@ -16,7 +16,7 @@
 //!
 //! Turning the files' bytes (XML or binary) into a [`Policy`] is
 //! OS-independent ([`from_property_lists`], tested everywhere); only the
-//! user's name, and so where to look, is macOS's ([`read`]).
+//! user's name, and so where to look, is macOS's (`read`).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

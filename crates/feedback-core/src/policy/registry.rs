@@ -10,7 +10,7 @@
 //! Values are REG_SZ for text (and for `Templates`: its JSON list, as
 //! Chrome keeps list policies) and REG_DWORD for flags (0 or 1) and
 //! numbers. What the keys hold becomes a [`Policy`] in OS-independent code
-//! ([`from_registry`], tested everywhere); only [`read`] opens the registry.
+//! ([`from_registry`], tested everywhere); only `read` (Windows only) opens the registry.
 
 use serde_json::Value;
 
