@@ -53,7 +53,6 @@ impl OrgPolicy {
     /// Whether the app may install its own updates where the OS's package
     /// manager owns the install: the policy's `AllowSelfUpdate` (enforced,
     /// else recommended, else no).
-    #[allow(dead_code, reason = "for the updater (updates.rs), which reads it")]
     pub(crate) fn allow_self_update(&self) -> bool {
         self.current().allow_self_update()
     }
