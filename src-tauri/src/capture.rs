@@ -12,6 +12,9 @@ pub(crate) struct ShortcutReport {
     pub(crate) accelerator: Option<String>,
     pub(crate) available: bool,
     pub(crate) reason: Option<String>,
+    /// The shortcut's plugin has not started yet: the saved shortcut is
+    /// applied when it has (`finish_start`).
+    pub(crate) pending: bool,
 }
 
 pub(crate) fn new_ticket<R: Runtime>(handle: &AppHandle<R>) {
@@ -32,11 +35,6 @@ pub(crate) fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 
 /// Makes `accelerator` (none: no shortcut) the one global shortcut, and
 /// says whether it works.
-/// Whether the global-shortcut plugin has started (see `finish_start`).
-pub(crate) fn started<R: Runtime>(handle: &AppHandle<R>) -> bool {
-    handle.try_state::<GlobalShortcut<R>>().is_some()
-}
-
 pub(crate) fn apply<R: Runtime>(
     handle: &AppHandle<R>,
     accelerator: Option<&str>,
@@ -46,8 +44,8 @@ pub(crate) fn apply<R: Runtime>(
     let Some(shortcuts) = handle.try_state::<GlobalShortcut<R>>() else {
         return ShortcutReport {
             accelerator: accelerator.map(ToOwned::to_owned),
-            available: false,
-            reason: Some("still starting".to_owned()),
+            pending: true,
+            ..ShortcutReport::default()
         };
     };
     let _ = shortcuts.unregister_all();
@@ -56,8 +54,8 @@ pub(crate) fn apply<R: Runtime>(
     };
     let unavailable = |reason: String| ShortcutReport {
         accelerator: Some(accelerator.to_owned()),
-        available: false,
         reason: Some(reason),
+        ..ShortcutReport::default()
     };
     if let Some(reason) = crate::desktop::shortcuts_unavailable() {
         return unavailable(reason.to_owned());
@@ -66,7 +64,7 @@ pub(crate) fn apply<R: Runtime>(
         Ok(()) => ShortcutReport {
             accelerator: Some(accelerator.to_owned()),
             available: true,
-            reason: None,
+            ..ShortcutReport::default()
         },
         // Not a shortcut, or another app holds it.
         Err(error) => unavailable(error.to_string()),

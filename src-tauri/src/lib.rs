@@ -230,8 +230,7 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
                 app.notice(format!("Part of the app could not start: {error}"));
             }
         }
-        let shortcut = Settings::load(&on_main).quick_capture_shortcut;
-        app.apply_shortcut(&on_main, shortcut.as_deref());
+        app.apply_saved_shortcut(&on_main);
         // A tray that cannot be made is told in the window; the app goes on.
         match tray::create(&on_main) {
             Err(error) => app.notice(format!("The tray icon could not be shown: {error}")),

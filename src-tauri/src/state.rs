@@ -534,16 +534,7 @@ impl App {
     ) -> Result<(), IpcError> {
         self.keep_delivered(settings.keep_delivered_days);
         self.deliveries.switch(base).await;
-        // A save right after the start: the shortcut's plugin first, so the
-        // shortcut is applied, not reported as "still starting".
-        crate::finish_start(handle);
-        for _ in 0..60 {
-            if crate::capture::started(handle) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        self.apply_shortcut(handle, settings.quick_capture_shortcut.as_deref());
+        self.refresh_shortcut(handle).await;
         let (entry, start_at_login) = (handle.clone(), settings.start_at_login);
         blocking(move || crate::login::apply(&entry, start_at_login))
             .await?
@@ -570,12 +561,30 @@ impl App {
 
     /// Makes `accelerator` the quick-capture shortcut and remembers how
     /// that went, for the window to say.
-    pub(crate) fn apply_shortcut<R: tauri::Runtime>(
-        &self,
-        handle: &tauri::AppHandle<R>,
-        accelerator: Option<&str>,
-    ) {
-        let report = crate::capture::apply(handle, accelerator);
+    /// Applies the saved quick-capture shortcut on the main thread, where
+    /// `finish_start` (queued there when the window is ready) starts the
+    /// shortcut's plugin and applies it too: in that one queue, whichever
+    /// runs last reads the latest saved setting, and a save after the
+    /// window is ready finds the plugin started.
+    pub(crate) async fn refresh_shortcut<R: tauri::Runtime>(&self, handle: &tauri::AppHandle<R>) {
+        let (done, applied) = tokio::sync::oneshot::channel();
+        let on_main = handle.clone();
+        let queued = handle.run_on_main_thread(move || {
+            if let Some(app) = tauri::Manager::try_state::<App>(&on_main) {
+                app.apply_saved_shortcut(&on_main);
+            }
+            let _ = done.send(());
+        });
+        if queued.is_ok() {
+            let _ = applied.await;
+        }
+    }
+
+    /// Applies the saved shortcut now (on the main thread: see
+    /// [`refresh_shortcut`](Self::refresh_shortcut)).
+    pub(crate) fn apply_saved_shortcut<R: tauri::Runtime>(&self, handle: &tauri::AppHandle<R>) {
+        let accelerator = crate::settings::Settings::load(handle).quick_capture_shortcut;
+        let report = crate::capture::apply(handle, accelerator.as_deref());
         if let Ok(mut current) = self.shortcut.lock() {
             *current = report;
         }

@@ -137,6 +137,8 @@ function renderShortcut() {
     line.textContent = "";
   } else if (shortcut.available) {
     line.textContent = t("settings.shortcutActive", { shortcut: shortcut.accelerator });
+  } else if (shortcut.pending) {
+    line.textContent = t("settings.shortcutPending", { shortcut: shortcut.accelerator });
   } else {
     line.textContent = t("settings.shortcutUnavailable", { reason: shortcut.reason });
   }
@@ -198,7 +200,7 @@ export function startDialogs({ refresh }) {
       update({ app, settings: next });
       useLanguage(next.language);
       renderShortcut();
-      if (app.shortcut?.accelerator && !app.shortcut.available) {
+      if (app.shortcut?.accelerator && !app.shortcut.available && !app.shortcut.pending) {
         // Saved, but say so where the person is looking.
         $("settings-error").textContent = t("settings.shortcutUnavailable", { reason: app.shortcut.reason });
         return;
