@@ -156,6 +156,8 @@ async fn apply<R: Runtime>(handle: &AppHandle<R>) {
         ),
         Err(error) => log::warn!("the app's state could not be read: {}", error.message),
     }
+    // Update checks and who installs may have changed with it.
+    crate::updates::changed(handle);
 }
 
 /// The policy `handle` holds (managed from the start of setup; read anew

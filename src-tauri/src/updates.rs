@@ -463,6 +463,11 @@ fn set_phase<R: Runtime>(handle: &AppHandle<R>, phase: Option<Phase>) {
     tell(handle);
 }
 
+/// Tells the window where updates stand (after a policy change, say).
+pub(crate) fn changed<R: Runtime>(handle: &AppHandle<R>) {
+    tell(handle);
+}
+
 fn tell<R: Runtime>(handle: &AppHandle<R>) {
     events::tell(
         handle,
