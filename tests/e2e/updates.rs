@@ -212,6 +212,15 @@ fn marked_as_deb(dir: &Path) -> PathBuf {
     copy
 }
 
+/// "Check for updates now" in Settings says `what`; the dialog is left.
+async fn check_now_says(app: &crate::webdriver::Session, what: &str) {
+    app.click(By::Button("Settings")).await;
+    app.click(By::Button("Check for updates now")).await;
+    app.wait_for_text(By::TestId("check-updates-state"), what)
+        .await;
+    app.click(By::Button("Cancel")).await;
+}
+
 /// Whether the window shows the update banner, and its Install button.
 async fn banner(app: &crate::webdriver::Session) -> (bool, bool) {
     let shown = app
@@ -267,14 +276,7 @@ async fn a_package_managers_install_is_told_of_the_update_unless_the_policy_says
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(banner(&app).await, (false, false), "checks are off");
     // Asking by hand is not a way round the administrator.
-    app.click(By::Button("Settings")).await;
-    app.click(By::Button("Check for updates now")).await;
-    app.wait_for_text(
-        By::TestId("check-updates-state"),
-        "Your organisation has turned update checks off.",
-    )
-    .await;
-    app.click(By::Button("Cancel")).await;
+    check_now_says(&app, "Your organisation has turned update checks off.").await;
     assert_eq!(banner(&app).await, (false, false), "still nothing asked");
 
     // Checks allowed: the update is told, and left to the package manager.
@@ -285,14 +287,7 @@ async fn a_package_managers_install_is_told_of_the_update_unless_the_policy_says
     app.wait_for_text(By::TestId("update"), "installed as a package")
         .await;
     assert_eq!(banner(&app).await, (true, false), "no Install button");
-    app.click(By::Button("Settings")).await;
-    app.click(By::Button("Check for updates now")).await;
-    app.wait_for_text(
-        By::TestId("check-updates-state"),
-        "Version 9.9.9 is available: see above the form.",
-    )
-    .await;
-    app.click(By::Button("Cancel")).await;
+    check_now_says(&app, "Version 9.9.9 is available: see above the form.").await;
 
     // The administrator lets the app install its own package.
     enforce(serde_json::json!({"AllowSelfUpdate": true}));

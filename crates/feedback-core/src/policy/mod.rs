@@ -134,6 +134,17 @@ impl Policy {
     }
 }
 
+/// Test help: every one of `expected` is told among `problems`, and
+/// nothing else is.
+#[cfg(test)]
+pub(crate) fn assert_told(problems: &[String], expected: &[&str]) {
+    let told = problems.join("\n");
+    for expected in expected {
+        assert!(told.contains(expected), "{expected:?} not in:\n{told}");
+    }
+    assert_eq!(problems.len(), expected.len(), "{told}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -259,20 +259,16 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(policy.recommended, Default::default());
-        let problems = policy.problems.join("\n");
-        for expected in [
-            r"HKCU\SOFTWARE\Policies\Wemasy\Feedback\Recommended: DefaultChannel: expected text (REG_SZ), not a REG_DWORD (5); ignored",
-            "Notifications: expected a REG_DWORD of 0 or 1, not text (REG_SZ)",
-            "KeepRunningInTray: expected a REG_DWORD of 0 or 1, not a REG_DWORD (2)",
-            "DeliveredRetentionDays: expected a number (REG_DWORD), not a REG_QWORD",
-            "Templates: expected a JSON list as text (REG_SZ)",
-        ] {
-            assert!(
-                problems.contains(expected),
-                "{expected:?} not in:\n{problems}"
-            );
-        }
-        assert_eq!(policy.problems.len(), 5, "{problems}");
+        crate::policy::assert_told(
+            &policy.problems,
+            &[
+                r"HKCU\SOFTWARE\Policies\Wemasy\Feedback\Recommended: DefaultChannel: expected text (REG_SZ), not a REG_DWORD (5); ignored",
+                "Notifications: expected a REG_DWORD of 0 or 1, not text (REG_SZ)",
+                "KeepRunningInTray: expected a REG_DWORD of 0 or 1, not a REG_DWORD (2)",
+                "DeliveredRetentionDays: expected a number (REG_DWORD), not a REG_QWORD",
+                "Templates: expected a JSON list as text (REG_SZ)",
+            ],
+        );
     }
 
     #[test]
