@@ -34,9 +34,15 @@ pub(crate) fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 }
 
 /// Makes `accelerator` (none: no shortcut) the one global shortcut, and
-/// says whether it works.
+/// says whether it works; `current` is what the last call made.
+///
+/// Only a change is asked of the plugin: on X11 each call waits for its
+/// key thread, which looks for work every 50 ms, and the plugin makes the
+/// main thread wait with it (one register and one unregister held the
+/// window's first 100 ms after start-up, and every settings save).
 pub(crate) fn apply<R: Runtime>(
     handle: &AppHandle<R>,
+    current: &ShortcutReport,
     accelerator: Option<&str>,
 ) -> ShortcutReport {
     // The plugin starts once the window is interactive (`finish_start`),
@@ -48,8 +54,18 @@ pub(crate) fn apply<R: Runtime>(
             ..ShortcutReport::default()
         };
     };
-    let _ = shortcuts.unregister_all();
-    let Some(accelerator) = accelerator.map(str::trim).filter(|a| !a.is_empty()) else {
+    let wanted = accelerator.map(str::trim).filter(|a| !a.is_empty());
+    let registered = current
+        .accelerator
+        .as_deref()
+        .filter(|_| current.available && !current.pending);
+    if registered.is_some() && registered == wanted {
+        return current.clone();
+    }
+    if let Some(registered) = registered {
+        let _ = shortcuts.unregister(registered);
+    }
+    let Some(accelerator) = wanted else {
         return ShortcutReport::default();
     };
     let unavailable = |reason: String| ShortcutReport {

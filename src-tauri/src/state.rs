@@ -567,26 +567,21 @@ impl App {
     /// runs last reads the latest saved setting, and a save after the
     /// window is ready finds the plugin started.
     pub(crate) async fn refresh_shortcut<R: tauri::Runtime>(&self, handle: &tauri::AppHandle<R>) {
-        let (done, applied) = tokio::sync::oneshot::channel();
-        let on_main = handle.clone();
-        let queued = handle.run_on_main_thread(move || {
-            if let Some(app) = tauri::Manager::try_state::<App>(&on_main) {
-                app.apply_saved_shortcut(&on_main);
+        crate::on_main_thread(handle, "the shortcut", |handle| {
+            if let Some(app) = tauri::Manager::try_state::<App>(handle) {
+                app.apply_saved_shortcut(handle);
             }
-            let _ = done.send(());
-        });
-        if queued.is_ok() {
-            let _ = applied.await;
-        }
+        })
+        .await;
     }
 
     /// Applies the saved shortcut now (on the main thread: see
     /// [`refresh_shortcut`](Self::refresh_shortcut)).
     pub(crate) fn apply_saved_shortcut<R: tauri::Runtime>(&self, handle: &tauri::AppHandle<R>) {
         let accelerator = crate::settings::Settings::load(handle).quick_capture_shortcut;
-        let report = crate::capture::apply(handle, accelerator.as_deref());
+        // Held across the change: two applications never interleave.
         if let Ok(mut current) = self.shortcut.lock() {
-            *current = report;
+            *current = crate::capture::apply(handle, &current, accelerator.as_deref());
         }
     }
 
