@@ -267,8 +267,9 @@ pub(crate) async fn quit_and_send_at_login(
 }
 
 /// Where updates stand: a newer version, how it gets installed, progress.
+/// (Async: off the main thread, which the window's start-up needs.)
 #[tauri::command]
-pub(crate) fn update_state(handle: AppHandle) -> crate::updates::UpdateView {
+pub(crate) async fn update_state(handle: AppHandle) -> crate::updates::UpdateView {
     crate::updates::view(&handle)
 }
 
@@ -293,6 +294,6 @@ pub(crate) async fn update_install(handle: AppHandle) -> Result<(), IpcError> {
 
 /// "Later": this version is not shown again until the next start.
 #[tauri::command]
-pub(crate) fn update_later(handle: AppHandle) {
+pub(crate) async fn update_later(handle: AppHandle) {
     crate::updates::later(&handle);
 }

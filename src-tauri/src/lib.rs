@@ -96,10 +96,19 @@ pub(crate) fn quit_or_ask<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
+/// When `run` began: the start of the `RUST_LOG=debug` timings.
+static RUN_BEGAN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let began = std::time::Instant::now();
     let handle = app.handle().clone();
     let mut notices: Vec<String> = start_logging(&handle).into_iter().collect();
+    if let Some(run) = RUN_BEGAN.get() {
+        log::debug!(
+            "setup began {} ms after the start (the plugins before it)",
+            began.duration_since(*run).as_millis()
+        );
+    }
     let path = match std::env::var_os("FEEDBACK_OUTBOX") {
         Some(path) => path.into(),
         // The same file the CLI uses: <local data dir>/<identifier>/outbox.sqlite3,
@@ -134,6 +143,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     // An outbox that cannot be opened at all (a folder that cannot be
     // written, a full disk) is told in the window, which then refuses to
     // take tickets it could not keep; the app still starts.
+    log::debug!("setup: outbox open at {} ms", began.elapsed().as_millis());
     let drafts = feedback_core::DraftFile::beside(&path);
     let (outbox, unusable) = match outbox {
         Ok(outbox) => (outbox, None),
@@ -152,6 +162,10 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     notices.extend(policy.problems());
     let settings = Settings::load(&handle);
     let base = api_base_for(&settings).map_err(|error| error.message);
+    log::debug!(
+        "setup: policy and settings read at {} ms",
+        began.elapsed().as_millis()
+    );
     let forwarding = handle.clone();
     let on_engine: feedback_core::deliveries::OnEngine = Arc::new(move |origin, events| {
         events::forward(forwarding.clone(), origin.to_owned(), events)
@@ -211,38 +225,51 @@ pub(crate) fn clipboard<R: Runtime>(
 }
 
 /// What the app needs once the form is interactive, not before: the tray,
-/// the global shortcut, the clipboard. Queued to the main thread, once.
+/// the global shortcut, the clipboard, the updater. Once, on the main
+/// thread, in short steps: the main loop answers the window (and input)
+/// between two, where one long step held it for some 130 ms.
 pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
     static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return;
     }
-    let on_main = handle.clone();
-    let _ = handle.run_on_main_thread(move || {
-        let Some(app) = on_main.try_state::<App>() else {
-            return;
-        };
-        for added in [
-            on_main.plugin(tauri_plugin_clipboard_manager::init()),
-            on_main.plugin(capture::plugin()),
-        ] {
-            if let Err(error) = added {
-                app.notice(format!("Part of the app could not start: {error}"));
+    // Queued now, so that a settings save after the window is ready queues
+    // behind it and finds the shortcut's plugin started (see
+    // `App::refresh_shortcut`).
+    let shortcut = on_main_thread(handle, "the shortcut's plugin", |handle| {
+        start_part(handle, capture::plugin());
+    });
+    let later = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        shortcut.await;
+        on_main_thread(&later, "the shortcut", |handle| {
+            if let Some(app) = handle.try_state::<App>() {
+                app.apply_saved_shortcut(handle);
             }
-        }
-        app.apply_saved_shortcut(&on_main);
-        // A tray that cannot be made is told in the window; the app goes on.
-        match tray::create(&on_main) {
-            Err(error) => app.notice(format!("The tray icon could not be shown: {error}")),
-            // A start at login goes to the tray, where there is one.
-            Ok(()) if login::started_at_login() && app.tray_available() => {
-                if let Some(window) = on_main.get_webview_window("main") {
-                    let _ = window.hide();
+        })
+        .await;
+        on_main_thread(&later, "the clipboard", |handle| {
+            start_part(handle, tauri_plugin_clipboard_manager::init());
+        })
+        .await;
+        on_main_thread(&later, "tray", |handle| {
+            let Some(app) = handle.try_state::<App>() else {
+                return;
+            };
+            // A tray that cannot be made is told in the window; the app goes on.
+            match tray::create(handle) {
+                Err(error) => app.notice(format!("The tray icon could not be shown: {error}")),
+                // A start at login goes to the tray, where there is one.
+                Ok(()) if login::started_at_login() && app.tray_available() => {
+                    if let Some(window) = handle.get_webview_window("main") {
+                        let _ = window.hide();
+                    }
                 }
+                Ok(()) => {}
             }
-            Ok(()) => {}
-        }
-        updates::start(&on_main);
+        })
+        .await;
+        on_main_thread(&later, "updater", updates::start).await;
     });
     let checking = handle.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -251,6 +278,40 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
             log::warn!("the login entry could not be set: {error}");
         }
     });
+}
+
+/// Adds a plugin that only helps: one that fails is told in the window.
+fn start_part<R: Runtime>(handle: &AppHandle<R>, plugin: impl tauri::plugin::Plugin<R> + 'static) {
+    if let Err(error) = handle.plugin(plugin)
+        && let Some(app) = handle.try_state::<App>()
+    {
+        app.notice(format!("Part of the app could not start: {error}"));
+    }
+}
+
+/// Queues `step` to the main thread now; the future ends when it has run
+/// (or at once, when the app is leaving and nothing runs there any more).
+pub(crate) fn on_main_thread<R: Runtime>(
+    handle: &AppHandle<R>,
+    name: &'static str,
+    step: impl FnOnce(&AppHandle<R>) + Send + 'static,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let (done, ran) = tokio::sync::oneshot::channel();
+    let on_main = handle.clone();
+    let queued = handle.run_on_main_thread(move || {
+        let began = std::time::Instant::now();
+        step(&on_main);
+        log::debug!(
+            "{name} took {} ms on the main thread",
+            began.elapsed().as_millis()
+        );
+        let _ = done.send(());
+    });
+    async move {
+        if queued.is_ok() {
+            let _ = ran.await;
+        }
+    }
 }
 
 /// Closing the window with tickets waiting: keep delivering from the tray
@@ -325,6 +386,7 @@ fn start_logging<R: Runtime>(handle: &AppHandle<R>) -> Option<String> {
 }
 
 pub fn run() {
+    let _ = RUN_BEGAN.set(std::time::Instant::now());
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| {
             tray::show_main(handle)
