@@ -373,7 +373,10 @@ pub(crate) fn forget_token(origin: &str) {
 #[derive(Debug)]
 pub(crate) struct Process {
     pub(crate) pid: u32,
-    #[allow(dead_code, reason = "read by the start-up benchmark, not by the tests")]
+    #[allow(
+        dead_code,
+        reason = "read by the Linux-only engine test and the start-up benchmark"
+    )]
     pub(crate) parent: u32,
     /// The program it runs; a binary replaced on disk (an upgrade) keeps
     /// its path here, without the " (deleted)" that `/proc` adds.

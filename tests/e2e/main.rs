@@ -9,6 +9,8 @@
 mod a11y;
 mod day;
 mod delivery;
+#[cfg(target_os = "linux")]
+mod engine;
 mod fleet;
 mod form;
 mod harness;
