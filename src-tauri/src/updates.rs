@@ -121,21 +121,30 @@ impl Updates {
     }
 }
 
-/// Where updates come from: the publisher's key and the manifest's URL.
-struct Source {
-    pubkey: Option<String>,
-    endpoint: Option<tauri::Url>,
+/// Where updates come from.
+enum Source {
+    /// The updater plugin's configuration (`plugins.updater`, written by
+    /// the release workflow): the publisher's key and the manifest's URL.
+    Configured,
+    /// A debug build's test source: `FEEDBACK_UPDATE_URL`, signed with the
+    /// key in `FEEDBACK_UPDATE_PUBKEY`.
+    #[cfg(debug_assertions)]
+    Test {
+        pubkey: Option<String>,
+        endpoint: Option<tauri::Url>,
+    },
 }
 
 impl Source {
-    /// The plugin's configuration, or in a debug build the environment's.
+    /// The environment's test source (debug builds), else the plugin's
+    /// configuration when it names a key and an endpoint.
     fn of<R: Runtime>(handle: &AppHandle<R>) -> Option<Self> {
         #[cfg(debug_assertions)]
         if let Some(url) = std::env::var("FEEDBACK_UPDATE_URL")
             .ok()
             .filter(|url| !url.is_empty())
         {
-            return Some(Self {
+            return Some(Self::Test {
                 pubkey: std::env::var("FEEDBACK_UPDATE_PUBKEY").ok(),
                 endpoint: url.parse().ok(),
             });
@@ -143,24 +152,28 @@ impl Source {
         let config = handle.config().plugins.0.get("updater")?;
         let pubkey = config.get("pubkey")?.as_str()?;
         let endpoints = config.get("endpoints")?.as_array()?;
-        (!pubkey.is_empty() && !endpoints.is_empty()).then_some(Self {
-            pubkey: None,
-            endpoint: None,
-        })
+        (!pubkey.is_empty() && !endpoints.is_empty()).then_some(Self::Configured)
     }
 
     fn updater<R: Runtime>(
         &self,
         handle: &AppHandle<R>,
     ) -> Result<tauri_plugin_updater::Updater, tauri_plugin_updater::Error> {
-        let mut builder = handle.updater_builder().timeout(TIMEOUT);
-        if let Some(pubkey) = &self.pubkey {
-            builder = builder.pubkey(pubkey);
+        let builder = handle.updater_builder().timeout(TIMEOUT);
+        match self {
+            Self::Configured => builder.build(),
+            #[cfg(debug_assertions)]
+            Self::Test { pubkey, endpoint } => {
+                let mut builder = builder;
+                if let Some(pubkey) = pubkey {
+                    builder = builder.pubkey(pubkey);
+                }
+                if let Some(endpoint) = endpoint {
+                    builder = builder.endpoints(vec![endpoint.clone()])?;
+                }
+                builder.build()
+            }
         }
-        if let Some(endpoint) = &self.endpoint {
-            builder = builder.endpoints(vec![endpoint.clone()])?;
-        }
-        builder.build()
     }
 }
 
