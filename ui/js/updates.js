@@ -51,7 +51,13 @@ async function checkNow() {
 }
 
 export async function startUpdates() {
-  on("update", ({ update }) => render(update));
+  // An event and the answer to `updateState` can cross: an event heard
+  // while the question was out is at least as new as the answer.
+  let heard = 0;
+  on("update", ({ update }) => {
+    heard += 1;
+    render(update);
+  });
   $("update-install").addEventListener("click", async () => {
     try {
       // Returns only if it was not installed (else the app starts again).
@@ -62,5 +68,7 @@ export async function startUpdates() {
   });
   $("update-later").addEventListener("click", () => commands.updateLater());
   $("check-updates").addEventListener("click", checkNow);
-  render(await commands.updateState());
+  const asked = heard;
+  const view = await commands.updateState();
+  if (heard === asked) render(view);
 }
