@@ -158,9 +158,9 @@ async fn read_reply(mut response: reqwest::Response) -> Reply {
             }
             Ok(None) => break,
             Err(error) => {
-                let outcome = Outcome::Transport(TransportError::from_reqwest(error));
+                let error = TransportError::from_reqwest(error);
                 return Reply {
-                    outcome,
+                    outcome: cut_short(status, error),
                     rate_limit,
                 };
             }
@@ -237,6 +237,17 @@ pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Outcome
             status,
             message().unwrap_or_else(|| describe_body(headers, body)),
         ),
+    }
+}
+
+/// A reply whose body broke off after its status line arrived. A 2xx
+/// status says the server stored the ticket, whatever happens to the rest:
+/// a success that could not be read, never a failure to be sent again.
+fn cut_short(status: StatusCode, error: TransportError) -> Outcome {
+    if status.is_success() {
+        unexpected(status, format!("the reply was cut short ({error})"))
+    } else {
+        Outcome::Transport(error)
     }
 }
 

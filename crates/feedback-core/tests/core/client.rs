@@ -194,3 +194,28 @@ async fn a_redirect_is_not_followed_so_the_token_stays_home() {
         "nothing, and so no token, went to the other host"
     );
 }
+
+/// Defect (issue 17): a 201 whose connection broke after the status line and
+/// part of the body was classified as a lost reply and sent again, though
+/// the status line said the server had stored it.
+#[tokio::test]
+async fn a_success_cut_off_after_its_status_line_is_delivered_not_sent_again() {
+    let part = r#"{"error":false,"message":"Support ticket created successfully.","data":{"id":7,"ticket_"#;
+    for (status, body) in [("201 Created", part), ("200 OK", ""), ("202 Accepted", "{")] {
+        // The head promises more than is sent, then the server hangs up.
+        let server = Canned::start(format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\nConnection: close\r\n\r\n{body}"
+        ))
+        .await;
+        let reply = client_for(&server.base)
+            .submit(&token(), &doc_ticket(), None)
+            .await;
+        assert_eq!(
+            reply.outcome.class(),
+            Class::Delivered,
+            "{status} then a broken body gave {:?}: the server said it stored the ticket, a resend files it twice",
+            reply.outcome
+        );
+        assert_eq!(server.connections(), 1);
+    }
+}
