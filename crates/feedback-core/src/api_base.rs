@@ -94,6 +94,11 @@ impl ApiBase {
         self.url.scheme() == "https"
     }
 
+    /// Whether the server is this machine (a loopback address or `localhost`).
+    pub fn is_loopback(&self) -> bool {
+        is_loopback(&self.url)
+    }
+
     pub fn as_str(&self) -> &str {
         self.url.as_str()
     }

@@ -3,22 +3,28 @@
 //!
 //! Redirects are never followed: the endpoint does not redirect, and
 //! following one could carry the token to another host. A redirect is
-//! reported as an unexpected reply instead.
+//! reported as an unexpected reply instead. The request goes through an
+//! [`Http`]: reqwest in the app and the CLI, an in-process network in the
+//! simulation; what the reply means is decided here either way.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION};
-use reqwest::{StatusCode, redirect};
+use reqwest::StatusCode;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT,
+};
 use serde::de::DeserializeOwned;
 
 use crate::api_base::ApiBase;
 use crate::envelope::{Envelope, ErrorBody, ValidationBody};
+use crate::http::{Http, Request, Reqwest, Response};
 use crate::new_ticket::NewTicket;
 use crate::outcome::{Class, Outcome};
 use crate::rate_limit::RateLimitHeaders;
 use crate::ticket::Ticket;
 use crate::token::Token;
-use crate::transport::TransportError;
+use crate::transport::{TransportError, TransportKind};
 
 /// Larger replies are not the API's; reading stops there.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -59,11 +65,13 @@ pub fn default_user_agent(product: &str) -> String {
     )
 }
 
-/// A client for one API base.
+/// A client for one API server (one origin).
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: Arc<dyn Http>,
     base: ApiBase,
+    timeout: Duration,
+    user_agent: HeaderValue,
 }
 
 /// What one attempt came to, with the rate-limit headers it carried.
@@ -90,85 +98,150 @@ impl Reply {
                 .then_some(true),
         }
     }
+
+    fn lost(error: TransportError) -> Self {
+        Self {
+            outcome: Outcome::Transport(error),
+            rate_limit: RateLimitHeaders::default(),
+        }
+    }
 }
 
 impl Client {
+    /// A client for `base`'s server over reqwest.
     pub fn new(base: ApiBase, config: &ClientConfig) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
-            .user_agent(&config.user_agent)
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .redirect(redirect::Policy::none())
-            .https_only(base.is_https())
-            .build()?;
-        Ok(Self { http, base })
+        let http = Reqwest::for_base(&base, config.connect_timeout)?;
+        Ok(Self::over(Arc::new(http), base, config))
+    }
+
+    /// A client for `base`'s server over `http`.
+    pub fn over(http: Arc<dyn Http>, base: ApiBase, config: &ClientConfig) -> Self {
+        Self {
+            http,
+            base,
+            timeout: config.timeout,
+            user_agent: HeaderValue::from_str(&config.user_agent)
+                .unwrap_or_else(|_| HeaderValue::from_static("WemasyFeedback")),
+        }
     }
 
     pub fn base(&self) -> &ApiBase {
         &self.base
     }
 
-    /// Posts `ticket` once. `idempotency_key` is sent as `Idempotency-Key`
-    /// (the server ignores it today; it lets a server, or the sandbox, spot
-    /// retries).
+    /// Posts `ticket` once to this client's base. `idempotency_key` is sent
+    /// as `Idempotency-Key` (the server ignores it today; it lets a server,
+    /// or the sandbox, spot retries).
     pub async fn submit(
         &self,
         token: &Token,
         ticket: &NewTicket,
         idempotency_key: Option<&str>,
     ) -> Reply {
-        let mut request = self
-            .http
-            .post(self.base.endpoint())
-            .bearer_auth(token.expose())
-            .header(ACCEPT, "application/json")
-            .json(ticket);
-        if let Some(key) = idempotency_key {
-            request = request.header("Idempotency-Key", key);
+        self.submit_to(&self.base, token, ticket, idempotency_key)
+            .await
+    }
+
+    /// Posts `ticket` once to `base`, which must be on this client's
+    /// server (the token is that origin's): another path there, such as a
+    /// base the person corrected. A base on another server is refused
+    /// without sending anything.
+    pub async fn submit_to(
+        &self,
+        base: &ApiBase,
+        token: &Token,
+        ticket: &NewTicket,
+        idempotency_key: Option<&str>,
+    ) -> Reply {
+        if base.origin() != self.base.origin() {
+            return Reply::lost(TransportError {
+                kind: TransportKind::Connect,
+                detail: format!(
+                    "refused to send {}'s token to {}",
+                    self.base.origin(),
+                    base.origin()
+                ),
+            });
         }
-        match request.send().await {
-            Ok(response) => read_reply(response).await,
-            Err(error) => Reply {
-                outcome: Outcome::Transport(TransportError::from_reqwest(error)),
-                rate_limit: RateLimitHeaders::default(),
-            },
+        let request = match self.request(base, token, ticket, idempotency_key) {
+            Ok(request) => request,
+            Err(detail) => {
+                return Reply::lost(TransportError {
+                    kind: TransportKind::Connect,
+                    detail,
+                });
+            }
+        };
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        match tokio::time::timeout_at(deadline, self.http.post(request)).await {
+            Ok(Ok(response)) => read_reply(response, deadline, self.timeout).await,
+            Ok(Err(error)) => Reply::lost(error),
+            Err(_) => Reply::lost(timed_out(self.timeout)),
         }
+    }
+
+    fn request(
+        &self,
+        base: &ApiBase,
+        token: &Token,
+        ticket: &NewTicket,
+        idempotency_key: Option<&str>,
+    ) -> Result<Request, String> {
+        let mut headers = HeaderMap::new();
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .map_err(|_| "the token cannot be sent in a header".to_owned())?;
+        bearer.set_sensitive(true);
+        headers.insert(AUTHORIZATION, bearer);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(key) = idempotency_key.and_then(|key| HeaderValue::from_str(key).ok()) {
+            headers.insert("idempotency-key", key);
+        }
+        let body = serde_json::to_vec(ticket).map_err(|error| error.to_string())?;
+        Ok(Request {
+            url: base.endpoint(),
+            headers,
+            body,
+        })
     }
 }
 
-async fn read_reply(mut response: reqwest::Response) -> Reply {
-    let status = response.status();
-    let headers = response.headers().clone();
+fn timed_out(timeout: Duration) -> TransportError {
+    TransportError {
+        kind: TransportKind::Timeout,
+        detail: format!("no whole reply within {} s", timeout.as_secs()),
+    }
+}
+
+async fn read_reply(
+    mut response: Response,
+    deadline: tokio::time::Instant,
+    timeout: Duration,
+) -> Reply {
+    let status = response.status;
+    let headers = std::mem::take(&mut response.headers);
     let rate_limit = RateLimitHeaders::from_headers(&headers);
     let mut body = Vec::new();
     loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_BODY_BYTES => {
-                body.extend_from_slice(&chunk)
+        let chunk = tokio::time::timeout_at(deadline, response.body.chunk()).await;
+        let outcome = match chunk {
+            Ok(Ok(Some(chunk))) if body.len() + chunk.len() <= MAX_BODY_BYTES => {
+                body.extend_from_slice(&chunk);
+                continue;
             }
-            Ok(Some(_)) => {
-                let outcome = unexpected(
-                    status,
-                    format!("the reply is larger than {MAX_BODY_BYTES} bytes"),
-                );
-                return Reply {
-                    outcome,
-                    rate_limit,
-                };
-            }
-            Ok(None) => break,
-            Err(error) => {
-                let error = TransportError::from_reqwest(error);
-                return Reply {
-                    outcome: cut_short(status, error),
-                    rate_limit,
-                };
-            }
-        }
-    }
-    Reply {
-        outcome: classify(status, &headers, &body),
-        rate_limit,
+            Ok(Ok(Some(_))) => unexpected(
+                status,
+                format!("the reply is larger than {MAX_BODY_BYTES} bytes"),
+            ),
+            Ok(Ok(None)) => classify(status, &headers, &body),
+            Ok(Err(error)) => cut_short(status, error),
+            Err(_) => cut_short(status, timed_out(timeout)),
+        };
+        return Reply {
+            outcome,
+            rate_limit,
+        };
     }
 }
 

@@ -24,7 +24,9 @@
 //! - [`transport`]: [`TransportError`], network failures told apart by whether
 //!   the request may have reached the server.
 //! - [`api_base`]: [`ApiBase`], the configured server, checked for HTTPS.
-//! - [`client`]: [`Client`], one HTTP call per attempt over reqwest + rustls.
+//! - [`http`]: [`Http`](http::Http), how a request reaches a server:
+//!   reqwest + rustls, or the simulation's in-process network.
+//! - [`client`]: [`Client`], one HTTP call per attempt, its reply classified.
 //! - [`outbox`]: [`Outbox`], the durable SQLite store every ticket is saved
 //!   in before its first send attempt; also the sent history
 //!   (`outbox/history.rs`, [`Outbox::sent`]), ticket templates
@@ -42,6 +44,8 @@
 //!   and `feedback doctor`, free of tokens and ticket text.
 //! - [`submission`]: [`submit`], validate → store → deliver → report, the
 //!   one path shared by the app and the CLI.
+//! - [`tasks`]: [`Tasks`](tasks::Tasks), one process's background tasks,
+//!   ended together.
 //! - [`token`]: [`Token`], the API token, redacted and never serialized.
 //! - [`token_store`]: [`TokenStore`], the token in the OS keyring, keyed by API
 //!   origin.
@@ -56,12 +60,14 @@ pub mod draft;
 pub mod draft_file;
 pub mod envelope;
 pub mod field_errors;
+pub mod http;
 pub mod new_ticket;
 pub mod outbox;
 pub mod outcome;
 pub mod policy;
 pub mod rate_limit;
 pub mod submission;
+pub mod tasks;
 pub mod ticket;
 pub mod token;
 pub mod token_store;

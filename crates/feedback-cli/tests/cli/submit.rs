@@ -206,3 +206,39 @@ async fn an_insecure_api_base_is_refused_before_anything_is_sent() {
     assert_eq!(run.code(), 2, "{run:?}");
     assert!(run.stderr().contains("must use https"), "{run:?}");
 }
+
+/// A proxy in the environment (as managed machines have) is not asked for
+/// a server on this machine: it would see the request and its token in
+/// clear, and could not reach this machine's server anyway.
+#[tokio::test]
+async fn a_server_on_this_machine_is_never_reached_through_a_proxy() {
+    let sandbox = sandbox(Config::default()).await;
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counting = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((connection, _)) = proxy.accept().await {
+            counting.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(connection);
+        }
+    });
+    let outbox = Feedback::new();
+    let mut command = outbox.command(&sandbox.base_url(), Some(TOKEN), &submit_args("Proxied"));
+    for variable in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"] {
+        command.env(variable, &proxy_url);
+    }
+    command.env_remove("NO_PROXY").env_remove("no_proxy");
+    let run = crate::support::Run(command.output().await.unwrap());
+    assert_eq!(run.code(), 0, "{run:?}");
+    assert_eq!(
+        sandbox.tickets().len(),
+        1,
+        "the ticket went straight to the sandbox"
+    );
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing (no token) went to the proxy"
+    );
+}

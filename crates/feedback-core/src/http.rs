@@ -1,0 +1,113 @@
+//! [`Http`]: how one request reaches a server and its reply comes back,
+//! as the [`Client`](crate::Client) needs it: a POST, the reply's head, and
+//! its body a piece at a time (so a body that breaks off is told from one
+//! that arrived whole).
+//!
+//! [`Reqwest`] is the one the app and the CLI use: reqwest over rustls,
+//! redirects never followed, plain HTTP only where the base allows it, and
+//! no proxy for a server on this machine. The seeded simulation puts its
+//! own in-process network in its place.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, redirect};
+use url::Url;
+
+use crate::api_base::ApiBase;
+use crate::transport::TransportError;
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One request, whole.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub url: Url,
+    /// Sensitive values (the token) are marked so: they print as `Sensitive`.
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// A reply's head, and its body still to be read.
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Box<dyn Body>,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A reply's body as it arrives.
+pub trait Body: Send {
+    /// The next piece; `None` once the body is whole. An error: the
+    /// connection broke off before it was.
+    fn chunk(&mut self) -> BoxFuture<'_, Result<Option<Vec<u8>>, TransportError>>;
+}
+
+/// Sends requests to servers.
+pub trait Http: Send + Sync + fmt::Debug {
+    /// Sends `request` and waits for the reply's head. `Err`: no reply came.
+    fn post(&self, request: Request) -> BoxFuture<'static, Result<Response, TransportError>>;
+}
+
+/// reqwest over rustls, for one API base's server.
+#[derive(Debug, Clone)]
+pub struct Reqwest(reqwest::Client);
+
+impl Reqwest {
+    /// A client for `base`'s server: HTTPS unless the base is on this
+    /// machine, redirects never followed (one could carry the token to
+    /// another host), and no proxy for this machine (a proxy would see the
+    /// request, token and all, in clear, and could not reach it anyway).
+    pub fn for_base(base: &ApiBase, connect_timeout: Duration) -> Result<Self, reqwest::Error> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .redirect(redirect::Policy::none())
+            .https_only(base.is_https());
+        if base.is_loopback() {
+            builder = builder.no_proxy();
+        }
+        Ok(Self(builder.build()?))
+    }
+}
+
+impl Http for Reqwest {
+    fn post(&self, request: Request) -> BoxFuture<'static, Result<Response, TransportError>> {
+        let sent = self
+            .0
+            .post(request.url)
+            .headers(request.headers)
+            .body(request.body)
+            .send();
+        Box::pin(async move {
+            let response = sent.await.map_err(TransportError::from_reqwest)?;
+            Ok(Response {
+                status: response.status(),
+                headers: response.headers().clone(),
+                body: Box::new(response),
+            })
+        })
+    }
+}
+
+impl Body for reqwest::Response {
+    fn chunk(&mut self) -> BoxFuture<'_, Result<Option<Vec<u8>>, TransportError>> {
+        Box::pin(async move {
+            reqwest::Response::chunk(self)
+                .await
+                .map(|chunk| chunk.map(|bytes| bytes.to_vec()))
+                .map_err(TransportError::from_reqwest)
+        })
+    }
+}
