@@ -34,6 +34,8 @@ pub enum OutboxError {
         allowed: &'static str,
         action: &'static str,
     },
+    #[error("ticket {} was delivered already{}: it cannot be discarded", short(.id), number.as_deref().map(|n| format!(" as {n}")).unwrap_or_default())]
+    Delivered { id: String, number: Option<String> },
     #[error(
         "ticket {0} was refused by the server as it is; edit it (its fields show what to change) instead of sending it again"
     )]
@@ -70,6 +72,11 @@ pub enum OutboxError {
 }
 
 pub type Result<T> = std::result::Result<T, OutboxError>;
+
+/// A ticket id as a person reads it: its first eight characters.
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
 
 impl From<rusqlite::Error> for OutboxError {
     fn from(error: rusqlite::Error) -> Self {

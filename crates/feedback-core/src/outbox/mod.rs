@@ -313,21 +313,28 @@ impl Outbox {
         self.get(&entry.id)
     }
 
-    /// Removes a ticket that is not being sent right now.
+    /// Removes a ticket the server does not have: queued or needing
+    /// attention. One being sent right now (its claim holds) waits for its
+    /// attempt to end; a delivered one is never discarded, the server has
+    /// it (the check and the removal are one statement, so a delivery
+    /// that lands while the person confirms is never undone).
     pub fn discard(&self, id: &str) -> Result<Entry> {
         let entry = self.get(id)?;
-        if entry.state == State::Sending {
-            return Err(wrong_state(
-                &entry,
-                "queued, delivered or needs-attention",
-                "discarded",
-            ));
-        }
-        self.lock().execute(
-            "DELETE FROM tickets WHERE id = ?1 AND state != 'sending'",
+        let removed = self.lock().execute(
+            "DELETE FROM tickets WHERE id = ?1 AND state IN ('queued', 'attention')",
             [&entry.id],
         )?;
-        Ok(entry)
+        if removed == 1 {
+            return Ok(entry);
+        }
+        let now = self.get(&entry.id)?;
+        Err(match now.state {
+            State::Delivered => OutboxError::Delivered {
+                number: now.delivered.and_then(|delivered| delivered.ticket_number),
+                id: now.id,
+            },
+            _ => wrong_state(&now, "queued or needs-attention", "discarded"),
+        })
     }
 
     /// Moves a needs-attention ticket into a form: `keep` stores its

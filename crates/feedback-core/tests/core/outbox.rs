@@ -133,6 +133,33 @@ fn claims_go_oldest_first_and_results_are_recorded() {
     );
 }
 
+/// Defect (issue 17): a ticket delivered while its Discard confirmation
+/// was open was discarded all the same, its record and ticket number gone.
+/// A delivered ticket is never discarded: the server has it.
+#[test]
+fn a_ticket_delivered_while_its_discard_was_being_confirmed_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = open(&dir);
+    let entry = outbox.enqueue(ACCOUNT, &doc_ticket(), 1_000).unwrap();
+    // The person opens the confirmation; the ticket is queued.
+    assert_eq!(outbox.get(&entry.id).unwrap().state, State::Queued);
+    // Meanwhile it goes.
+    let claim = outbox.claim(ACCOUNT, "app", 1_500, LEASE).unwrap().unwrap();
+    assert!(delivered(&outbox, &claim, "TCK-000042", 1_600));
+    // The person confirms.
+    let refused = outbox.discard(&entry.id);
+    assert!(
+        matches!(&refused, Err(OutboxError::Delivered { number, .. }) if number.as_deref() == Some("TCK-000042")),
+        "{refused:?}"
+    );
+    let kept = outbox.get(&entry.id).unwrap();
+    assert_eq!(kept.state, State::Delivered);
+    assert_eq!(
+        kept.delivered.and_then(|d| d.ticket_number).as_deref(),
+        Some("TCK-000042")
+    );
+}
+
 #[test]
 fn retry_and_discard() {
     let dir = tempfile::tempdir().unwrap();
