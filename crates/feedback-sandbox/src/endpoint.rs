@@ -65,10 +65,27 @@ pub struct App {
     store: Mutex<Store>,
     stats: Mutex<Stats>,
     updates_dir: Option<std::path::PathBuf>,
+    /// The server's clock: the system's, or a simulation's.
+    now: Now,
+}
+
+/// Where the server reads the time.
+#[derive(Clone)]
+pub struct Now(pub Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl std::fmt::Debug for Now {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Now")
+    }
 }
 
 impl App {
     pub fn new(config: &Config, store: Store) -> Self {
+        Self::with_clock(config, store, Now(Arc::new(SystemTime::now)))
+    }
+
+    /// An app whose throttle and timestamps read `now`.
+    pub fn with_clock(config: &Config, store: Store, now: Now) -> Self {
         Self {
             users: Users::from_config(config),
             faults: Mutex::new(config.faults.clone()),
@@ -79,6 +96,7 @@ impl App {
             store: Mutex::new(store),
             stats: Mutex::new(Stats::default()),
             updates_dir: config.updates_dir.clone(),
+            now,
         }
     }
 
@@ -172,10 +190,13 @@ async fn store(
         let body = json!({"error": true, "message": "Unauthenticated."});
         return app.answered(reply::error(&headers, StatusCode::UNAUTHORIZED, body));
     };
-    let hit = lock(&app.throttle).hit(user.id, SystemTime::now());
+    let hit = lock(&app.throttle).hit(user.id, (app.now.0)());
     let allowed = match hit {
         Ok(allowed) => allowed,
-        Err(refused) => return app.answered(too_many_attempts(&headers, refused, &faults)),
+        Err(refused) => {
+            let now = (app.now.0)();
+            return app.answered(too_many_attempts(&headers, refused, &faults, now));
+        }
     };
     if let Some(status) = faults.status_for(n) {
         return app.answered(with_rate_headers(odd::status(status), allowed));
@@ -205,12 +226,14 @@ async fn store(
 }
 
 /// A 429, with the headers `faults` may bend.
-fn too_many_attempts(headers: &HeaderMap, refused: Refused, faults: &Faults) -> Response {
+fn too_many_attempts(
+    headers: &HeaderMap,
+    refused: Refused,
+    faults: &Faults,
+    now: SystemTime,
+) -> Response {
     let (retry_after, reset) = if faults.retry_after_zero {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
+        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         (0, now)
     } else {
         (
@@ -304,7 +327,7 @@ async fn handle(app: &App, faults: &Faults, request: Request<'_>) -> Handled {
     if Faults::hits(faults.drop_before_store_every, n) {
         return Handled::Hangup;
     }
-    let now = iso8601(SystemTime::now());
+    let now = iso8601((app.now.0)());
     let header_user_agent = headers
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())

@@ -13,6 +13,8 @@
 //! - [`args`]: the command line, turned into a `Config`.
 //! - [`server`]: [`Sandbox`], the accept loop, which can drop a connection
 //!   without a reply.
+//! - [`in_process`]: [`InProcess`], the same server answering in this
+//!   process, on a clock it is given: the seeded simulation's.
 //! - [`endpoint`]: the store endpoint, step by step in Laravel's order.
 //! - [`admin`]: the sandbox's own `/__sandbox/*` routes: stored tickets,
 //!   stats, and switches for a running server (permissions, faults).
@@ -31,6 +33,7 @@ pub mod args;
 pub mod auth;
 pub mod config;
 pub mod endpoint;
+pub mod in_process;
 pub mod odd;
 pub mod reply;
 pub mod server;
@@ -42,6 +45,8 @@ pub mod validation;
 
 pub use admin::FaultSwitches;
 pub use config::{Config, Faults, MaxLength, OddKind, RateLimit, StatusEvery, TokenSpec};
+pub use endpoint::Now;
+pub use in_process::InProcess;
 pub use server::{Error, Sandbox, Stats};
 pub use store::StoredTicket;
 
