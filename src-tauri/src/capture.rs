@@ -17,9 +17,43 @@ pub(crate) struct ShortcutReport {
     pub(crate) pending: bool,
 }
 
+/// The quick-capture shortcut as last applied, as managed state.
+#[derive(Default)]
+pub(crate) struct Shortcut(std::sync::Mutex<ShortcutReport>);
+
+/// How the quick-capture shortcut stands, for the window to say.
+pub(crate) fn report<R: Runtime>(handle: &AppHandle<R>) -> ShortcutReport {
+    handle
+        .try_state::<Shortcut>()
+        .and_then(|shortcut| shortcut.0.lock().ok().map(|report| report.clone()))
+        .unwrap_or_default()
+}
+
+/// Makes `accelerator` the quick-capture shortcut, on the main thread,
+/// where the shortcut's plugin is started once the window is ready: in
+/// that one queue, whichever runs last applies the latest saved setting,
+/// and a save after the window is ready finds the plugin started.
+pub(crate) async fn refresh<R: Runtime>(handle: &AppHandle<R>, accelerator: Option<String>) {
+    crate::window::on_main_thread(handle, "the shortcut", move |handle| {
+        apply_now(handle, accelerator.as_deref());
+    })
+    .await;
+}
+
+/// Makes `accelerator` the shortcut now (on the main thread: see [`refresh`]).
+pub(crate) fn apply_now<R: Runtime>(handle: &AppHandle<R>, accelerator: Option<&str>) {
+    let Some(shortcut) = handle.try_state::<Shortcut>() else {
+        return;
+    };
+    // Held across the change: two applications never interleave.
+    if let Ok(mut current) = shortcut.0.lock() {
+        *current = apply(handle, &current, accelerator);
+    }
+}
+
 pub(crate) fn new_ticket<R: Runtime>(handle: &AppHandle<R>) {
-    crate::tray::show_main(handle);
-    crate::events::tell(handle, crate::events::AppEvent::NewTicket);
+    crate::window::show_main(handle);
+    crate::window::tell(handle, &crate::window::ShellEvent::NewTicket);
 }
 
 /// The global-shortcut plugin, calling [`new_ticket`] on a press.
@@ -40,7 +74,7 @@ pub(crate) fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 /// key thread, which looks for work every 50 ms, and the plugin makes the
 /// main thread wait with it (one register and one unregister held the
 /// window's first 100 ms after start-up, and every settings save).
-pub(crate) fn apply<R: Runtime>(
+fn apply<R: Runtime>(
     handle: &AppHandle<R>,
     current: &ShortcutReport,
     accelerator: Option<&str>,

@@ -1,47 +1,56 @@
-//! The commands the window may call: each one expression into `App`, which
-//! calls into feedback-core. Errors cross as `{code, message}`.
+//! The commands the window may call: each one expression into the desk
+//! (through [`Shell`]), its error turned into `{code, message}`.
 
-use feedback_core::outbox::{ImportReport, SentPage, SentQuery, Template, TemplateFields};
-use feedback_core::{Draft, Entry, FieldErrors, Submitted};
-use tauri::{AppHandle, State};
+use std::time::Duration;
 
-use crate::events::changed;
+use feedback_core::desk::{OutboxView, Suggestions};
+use feedback_core::outbox::{ImportReport, SentPage, Template, TemplateFields};
+use feedback_core::policy::Listed;
+use feedback_core::updates::UpdateView;
+use feedback_core::{Draft, Entry, FieldErrors, Settings, Submitted};
+use tauri::{AppHandle, Manager, State};
+
 use crate::ipc_error::IpcError;
-use crate::settings::Settings;
-use crate::state::{App, AppState, OutboxView, Suggestions, WindowStart};
+use crate::state::{AppState, Shell, WindowStart};
+use crate::{setup, tray, updates, words};
+
+/// How long `submit_ticket` waits for the server before answering "queued".
+const SUBMIT_WAIT: Duration = Duration::from_secs(4);
 
 #[tauri::command]
-pub(crate) async fn app_state(app: State<'_, App>) -> Result<AppState, IpcError> {
-    app.state().await
+pub(crate) async fn app_state(
+    handle: AppHandle,
+    shell: State<'_, Shell>,
+) -> Result<AppState, IpcError> {
+    shell.state(&handle).await
 }
 
 /// Settings, state and draft at once, for the window's first paint.
 #[tauri::command]
 pub(crate) async fn window_start(
     handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
 ) -> Result<WindowStart, IpcError> {
-    app.window_start(&handle).await
+    shell.window_start(&handle)
 }
 
-/// Stores the token in the OS keyring; it is never sent back to the window.
+/// Keeps the token in the OS keyring; it is never sent back to the window.
 #[tauri::command]
-pub(crate) async fn sign_in(app: State<'_, App>, token: String) -> Result<(), IpcError> {
-    app.sign_in(token).await
+pub(crate) async fn sign_in(shell: State<'_, Shell>, token: String) -> Result<(), IpcError> {
+    Ok(shell.desk.sign_in(&token).await?)
 }
 
 #[tauri::command]
-pub(crate) async fn sign_out(app: State<'_, App>) -> Result<(), IpcError> {
-    app.sign_out().await
+pub(crate) async fn sign_out(shell: State<'_, Shell>) -> Result<(), IpcError> {
+    Ok(shell.desk.sign_out().await?)
 }
 
 #[tauri::command]
 pub(crate) async fn submit_ticket(
-    handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     draft: Draft,
 ) -> Result<Submitted, IpcError> {
-    app.submit(draft).await.inspect(|_| changed(&handle))
+    Ok(shell.desk.file(&draft, SUBMIT_WAIT).await?)
 }
 
 /// Rust's validation of the form as it stands (the window shows it as
@@ -52,89 +61,88 @@ pub(crate) fn validate_draft(draft: Draft) -> FieldErrors {
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_view(app: State<'_, App>) -> Result<OutboxView, IpcError> {
-    app.outbox_view().await
+pub(crate) async fn outbox_view(shell: State<'_, Shell>) -> Result<OutboxView, IpcError> {
+    Ok(shell.desk.outbox_view()?)
 }
 
 /// A page of delivered tickets for this server, newest first.
 #[tauri::command]
 pub(crate) async fn sent_page(
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     search: String,
     offset: usize,
     limit: usize,
 ) -> Result<SentPage, IpcError> {
-    app.sent(SentQuery {
-        account: app.current_origin(),
-        search,
-        offset,
-        limit,
-    })
-    .await
+    Ok(shell.desk.sent(search, offset, limit)?)
 }
 
 #[tauri::command]
-pub(crate) async fn sent_ticket(app: State<'_, App>, id: String) -> Result<Entry, IpcError> {
-    app.ticket(id).await
+pub(crate) async fn sent_ticket(shell: State<'_, Shell>, id: String) -> Result<Entry, IpcError> {
+    Ok(shell.desk.ticket(&id)?)
 }
 
 #[tauri::command]
-pub(crate) async fn templates_list(
-    app: State<'_, App>,
-) -> Result<Vec<feedback_core::policy::Listed>, IpcError> {
-    app.templates().await
+pub(crate) async fn templates_list(shell: State<'_, Shell>) -> Result<Vec<Listed>, IpcError> {
+    Ok(shell.desk.templates()?)
 }
 
 #[tauri::command]
 pub(crate) async fn template_save(
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     name: String,
     fields: TemplateFields,
 ) -> Result<Template, IpcError> {
-    app.save_template(name, fields).await
+    Ok(shell.desk.save_template(&name, &fields)?)
 }
 
 #[tauri::command]
 pub(crate) async fn template_rename(
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     id: String,
     name: String,
 ) -> Result<Template, IpcError> {
-    app.rename_template(id, name).await
+    Ok(shell.desk.rename_template(&id, &name)?)
 }
 
 #[tauri::command]
-pub(crate) async fn template_delete(app: State<'_, App>, id: String) -> Result<bool, IpcError> {
-    app.delete_template(id).await
+pub(crate) async fn template_delete(shell: State<'_, Shell>, id: String) -> Result<bool, IpcError> {
+    Ok(shell.desk.delete_template(&id)?)
 }
 
 /// Saves every template as JSON in the Downloads folder; returns the path.
 #[tauri::command]
 pub(crate) async fn templates_export(
     handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
 ) -> Result<String, IpcError> {
-    app.export_templates(export_dir(&handle)?).await
+    Ok(shell
+        .desk
+        .export_templates(&export_dir(&handle)?)?
+        .display()
+        .to_string())
 }
 
 /// Imports templates from the text of a file the person picked.
 #[tauri::command]
 pub(crate) async fn templates_import(
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     json: String,
 ) -> Result<ImportReport, IpcError> {
-    app.import_templates(json).await
+    Ok(shell.desk.import_templates(&json)?)
 }
 
 #[tauri::command]
-pub(crate) async fn suggestions(app: State<'_, App>) -> Result<Suggestions, IpcError> {
-    app.suggestions().await
+pub(crate) async fn suggestions(shell: State<'_, Shell>) -> Result<Suggestions, IpcError> {
+    Ok(shell.desk.suggestions()?)
 }
 
 /// Puts `text` (a ticket number) on the clipboard.
 #[tauri::command]
 pub(crate) fn copy_text(handle: AppHandle, text: String) -> Result<(), IpcError> {
-    crate::clipboard(&handle)?
+    use tauri_plugin_clipboard_manager::Clipboard;
+    handle
+        .try_state::<Clipboard<tauri::Wry>>()
+        .ok_or_else(|| IpcError::new(None, "the clipboard is not ready yet; try again"))?
         .write_text(text)
         .map_err(|error| IpcError::new(None, error))
 }
@@ -142,17 +150,17 @@ pub(crate) fn copy_text(handle: AppHandle, text: String) -> Result<(), IpcError>
 /// The form is interactive: the tray, shortcut and clipboard may start.
 #[tauri::command]
 pub(crate) fn window_ready(handle: AppHandle) {
-    crate::finish_start(&handle)
+    setup::finish_start(&handle)
 }
 
 /// Puts the diagnostics report on the clipboard (no token, no ticket text).
 #[tauri::command]
 pub(crate) async fn copy_diagnostics(
     handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
 ) -> Result<(), IpcError> {
-    let diagnostics = app.diagnostics().await? + "\n" + &crate::updates::report(&handle);
-    copy_text(handle, diagnostics)
+    let report = shell.desk.diagnostics().await + "\n" + &updates::view(&handle).report();
+    copy_text(handle, report)
 }
 
 /// Saves unsent tickets (of one server, or all) as JSON in the Downloads
@@ -160,14 +168,16 @@ pub(crate) async fn copy_diagnostics(
 #[tauri::command]
 pub(crate) async fn outbox_export(
     handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     origin: Option<String>,
 ) -> Result<String, IpcError> {
-    app.export(origin, export_dir(&handle)?).await
+    let file = shell
+        .desk
+        .export_into(&export_dir(&handle)?, origin.as_deref())?;
+    Ok(file.display().to_string())
 }
 
 fn export_dir(handle: &AppHandle) -> Result<std::path::PathBuf, IpcError> {
-    use tauri::Manager;
     let paths = handle.path();
     paths
         .download_dir()
@@ -176,77 +186,62 @@ fn export_dir(handle: &AppHandle) -> Result<std::path::PathBuf, IpcError> {
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_retry(
-    handle: AppHandle,
-    app: State<'_, App>,
-    id: String,
-) -> Result<Entry, IpcError> {
-    app.retry(id).await.inspect(|_| changed(&handle))
+pub(crate) async fn outbox_retry(shell: State<'_, Shell>, id: String) -> Result<Entry, IpcError> {
+    Ok(shell.desk.retry(&id).await?)
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_discard(
-    handle: AppHandle,
-    app: State<'_, App>,
-    id: String,
-) -> Result<Entry, IpcError> {
-    app.discard(id).await.inspect(|_| changed(&handle))
+pub(crate) async fn outbox_discard(shell: State<'_, Shell>, id: String) -> Result<Entry, IpcError> {
+    Ok(shell.desk.discard(&id).await?)
 }
 
 #[tauri::command]
-pub(crate) async fn outbox_edit(
-    handle: AppHandle,
-    app: State<'_, App>,
-    id: String,
-) -> Result<Draft, IpcError> {
-    app.edit(id).await.inspect(|_| changed(&handle))
+pub(crate) async fn outbox_edit(shell: State<'_, Shell>, id: String) -> Result<Draft, IpcError> {
+    Ok(shell.desk.edit(&id).await?)
 }
 
 #[tauri::command]
-pub(crate) async fn send_queued_now(
-    handle: AppHandle,
-    app: State<'_, App>,
-) -> Result<usize, IpcError> {
-    app.send_queued_now().await.inspect(|_| changed(&handle))
+pub(crate) async fn send_queued_now(shell: State<'_, Shell>) -> Result<usize, IpcError> {
+    Ok(shell.desk.send_now().await?)
 }
 
 #[tauri::command]
-pub(crate) fn settings_get(handle: AppHandle) -> Settings {
-    Settings::load(&handle)
+pub(crate) async fn settings_get(shell: State<'_, Shell>) -> Result<Settings, IpcError> {
+    Ok(shell.settings())
 }
 
 /// Saves the settings; only a new API base touches delivery.
 #[tauri::command]
 pub(crate) async fn settings_set(
     handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
     settings: Settings,
 ) -> Result<AppState, IpcError> {
-    app.save_settings(&handle, settings).await
+    shell.save_settings(&handle, settings).await
 }
 
 #[tauri::command]
-pub(crate) async fn draft_save(app: State<'_, App>, draft: Draft) -> Result<(), IpcError> {
-    app.draft_save(draft).await
+pub(crate) async fn draft_save(shell: State<'_, Shell>, draft: Draft) -> Result<(), IpcError> {
+    Ok(shell.desk.save_draft(&draft)?)
 }
 
 #[tauri::command]
-pub(crate) async fn draft_load(app: State<'_, App>) -> Result<Option<Draft>, IpcError> {
-    app.draft_load().await
+pub(crate) async fn draft_load(shell: State<'_, Shell>) -> Result<Option<Draft>, IpcError> {
+    Ok(shell.desk.load_draft()?)
 }
 
 /// The window's language (the setting, else the OS's): the tray and
 /// notifications follow it.
 #[tauri::command]
 pub(crate) fn set_window_language(handle: AppHandle, language: String) {
-    crate::words::set(&handle, &language)
+    tray::relabel(&handle, words::set(&handle, &language))
 }
 
 /// Quits for good (the window asked the person first when tickets wait),
 /// once any attempt in flight has been finished and recorded.
 #[tauri::command]
-pub(crate) async fn quit(handle: AppHandle, app: State<'_, App>) -> Result<(), IpcError> {
-    app.shutdown().await;
+pub(crate) async fn quit(handle: AppHandle, shell: State<'_, Shell>) -> Result<(), IpcError> {
+    shell.desk.shutdown().await;
     handle.exit(0);
     Ok(())
 }
@@ -255,39 +250,33 @@ pub(crate) async fn quit(handle: AppHandle, app: State<'_, App>) -> Result<(), I
 #[tauri::command]
 pub(crate) async fn quit_and_send_at_login(
     handle: AppHandle,
-    app: State<'_, App>,
+    shell: State<'_, Shell>,
 ) -> Result<(), IpcError> {
-    crate::login::ask_once(&handle).map_err(|error| {
-        IpcError::new(
-            None,
-            format!("The start at login could not be set: {error}"),
-        )
-    })?;
-    quit(handle, app).await
+    shell.desk.quit_and_send_at_next_login().await?;
+    handle.exit(0);
+    Ok(())
 }
 
 /// Where updates stand: a newer version, how it gets installed, progress.
 /// (Async: off the main thread, which the window's start-up needs.)
 #[tauri::command]
-pub(crate) async fn update_state(handle: AppHandle) -> crate::updates::UpdateView {
-    crate::updates::view(&handle)
+pub(crate) async fn update_state(handle: AppHandle) -> UpdateView {
+    updates::view(&handle)
 }
 
 /// "Check now".
 #[tauri::command]
-pub(crate) async fn update_check(
-    handle: AppHandle,
-) -> Result<crate::updates::UpdateView, IpcError> {
-    crate::updates::check_now(&handle)
+pub(crate) async fn update_check(handle: AppHandle) -> Result<UpdateView, IpcError> {
+    updates::check_now(&handle)
         .await
-        .map_err(|not| IpcError::new(Some(not.code), not.reason))?;
-    Ok(crate::updates::view(&handle))
+        .map(|()| updates::view(&handle))
+        .map_err(|not| IpcError::new(Some(not.code), not.reason))
 }
 
 /// "Install and restart": returns only when the update was not installed.
 #[tauri::command]
 pub(crate) async fn update_install(handle: AppHandle) -> Result<(), IpcError> {
-    crate::updates::install(&handle)
+    updates::install(&handle)
         .await
         .map_err(|reason| IpcError::new(Some("update_refused"), reason))
 }
@@ -295,5 +284,5 @@ pub(crate) async fn update_install(handle: AppHandle) -> Result<(), IpcError> {
 /// "Later": this version is not shown again until the next start.
 #[tauri::command]
 pub(crate) async fn update_later(handle: AppHandle) {
-    crate::updates::later(&handle);
+    updates::later(&handle);
 }

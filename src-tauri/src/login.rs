@@ -1,8 +1,7 @@
-//! Starting at login: the "Start at login" setting, and a one-time start
-//! that sends the tickets left waiting when the person quit ("Send them at
-//! the next login"). Both are one login entry that starts the app with
-//! [`ARG`], to the tray (or minimised where there is no tray); the one-time
-//! start removes the entry again once nothing waits.
+//! The OS's login entry, which starts the app with [`ARG`] at login, to the
+//! tray (or minimised where there is no tray). When it is wanted (the
+//! "Start at login" setting, or a one-time start to send what waits) the
+//! desk decides ([`feedback_core::desk::LoginEntry`]).
 //!
 //! On Linux the entry is an XDG autostart file,
 //! `$XDG_CONFIG_HOME/autostart/nl.wemasy.feedback.desktop`; on Windows and
@@ -22,7 +21,7 @@ pub(crate) fn started_at_login() -> bool {
 }
 
 /// The marker of a one-time start: beside the outbox.
-fn marker<R: Runtime>(handle: &AppHandle<R>) -> Option<PathBuf> {
+pub(crate) fn marker<R: Runtime>(handle: &AppHandle<R>) -> Option<PathBuf> {
     Some(
         handle
             .path()
@@ -32,39 +31,18 @@ fn marker<R: Runtime>(handle: &AppHandle<R>) -> Option<PathBuf> {
     )
 }
 
-/// Whether a one-time start is asked for.
-pub(crate) fn one_time_asked<R: Runtime>(handle: &AppHandle<R>) -> bool {
-    marker(handle).is_some_and(|marker| marker.exists())
-}
+/// The OS's login entry for this app, which the desk asks for.
+pub(crate) struct Entry<R: Runtime>(pub(crate) AppHandle<R>);
 
-/// Asks for a one-time start at the next login (quitting with tickets
-/// waiting), and makes the entry.
-pub(crate) fn ask_once<R: Runtime>(handle: &AppHandle<R>) -> Result<(), String> {
-    let marker = marker(handle).ok_or("no data folder")?;
-    std::fs::write(&marker, b"").map_err(|error| error.to_string())?;
-    set_entry(handle, true)
-}
-
-/// Makes the login entry agree with the setting and any one-time start.
-pub(crate) fn apply<R: Runtime>(handle: &AppHandle<R>, start_at_login: bool) -> Result<(), String> {
-    set_entry(handle, start_at_login || one_time_asked(handle))
-}
-
-/// Nothing waits any more: a one-time start is done, and its entry goes
-/// unless the person starts the app at every login.
-pub(crate) fn nothing_waits<R: Runtime>(handle: &AppHandle<R>) {
-    let Some(marker) = marker(handle).filter(|marker| marker.exists()) else {
-        return;
-    };
-    if let Err(error) = std::fs::remove_file(&marker) {
-        log::warn!("the one-time start could not be ended: {error}");
-        return;
+impl<R: Runtime> std::fmt::Debug for Entry<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("login::Entry")
     }
-    let start_at_login = crate::settings::Settings::load(handle).start_at_login;
-    if let Err(error) = apply(handle, start_at_login) {
-        log::warn!("the login entry could not be removed: {error}");
-    } else {
-        log::info!("the tickets left at quit are sent; the one-time start is removed");
+}
+
+impl<R: Runtime> feedback_core::desk::LoginEntry for Entry<R> {
+    fn set(&self, wanted: bool) -> Result<(), String> {
+        set_entry(&self.0, wanted)
     }
 }
 

@@ -5,8 +5,9 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::state::App;
+use crate::state::Shell;
 use crate::words::{self, Lang};
+use crate::{capture, quit, window};
 
 const TRAY_ID: &str = "main";
 
@@ -24,17 +25,17 @@ pub(crate) fn create<R: Runtime>(handle: &AppHandle<R>) -> tauri::Result<()> {
         .tooltip(lang.tooltip(0))
         .menu(&menu(handle, lang)?)
         .on_menu_event(|handle, event| match event.id().as_ref() {
-            "open" => show_main(handle),
-            "new" => crate::capture::new_ticket(handle),
+            "open" => window::show_main(handle),
+            "new" => capture::new_ticket(handle),
             "send" => {
                 let handle = handle.clone();
                 tauri::async_runtime::spawn(async move {
-                    if let Some(app) = handle.try_state::<App>() {
-                        let _ = app.send_queued_now().await;
+                    if let Some(shell) = handle.try_state::<Shell>() {
+                        let _ = shell.desk.send_now().await;
                     }
                 });
             }
-            "quit" => crate::quit_or_ask(handle),
+            "quit" => quit::quit_or_ask(handle),
             _ => {}
         });
     if let Some(icon) = handle.default_window_icon() {
@@ -44,14 +45,6 @@ pub(crate) fn create<R: Runtime>(handle: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-pub(crate) fn show_main<R: Runtime>(handle: &AppHandle<R>) {
-    if let Some(window) = handle.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
-}
-
 /// The menu and tooltip in `lang`.
 pub(crate) fn relabel<R: Runtime>(handle: &AppHandle<R>, lang: Lang) {
     if let Some(tray) = handle.tray_by_id(TRAY_ID)
@@ -59,7 +52,10 @@ pub(crate) fn relabel<R: Runtime>(handle: &AppHandle<R>, lang: Lang) {
     {
         let _ = tray.set_menu(Some(menu));
     }
-    show_waiting(handle, crate::waiting(handle));
+    let waiting = handle
+        .try_state::<Shell>()
+        .map_or(0, |shell| shell.desk.waiting());
+    show_waiting(handle, waiting);
 }
 
 pub(crate) fn show_waiting<R: Runtime>(handle: &AppHandle<R>, waiting: usize) {

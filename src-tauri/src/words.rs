@@ -135,15 +135,15 @@ pub(crate) fn current<R: Runtime>(handle: &AppHandle<R>) -> Lang {
         .unwrap_or_default()
 }
 
-/// Remembers `tag` as the window's language and relabels the tray.
-pub(crate) fn set<R: Runtime>(handle: &AppHandle<R>, tag: &str) {
+/// Remembers `tag` as the window's language.
+pub(crate) fn set<R: Runtime>(handle: &AppHandle<R>, tag: &str) -> Lang {
     let lang = Lang::from_tag(tag);
     if let Some(language) = handle.try_state::<WindowLanguage>()
         && let Ok(mut current) = language.0.lock()
     {
         *current = lang;
     }
-    crate::tray::relabel(handle, lang);
+    lang
 }
 
 #[cfg(test)]

@@ -175,3 +175,104 @@ async fn a_servers_tickets_go_to_that_server_with_its_own_token_after_a_switch()
     );
     app.end().await;
 }
+
+/// Runs the `feedback` CLI beside the app: its outbox, its server, the
+/// tests' keyring; `stdin` is the token `login` reads.
+fn cli_beside(world: &World, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let outbox = world
+        .data_dir()
+        .join("data/nl.wemasy.feedback/outbox.sqlite3");
+    let mut cli = Command::new(built_binary("debug", "feedback"))
+        .args(args)
+        .env("FEEDBACK_API_BASE", world.sandbox().base_url())
+        .env("FEEDBACK_OUTBOX", &outbox)
+        .env_remove("FEEDBACK_TOKEN")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the feedback binary runs (cargo build -p feedback-cli)");
+    if let Some(mut input) = cli.stdin.take() {
+        input.write_all(stdin.as_bytes()).unwrap();
+    }
+    cli.wait_with_output().unwrap()
+}
+
+/// Defect (issue 17): `feedback login` and `logout` while the app ran
+/// were not noticed by the app: its tickets waited for a sign-in the
+/// keyring already held, and it went on sending with a token signed out.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_sign_in_or_out_from_the_cli_is_noticed_by_the_running_app() {
+    let (world, app) = World::start().await;
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
+    app.type_into(By::Label("Subject"), "Waiting for a sign-in")
+        .await;
+    app.type_into(By::Label("Message"), "Filed before anyone signed in.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+
+    let login = cli_beside(&world, &["login"], "demo-token\n");
+    assert!(login.status.success(), "{login:?}");
+    until_stored(&world, 1, "the ticket, once the CLI signed in").await;
+    app.wait_for_text(By::TestId("account-button"), "Sign out")
+        .await;
+
+    let logout = cli_beside(&world, &["logout"], "");
+    assert!(logout.status.success(), "{logout:?}");
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
+    app.type_into(By::Label("Subject"), "After the sign-out")
+        .await;
+    app.type_into(By::Label("Message"), "Must not go with the old token.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "Saved").await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(
+        world.sandbox().tickets().len(),
+        1,
+        "nothing went with the token signed out"
+    );
+    app.end().await;
+}
+
+/// Defect (issue 17): correcting only the path of the API base (same
+/// server) kept posting to the old path until a restart.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_corrected_path_on_the_same_server_is_used_at_once() {
+    let (world, app) = World::start_in(Config::default(), &[("FEEDBACK_API_BASE", "")]).await;
+    let wrong = world.sandbox().base_url().replace("/api", "/wrong");
+    app.click(By::Button("Settings")).await;
+    app.type_into(By::Label("API base URL"), &wrong).await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    sign_in(&app).await;
+    app.type_into(By::Label("Subject"), "Sent to the right path")
+        .await;
+    app.type_into(By::Label("Message"), "After the path was corrected.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    // The wrong path is not the API: the ticket comes back to the form.
+    app.wait_for_text(By::TestId("result"), "not found").await;
+    assert!(world.sandbox().tickets().is_empty());
+
+    app.click(By::Button("Settings")).await;
+    app.type_into(By::Label("API base URL"), &world.sandbox().base_url())
+        .await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    // Sent again as it stands, from the keyboard.
+    app.click(By::Label("Message")).await;
+    app.chord(crate::webdriver::CONTROL, crate::webdriver::ENTER)
+        .await;
+    app.wait_for_text(By::TestId("result"), "created").await;
+    let stored = world.sandbox().tickets();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].ticket.subject, "Sent to the right path");
+    app.end().await;
+}

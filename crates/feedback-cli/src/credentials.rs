@@ -3,21 +3,12 @@
 
 use std::io::{self, IsTerminal, Read};
 
-use feedback_core::{ApiBase, Token, TokenStore};
+use feedback_core::{ApiBase, Desk, Token};
 
 use crate::failure::Failure;
 
 /// Overrides the keyring, for headless machines and scripts.
 pub(crate) const TOKEN_VARIABLE: &str = "FEEDBACK_TOKEN";
-
-/// The token for `base`, without touching the keyring when the variable is
-/// set; `None` when signed out.
-pub(crate) fn token_for(base: &ApiBase) -> Result<Option<Token>, Failure> {
-    if let Some(token) = token_from_env()? {
-        return Ok(Some(token));
-    }
-    Ok(TokenStore::default().load(base)?)
-}
 
 /// The token in `FEEDBACK_TOKEN`, if it is set (an empty value counts as unset).
 pub(crate) fn token_from_env() -> Result<Option<Token>, Failure> {
@@ -39,8 +30,9 @@ pub(crate) fn sign_in_hint(base: &ApiBase) -> String {
 }
 
 /// Stores the token. A queue paused because the server refused the old
-/// token goes again by itself: the pause is tied to that token.
-pub(crate) fn login(base: &ApiBase) -> Result<String, Failure> {
+/// token goes again by itself: the pause is tied to that token. An app
+/// running beside this reads the keyring again (the outbox tells it).
+pub(crate) async fn login(desk: &Desk, base: &ApiBase) -> Result<String, Failure> {
     let text = if io::stdin().is_terminal() {
         rpassword::prompt_password(format!("API token for {}: ", base.origin()))
             .map_err(|error| Failure::Usage(format!("could not read the token: {error}")))?
@@ -53,12 +45,11 @@ pub(crate) fn login(base: &ApiBase) -> Result<String, Failure> {
         })?;
         text
     };
-    let token = Token::new(&text)?;
-    TokenStore::default().save(base, &token)?;
+    desk.sign_in(&text).await?;
     Ok(format!("signed in to {}", base.origin()))
 }
 
-pub(crate) fn logout(base: &ApiBase) -> Result<String, Failure> {
-    TokenStore::default().delete(base)?;
+pub(crate) async fn logout(desk: &Desk, base: &ApiBase) -> Result<String, Failure> {
+    desk.sign_out().await?;
     Ok(format!("signed out of {}", base.origin()))
 }

@@ -1,25 +1,38 @@
-//! Delivery for `submit` and `outbox drain`: the same [`Deliveries`] the
-//! app runs, for the one server the command names.
+//! The desk a command works at: the outbox it names, the token from
+//! `FEEDBACK_TOKEN` or the OS keyring, the server it names, and the engine
+//! settings (`FEEDBACK_RATE_WINDOW_SECS`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use feedback_core::delivery::Clock;
-use feedback_core::{ApiBase, ClientConfig, Deliveries, DeliveryConfig, LoadToken, Outbox, Token};
+use feedback_core::keyring::Given;
+use feedback_core::{ApiBase, ClientConfig, DeliveryConfig, Desk, Keyring, OsKeyring, Outbox};
 
-/// Delivery to `base` from `outbox` with `token`, which the command has read
-/// already (from `FEEDBACK_TOKEN` or the keyring; `None`: signed out).
-pub(crate) fn deliveries(base: &ApiBase, outbox: Arc<Outbox>, token: Option<Token>) -> Deliveries {
+use crate::credentials::token_from_env;
+use crate::failure::Failure;
+
+/// A desk for `base` over `outbox`.
+pub(crate) fn desk(base: &ApiBase, outbox: Arc<Outbox>) -> Result<Arc<Desk>, Failure> {
+    let os: Arc<dyn Keyring> = Arc::new(OsKeyring::default());
+    // The variable's token is for the command's server only, as in the app.
+    let keyring = match token_from_env()? {
+        Some(token) => Arc::new(Given {
+            origin: base.origin(),
+            token,
+            keyring: os,
+        }),
+        None => os,
+    };
     let client = ClientConfig {
         user_agent: feedback_core::client::default_user_agent("WemasyFeedbackCli"),
         ..ClientConfig::default()
     };
-    let config = delivery_config();
-    // The token is for `base` only, as in the app.
-    let origin = base.origin();
-    let load: LoadToken =
-        Arc::new(move |asked| Ok(token.clone().filter(|_| asked.origin() == origin)));
-    Deliveries::new(outbox, Ok(base.clone()), load).with_config(client, config)
+    Ok(Desk::builder(outbox, keyring)
+        .base(Ok(base.clone()))
+        .client(client)
+        .delivery(delivery_config())
+        .build())
 }
 
 /// The engine's settings: the defaults, with the throttle window pinned by

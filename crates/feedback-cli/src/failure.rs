@@ -3,7 +3,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use feedback_core::{FieldErrors, OutboxError, TokenError, TokenStoreError};
+use feedback_core::{DeskError, FieldErrors, OutboxError, TokenError, TokenStoreError};
 
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -43,6 +43,16 @@ impl fmt::Display for Failure {
             Self::Queued(reason) => write!(f, "queued ({reason})"),
             Self::Rejected { reason, errors } if errors.is_empty() => f.write_str(reason),
             Self::Rejected { reason, errors } => write!(f, "{reason}\n{errors}"),
+        }
+    }
+}
+
+impl From<DeskError> for Failure {
+    fn from(error: DeskError) -> Self {
+        match error {
+            DeskError::Token(error) => error.into(),
+            DeskError::InvalidBase(reason) => Self::Usage(reason),
+            other => Self::Other(other.to_string()),
         }
     }
 }

@@ -52,8 +52,16 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
-        Command::Login => credentials::login(&cli.base()?),
-        Command::Logout => credentials::logout(&cli.base()?),
+        Command::Login => {
+            let base = cli.base()?;
+            let desk = deliver::desk(&base, outbox_for_keyring(cli))?;
+            runtime()?.block_on(credentials::login(&desk, &base))
+        }
+        Command::Logout => {
+            let base = cli.base()?;
+            let desk = deliver::desk(&base, outbox_for_keyring(cli))?;
+            runtime()?.block_on(credentials::logout(&desk, &base))
+        }
         Command::Submit(args) => {
             let base = cli.base()?;
             let outbox = open_outbox(cli)?;
@@ -93,6 +101,23 @@ fn open_outbox(cli: &Cli) -> Result<Arc<Outbox>, Failure> {
         None => user_folders()?.settle().0,
     };
     Ok(Arc::new(Outbox::open(&path)?))
+}
+
+/// The outbox a sign-in is told in, so that an app running beside this
+/// reads the keyring again. Where there is none yet, no app has one open
+/// to tell, and none is made; one that cannot be opened does not keep the
+/// token from the keyring (the app reads it at its next start).
+fn outbox_for_keyring(cli: &Cli) -> Arc<Outbox> {
+    let existing = match &cli.outbox {
+        Some(path) => path.exists(),
+        None => user_folders().is_ok_and(|folders| folders.outbox().exists()),
+    };
+    existing
+        .then(|| open_outbox(cli).ok())
+        .flatten()
+        .unwrap_or_else(|| {
+            Arc::new(Outbox::in_memory().expect("SQLite opens a database in memory"))
+        })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

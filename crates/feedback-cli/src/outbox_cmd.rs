@@ -2,14 +2,14 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::{ApiBase, DeliveryStatus, Entry, Event, Outbox, State};
+use feedback_core::desk::{Drained, Progress};
+use feedback_core::{ApiBase, DeliveryStatus, Desk, Entry, Outbox, State};
 
 use crate::args::OutboxCommand;
-use crate::credentials::{sign_in_hint, token_for};
+use crate::credentials::sign_in_hint;
 use crate::deliver::{self, now_ms};
 use crate::failure::Failure;
 use crate::submit::{in_words, short};
@@ -19,15 +19,16 @@ pub(crate) async fn run(
     outbox: Arc<Outbox>,
     command: &OutboxCommand,
 ) -> Result<String, Failure> {
+    let desk = deliver::desk(base, outbox)?;
     match command {
-        OutboxCommand::List { json: true } => to_json(&outbox.list()?),
-        OutboxCommand::List { json: false } => Ok(table(&outbox.list()?, now_ms())),
+        OutboxCommand::List { json: true } => to_json(&desk.list()?),
+        OutboxCommand::List { json: false } => Ok(table(&desk.list()?, now_ms())),
         OutboxCommand::Retry { all: true, .. } => Ok(format!(
             "{} queued tickets due now (tickets the server refused need an edit, not a retry)",
-            outbox.send_now(now_ms())?
+            desk.send_now().await?
         )),
         OutboxCommand::Retry { id: Some(id), .. } => {
-            let entry = outbox.retry(id, now_ms())?;
+            let entry = desk.retry(id).await?;
             Ok(format!("{} is due now", short(&entry.id)))
         }
         OutboxCommand::Retry {
@@ -35,16 +36,19 @@ pub(crate) async fn run(
             all: false,
         } => Err(Failure::Usage("name a ticket, or --all".into())),
         OutboxCommand::Discard { id } => {
-            let entry = outbox.discard(id)?;
+            let entry = desk.discard(id).await?;
             Ok(format!(
                 "discarded {} ({})",
                 short(&entry.id),
                 entry.ticket.subject
             ))
         }
-        OutboxCommand::Export { file } => export(&outbox, file),
+        OutboxCommand::Export { file } => {
+            let count = desk.export(file, None)?;
+            Ok(format!("exported {count} tickets to {}", file.display()))
+        }
         OutboxCommand::Drain { timeout } => {
-            drain(base, outbox, timeout.map(Duration::from_secs)).await
+            drain(base, &desk, timeout.map(Duration::from_secs)).await
         }
     }
 }
@@ -88,117 +92,57 @@ fn table(entries: &[Entry], now: i64) -> String {
     out
 }
 
-/// Queued and needs-attention tickets to `file`, written whole or not at all.
-fn export(outbox: &Outbox, file: &Path) -> Result<String, Failure> {
-    let count = outbox.export_unsent(file, None)?;
-    Ok(format!("exported {count} tickets to {}", file.display()))
+async fn drain(base: &ApiBase, desk: &Desk, timeout: Option<Duration>) -> Result<String, Failure> {
+    let drained = desk
+        .drain(timeout, |progress| {
+            let _ = writeln!(std::io::stderr(), "{}", line(progress));
+        })
+        .await?;
+    match drained {
+        Drained::Done { sent, attention } => {
+            Ok(format!("drained: {sent} sent, {attention} need attention"))
+        }
+        Drained::TimedOut { sent, waiting } => Err(Failure::Queued(format!(
+            "{sent} sent, {waiting} still waiting after the timeout"
+        ))),
+        Drained::Stuck { status, .. } => Err(Failure::Queued(stuck(&status, base))),
+    }
 }
 
-async fn drain(
-    base: &ApiBase,
-    outbox: Arc<Outbox>,
-    timeout: Option<Duration>,
-) -> Result<String, Failure> {
-    let account = base.origin();
-    let token = token_for(base)?;
-    if token.is_none() {
-        return Err(Failure::Queued(sign_in_hint(base)));
-    }
-    let deliveries = deliver::deliveries(base, outbox.clone(), token);
-    let delivery = deliveries.engine().await.map_err(Failure::Other)?;
-    let mut events = delivery.subscribe();
-    let mut pending: Vec<Event> = delivery.status().map(Event::Status).into_iter().collect();
-    let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
-    let delivered_before = count(&outbox, &account, &[State::Delivered])?;
-    let sent = || -> Result<usize, Failure> {
-        // Old delivered records may be purged meanwhile: never below zero.
-        Ok(count(&outbox, &account, &[State::Delivered])?.saturating_sub(delivered_before))
-    };
-    loop {
-        while let Ok(event) = events.try_recv() {
-            pending.push(event);
-        }
-        for event in pending.drain(..) {
-            if let Event::Status(status) = &event
-                && let Some(stuck) = stuck(status, base)
-            {
-                deliveries.shutdown().await;
-                return Err(Failure::Queued(stuck));
-            }
-            let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
-            if let Some(line) = progress(event, sent()?, waiting) {
-                let _ = writeln!(std::io::stderr(), "{line}");
-            }
-        }
-        if count(&outbox, &account, &[State::Queued, State::Sending])? == 0 {
-            break;
-        }
-        tokio::select! {
-            event = events.recv() => pending.extend(event.ok()),
-            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
-            _ = sleep_until(deadline) => {
-                deliveries.shutdown().await;
-                let waiting = count(&outbox, &account, &[State::Queued, State::Sending])?;
-                return Err(Failure::Queued(format!("{} sent, {waiting} still waiting after the timeout", sent()?)));
-            }
-        }
-    }
-    deliveries.shutdown().await;
-    let attention = count(&outbox, &account, &[State::NeedsAttention])?;
-    Ok(format!(
-        "drained: {} sent, {attention} need attention",
-        sent()?
-    ))
-}
-
-/// Why nothing more can go until a person acts, for a status that says so.
-fn stuck(status: &DeliveryStatus, base: &ApiBase) -> Option<String> {
+/// Why nothing more can go until a person acts.
+fn stuck(status: &DeliveryStatus, base: &ApiBase) -> String {
     match status {
-        DeliveryStatus::SignInNeeded { message } => Some(format!(
+        DeliveryStatus::SignInNeeded { message } => format!(
             "the server refused the token ({message}); {}",
             sign_in_hint(base)
-        )),
-        DeliveryStatus::Forbidden { message } => Some(format!(
+        ),
+        DeliveryStatus::Forbidden { message } => format!(
             "the server says this account may not file tickets ({message}); once that is fixed, run `feedback outbox retry --all`"
-        )),
-        DeliveryStatus::SignedOut => Some(sign_in_hint(base)),
-        _ => None,
+        ),
+        _ => sign_in_hint(base),
     }
 }
 
-/// One line of progress for an event worth a line.
-fn progress(event: Event, sent: usize, waiting: usize) -> Option<String> {
-    match event {
-        Event::Delivered { ticket_number, .. } => Some(format!(
+/// One line of progress.
+fn line(progress: Progress) -> String {
+    match progress {
+        Progress::Delivered {
+            ticket_number,
+            sent,
+            waiting,
+        } => format!(
             "sent {sent} · waiting {waiting} · delivered {}",
             ticket_number.unwrap_or_default()
-        )),
-        Event::WillRetry { at, error, .. } => Some(format!(
+        ),
+        Progress::WillRetry {
+            at,
+            error,
+            sent,
+            waiting,
+        } => format!(
             "sent {sent} · waiting {waiting} · next attempt in {} ({error})",
             in_words(at - now_ms())
-        )),
-        Event::NeedsAttention { reason, .. } => Some(format!("needs attention: {reason}")),
-        Event::Status(_) | Event::OutboxChanged | Event::Quota(_) => None,
-    }
-}
-
-/// How many of `account`'s tickets are in one of `states`, counted in SQL.
-fn count(outbox: &Outbox, account: &str, states: &[State]) -> Result<usize, Failure> {
-    let summary = outbox.account_summary(account)?;
-    Ok(states
-        .iter()
-        .map(|state| match state {
-            State::Queued => summary.queued,
-            State::Sending => summary.sending,
-            State::Delivered => summary.delivered,
-            State::NeedsAttention => summary.needs_attention,
-        })
-        .sum())
-}
-
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
+        ),
+        Progress::NeedsAttention { reason } => format!("needs attention: {reason}"),
     }
 }

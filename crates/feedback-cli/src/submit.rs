@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feedback_core::delivery::Clock;
-use feedback_core::{ApiBase, Outbox, Submitted, WaitingFor, validate};
+use feedback_core::delivery::TokenLookup;
+use feedback_core::{ApiBase, Outbox, Submitted, WaitingFor};
 
 use crate::args::SubmitArgs;
-use crate::credentials::{sign_in_hint, token_for};
+use crate::credentials::sign_in_hint;
 use crate::deliver::{self, now_ms};
 use crate::failure::Failure;
 
@@ -16,36 +16,18 @@ pub(crate) async fn submit(
     outbox: Arc<Outbox>,
     args: &SubmitArgs,
 ) -> Result<String, Failure> {
-    let draft = args.draft();
-    // Checked before the keyring is touched: invalid input needs no token.
-    validate(&draft).map_err(Failure::Invalid)?;
-    let token = token_for(base)?;
     let wait = Duration::try_from_secs_f64(args.wait.max(0.0)).unwrap_or_default();
-    let deliveries = deliver::deliveries(base, outbox.clone(), token.clone());
-    let engine = match wait.is_zero() {
-        true => None,
-        false => Some(deliveries.engine().await.map_err(Failure::Other)?),
-    };
-    let result = feedback_core::submit(
-        &outbox,
-        engine.as_deref(),
-        base,
-        &draft,
-        wait,
-        &Clock::system(),
-    )
-    .await;
+    let desk = deliver::desk(base, outbox)?;
+    let filed = desk.file(&args.draft(), wait).await;
     // An attempt in flight is finished and recorded, never cut off: cut
     // off, it may have reached the server and would be sent again.
-    deliveries.shutdown().await;
+    desk.shutdown().await;
     // Where it stands now, after any attempt that was in flight.
-    let result = match result {
-        Ok(Submitted::Queued { id, .. }) => {
-            feedback_core::submission::standing(&outbox, &id, now_ms())
-        }
+    let filed = match filed? {
+        Submitted::Queued { id, .. } => desk.standing(&id)?,
         other => other,
     };
-    match result? {
+    match filed {
         Submitted::Delivered {
             ticket: Some(ticket),
             ..
@@ -79,8 +61,9 @@ pub(crate) async fn submit(
             reason,
             retry_at,
         } => {
-            let reason = match (&token, waiting_for, retry_at) {
-                (None, _, _) => sign_in_hint(base),
+            let signed_out = matches!(desk.token_lookup(), TokenLookup::SignedOut);
+            let reason = match (signed_out, waiting_for, retry_at) {
+                (true, _, _) => sign_in_hint(base),
                 (_, WaitingFor::SignIn, _) => format!("{reason}; {}", sign_in_hint(base)),
                 (_, WaitingFor::RateLimit, Some(at)) => {
                     format!("rate limited; next attempt in {}", in_words(at - now_ms()))

@@ -1,15 +1,19 @@
 //! [`Deliveries`]: every API origin's tickets delivered with that origin's
 //! own token, by one [`Delivery`] engine per origin. The one owner of which
-//! engines run and which token each gets, shared by the app and the CLI.
+//! engines run and which token each gets; the [`Desk`](crate::Desk) holds
+//! one for its process.
 //!
 //! The configured server always has an engine. Another server's waiting
 //! tickets (filed before the base was switched) get an engine of their own
 //! when the keyring holds that server's token, and are otherwise listed
 //! apart ([`Deliveries::other_servers`]): a token is only ever sent to the
 //! origin it was stored for. A keyring that does not answer is asked again
-//! until it does; "no answer" is never taken for "signed out".
+//! until it does; "no answer" is never taken for "signed out". A sign-in or
+//! sign-out made by another process sharing the outbox (the CLI's `login`
+//! beside the app) is noticed through the outbox's count of them
+//! ([`Deliveries::notice_token_changes`]), and the keyring read again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -21,17 +25,18 @@ use crate::client::{Client, ClientConfig};
 use crate::delivery::{
     Clock, Delivery, DeliveryConfig, DeliveryStatus, Event, Quota, TokenLookup, TokenShelf,
 };
+use crate::http::Http;
+use crate::keyring::Keyring;
 use crate::outbox::{Outbox, OutboxError};
-use crate::token::Token;
+use crate::tasks::Tasks;
 
-/// Reads a server's token from where it is kept (the OS keyring; for the
-/// CLI also `FEEDBACK_TOKEN`). May block: it is called off the async
-/// threads. `Err` says why the keyring did not answer.
-pub type LoadToken = Arc<dyn Fn(&ApiBase) -> Result<Option<Token>, String> + Send + Sync>;
-
-/// Told of every engine started, with its origin and its events (the app
-/// forwards them to the window).
+/// Told of every engine started, with its origin and its events (the desk
+/// forwards them).
 pub type OnEngine = Arc<dyn Fn(&str, broadcast::Receiver<Event>) + Send + Sync>;
+
+/// How a client for a server is made: reqwest for the app and the CLI, the
+/// simulation's network for the simulation.
+pub type Connect = Arc<dyn Fn(&ApiBase, &ClientConfig) -> Result<Client, String> + Send + Sync>;
 
 /// Tickets waiting for a server other than the configured one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,9 +53,11 @@ pub struct OtherServer {
 pub struct Deliveries {
     outbox: Arc<Outbox>,
     client: ClientConfig,
+    connect: Connect,
     clock: Clock,
-    load: LoadToken,
+    keyring: Arc<dyn Keyring>,
     tokens: TokenShelf,
+    tasks: Tasks,
     on_engine: Option<OnEngine>,
     // A std Mutex: never held across an await.
     inner: Arc<Mutex<Inner>>,
@@ -61,9 +68,12 @@ struct Inner {
     /// base is invalid (nothing is filed anywhere until it is fixed).
     current: Result<ApiBase, String>,
     config: DeliveryConfig,
-    engines: HashMap<String, Arc<Delivery>>,
+    engines: BTreeMap<String, Arc<Delivery>>,
     /// Origins whose keyring is being asked again.
-    asking: HashSet<String>,
+    asking: BTreeSet<String>,
+    /// The outbox's count of sign-ins and sign-outs, per origin, when this
+    /// process last read that origin's token.
+    token_changes: BTreeMap<String, i64>,
 }
 
 impl std::fmt::Debug for Deliveries {
@@ -76,23 +86,40 @@ impl std::fmt::Debug for Deliveries {
     }
 }
 
+/// Clients over reqwest.
+pub fn reqwest_clients() -> Connect {
+    Arc::new(|base, config| Client::new(base.clone(), config).map_err(|error| error.to_string()))
+}
+
+/// Clients over `http`.
+pub fn clients_over(http: Arc<dyn Http>) -> Connect {
+    Arc::new(move |base, config| Ok(Client::over(http.clone(), base.clone(), config)))
+}
+
 impl Deliveries {
     /// Delivery for `current` (and other servers' waiting tickets) from
-    /// `outbox`, with tokens from `load`. Nothing starts before
+    /// `outbox`, with tokens from `keyring`. Nothing starts before
     /// [`Deliveries::start`] or [`Deliveries::engine`].
-    pub fn new(outbox: Arc<Outbox>, current: Result<ApiBase, String>, load: LoadToken) -> Self {
+    pub fn new(
+        outbox: Arc<Outbox>,
+        current: Result<ApiBase, String>,
+        keyring: Arc<dyn Keyring>,
+    ) -> Self {
         Self {
             outbox,
             client: ClientConfig::default(),
+            connect: reqwest_clients(),
             clock: Clock::system(),
-            load,
+            keyring,
             tokens: TokenShelf::new(),
+            tasks: Tasks::new(),
             on_engine: None,
             inner: Arc::new(Mutex::new(Inner {
                 current,
                 config: DeliveryConfig::default(),
-                engines: HashMap::new(),
-                asking: HashSet::new(),
+                engines: BTreeMap::new(),
+                asking: BTreeSet::new(),
+                token_changes: BTreeMap::new(),
             })),
         }
     }
@@ -109,6 +136,18 @@ impl Deliveries {
         self
     }
 
+    /// How clients are made (reqwest unless told otherwise).
+    pub fn with_connect(mut self, connect: Connect) -> Self {
+        self.connect = connect;
+        self
+    }
+
+    /// The task group engines and keyring reads run in.
+    pub fn with_tasks(mut self, tasks: Tasks) -> Self {
+        self.tasks = tasks;
+        self
+    }
+
     pub fn on_engine(mut self, on_engine: OnEngine) -> Self {
         self.on_engine = Some(on_engine);
         self
@@ -116,6 +155,19 @@ impl Deliveries {
 
     pub fn outbox(&self) -> &Arc<Outbox> {
         &self.outbox
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn keyring(&self) -> &Arc<dyn Keyring> {
+        &self.keyring
+    }
+
+    /// The engines' settings.
+    pub fn config(&self) -> DeliveryConfig {
+        self.lock().config.clone()
     }
 
     /// The configured server, or why the configured base is unusable.
@@ -154,20 +206,24 @@ impl Deliveries {
     }
 
     /// Points delivery at `base`. The same base changes nothing: an engine
-    /// in the middle of a send is never touched. The old server's engine
-    /// goes on delivering its tickets with its own token. Returns whether
-    /// the base changed.
-    pub async fn switch(&self, base: Result<ApiBase, String>) -> bool {
+    /// in the middle of a send is never touched. Another path on the same
+    /// server takes that server's waiting tickets along from their next
+    /// attempt; another server's engine goes on delivering the old
+    /// server's tickets with its own token. Returns whether the base changed.
+    pub async fn switch(&self, base: Result<ApiBase, String>) -> Result<bool, OutboxError> {
         {
             let mut inner = self.lock();
             if inner.current == base {
-                return false;
+                return Ok(false);
             }
-            inner.current = base;
+            inner.current = base.clone();
+        }
+        if let Ok(base) = &base {
+            self.outbox.point_to(base)?;
         }
         let _ = self.engine().await;
         self.deliver_other_servers().await;
-        true
+        Ok(true)
     }
 
     /// What is now known of `origin`'s token (a sign-in, a sign-out): its
@@ -180,8 +236,52 @@ impl Deliveries {
         }
     }
 
+    /// Counts this process's sign-in or sign-out of `origin` in the outbox,
+    /// so that the other processes sharing it read their keyring again.
+    pub fn tell_token_changed(&self, origin: &str) -> Result<(), OutboxError> {
+        let count = self.outbox.note_token_change(origin)?;
+        self.lock().token_changes.insert(origin.to_owned(), count);
+        Ok(())
+    }
+
+    /// Reads the keyring again for every origin another process signed in
+    /// or out of since this one last read it; an origin with tickets
+    /// waiting and a token found now gets an engine. Returns the origins.
+    pub async fn notice_token_changes(&self) -> Result<Vec<String>, OutboxError> {
+        let counts = self.outbox.token_changes()?;
+        let changed: Vec<String> = {
+            let mut inner = self.lock();
+            counts
+                .into_iter()
+                .filter(|(origin, count)| {
+                    inner.token_changes.insert(origin.clone(), *count) != Some(*count)
+                })
+                .map(|(origin, _)| origin)
+                .collect()
+        };
+        for origin in &changed {
+            let base = match self.current() {
+                Ok(base) if base.origin() == *origin => Some(base),
+                _ => self.outbox.base_of(origin)?,
+            };
+            let Some(base) = base else { continue };
+            // Only an origin this process has looked at, or has tickets for.
+            let known = !matches!(self.tokens.get(origin), TokenLookup::Unavailable(_))
+                || self.is_current(origin)
+                || self.outbox.has_waiting(origin)?;
+            if !known {
+                continue;
+            }
+            self.read_token(&base).await;
+            if self.running(origin).is_none() && self.tokens.token(origin).is_some() {
+                let _ = self.start_engine(&base);
+            }
+        }
+        Ok(changed)
+    }
+
     /// `origin`'s token, if one was found.
-    pub fn token(&self, origin: &str) -> Option<Token> {
+    pub fn token(&self, origin: &str) -> Option<crate::Token> {
         self.tokens.token(origin)
     }
 
@@ -264,9 +364,16 @@ impl Deliveries {
             .sum())
     }
 
+    /// Whether any engine runs.
+    pub fn is_running(&self) -> bool {
+        !self.lock().engines.is_empty()
+    }
+
     /// Stops every engine, each after its attempt in flight is recorded.
     pub async fn shutdown(&self) {
-        let engines: Vec<Arc<Delivery>> = self.lock().engines.drain().map(|(_, e)| e).collect();
+        let engines: Vec<Arc<Delivery>> = std::mem::take(&mut self.lock().engines)
+            .into_values()
+            .collect();
         for engine in engines {
             engine.shutdown().await;
         }
@@ -284,7 +391,9 @@ impl Deliveries {
             };
             // Only a token found starts one: no engine (and no keyring
             // prompts every 10 s) for a server the person has left.
-            if let TokenLookup::Found(token) = load(&self.load, &base).await {
+            let count = self.token_count(&other.origin);
+            if let TokenLookup::Found(token) = load(self.keyring.as_ref(), &base).await {
+                self.seen_token_count(&other.origin, count);
                 self.tokens.set(&other.origin, TokenLookup::Found(token));
                 let _ = self.start_engine(&base);
             }
@@ -294,11 +403,31 @@ impl Deliveries {
     /// Reads `base`'s token onto the shelf; when the keyring does not
     /// answer, asks again in the background until it does.
     async fn read_token(&self, base: &ApiBase) {
-        let lookup = load(&self.load, base).await;
+        let origin = base.origin();
+        let count = self.token_count(&origin);
+        let lookup = load(self.keyring.as_ref(), base).await;
         let unanswered = matches!(lookup, TokenLookup::Unavailable(_));
-        self.tokens.set(&base.origin(), lookup);
+        self.seen_token_count(&origin, count);
+        self.set_token(&origin, lookup);
         if unanswered {
             self.keep_asking(base);
+        }
+    }
+
+    /// The outbox's count of `origin`'s sign-ins and sign-outs now.
+    fn token_count(&self, origin: &str) -> Option<i64> {
+        let counts = self.outbox.token_changes().ok()?;
+        Some(
+            counts
+                .into_iter()
+                .find(|(account, _)| account == origin)
+                .map_or(0, |(_, count)| count),
+        )
+    }
+
+    fn seen_token_count(&self, origin: &str, count: Option<i64>) {
+        if let Some(count) = count {
+            self.lock().token_changes.insert(origin.to_owned(), count);
         }
     }
 
@@ -311,20 +440,20 @@ impl Deliveries {
             }
             inner.config.keyring_retry
         };
-        let (load_token, shelf, inner, base) = (
-            self.load.clone(),
+        let (keyring, shelf, inner, base) = (
+            self.keyring.clone(),
             self.tokens.clone(),
             self.inner.clone(),
             base.clone(),
         );
-        tokio::spawn(async move {
+        self.tasks.spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
                 // A sign-in or sign-out meanwhile settled it.
                 if !matches!(shelf.get(&origin), TokenLookup::Unavailable(_)) {
                     break;
                 }
-                let lookup = load(&load_token, &base).await;
+                let lookup = load(keyring.as_ref(), &base).await;
                 if matches!(lookup, TokenLookup::Unavailable(_)) {
                     continue;
                 }
@@ -350,8 +479,9 @@ impl Deliveries {
         if let Some(engine) = inner.engines.get(&origin) {
             return Ok(engine.clone());
         }
-        let client = Client::new(base.clone(), &self.client).map_err(|error| error.to_string())?;
-        let engine = Arc::new(Delivery::start(
+        let client = (self.connect)(base, &self.client)?;
+        let engine = Arc::new(Delivery::start_in(
+            &self.tasks,
             inner.config.clone(),
             self.outbox.clone(),
             client,
@@ -381,12 +511,10 @@ fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Asks `load` for `base`'s token off the async threads.
-async fn load(load: &LoadToken, base: &ApiBase) -> TokenLookup {
-    let (load, base) = (load.clone(), base.clone());
-    match tokio::task::spawn_blocking(move || load(&base)).await {
-        Ok(Ok(token)) => TokenLookup::from(token),
-        Ok(Err(reason)) => TokenLookup::Unavailable(reason),
-        Err(error) => TokenLookup::Unavailable(format!("the keyring read failed: {error}")),
+/// Asks `keyring` for `base`'s token: found, signed out, or no answer.
+async fn load(keyring: &dyn Keyring, base: &ApiBase) -> TokenLookup {
+    match keyring.load(base).await {
+        Ok(token) => TokenLookup::from(token),
+        Err(error) => TokenLookup::Unavailable(error.to_string()),
     }
 }

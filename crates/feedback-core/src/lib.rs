@@ -10,6 +10,7 @@
 //! - [`draft`]: [`Draft`], the nine request fields exactly as a person typed them.
 //! - [`draft_file`]: [`DraftFile`], the form's autosaved draft, written
 //!   atomically.
+//! - [`updates`]: where an update of the app stands and who installs it.
 //! - [`validation`]: the server's rules, applied locally; turns a `Draft` into a
 //!   [`NewTicket`] or [`FieldErrors`].
 //! - [`new_ticket`]: [`NewTicket`], a validated request body, the only thing the
@@ -39,7 +40,15 @@
 //!   the rate limit; [`Quota`] (`delivery/quota.rs`), the quota left as the
 //!   last replies told it.
 //! - [`deliveries`]: [`Deliveries`], one engine per API origin, each with
-//!   that origin's own token; shared by the app and the CLI.
+//!   that origin's own token.
+//! - [`desk`]: [`Desk`], every use case a person has (file, edit, retry,
+//!   discard, export, send now, sign in and out, change the server, apply
+//!   a policy, quit, start at login): the one place that decides, which
+//!   the app and the CLI only translate to.
+//! - [`keyring`]: [`Keyring`], where tokens are kept, asked without
+//!   blocking: the OS's ([`OsKeyring`]), or the simulation's.
+//! - [`settings`]: [`Settings`], what the person sets in the app, under the
+//!   organisation's policy; kept where a [`SettingsStore`] keeps them.
 //! - [`diagnostics`]: [`Diagnostics`], the report behind "Copy diagnostics"
 //!   and `feedback doctor`, free of tokens and ticket text.
 //! - [`submission`]: [`submit`], validate → store → deliver → report, the
@@ -55,34 +64,40 @@ pub mod client;
 pub mod data_dir;
 pub mod deliveries;
 pub mod delivery;
+pub mod desk;
 pub mod diagnostics;
 pub mod draft;
 pub mod draft_file;
 pub mod envelope;
 pub mod field_errors;
 pub mod http;
+pub mod keyring;
 pub mod new_ticket;
 pub mod outbox;
 pub mod outcome;
 pub mod policy;
 pub mod rate_limit;
+pub mod settings;
 pub mod submission;
 pub mod tasks;
 pub mod ticket;
 pub mod token;
 pub mod token_store;
 pub mod transport;
+pub mod updates;
 pub mod validation;
 
 pub use api_base::{ApiBase, ApiBaseError, PRODUCTION_API_BASE};
 pub use client::{Client, ClientConfig, ClientError, Reply};
-pub use deliveries::{Deliveries, LoadToken, OtherServer};
+pub use deliveries::{Deliveries, OtherServer};
 pub use delivery::TokenLookup;
 pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event, Quota};
+pub use desk::{Desk, DeskError, DeskEvent, DeskState};
 pub use diagnostics::{Diagnostics, KeyringState};
 pub use draft::Draft;
 pub use draft_file::DraftFile;
 pub use field_errors::FieldErrors;
+pub use keyring::{Keyring, OsKeyring};
 pub use new_ticket::{NewTicket, Priority, TicketType};
 pub use outbox::{
     Entry, ImportReport, Outbox, OutboxError, SentItem, SentPage, SentQuery, State, SuggestionKind,
@@ -90,6 +105,7 @@ pub use outbox::{
 };
 pub use outcome::{Class, Outcome};
 pub use rate_limit::{RateLimitHeaders, RetryAfter};
+pub use settings::{Settings, SettingsStore};
 pub use submission::{Submitted, WaitingFor, submit};
 pub use ticket::Ticket;
 pub use token::{Token, TokenError};

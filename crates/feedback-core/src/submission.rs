@@ -81,7 +81,7 @@ pub async fn submit(
         Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
     };
     outbox.remember_base(base)?;
-    let entry = outbox.enqueue(&base.origin(), &ticket, now)?;
+    let entry = outbox.enqueue_to(base, &ticket, now)?;
     let Some(delivery) = delivery.filter(|_| !wait.is_zero()) else {
         return standing(outbox, &entry.id, now);
     };
@@ -96,6 +96,7 @@ pub async fn submit(
         }
         // Another process may be the one delivering it: poll too.
         tokio::select! {
+            biased;
             _ = events.recv() => {}
             _ = tokio::time::sleep(Duration::from_millis(100)) => {}
             _ = tokio::time::sleep_until(deadline) => break,

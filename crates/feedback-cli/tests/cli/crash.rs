@@ -141,3 +141,85 @@ async fn two_drains_at_once_send_each_ticket_once() {
     );
     assert!(outbox_json(&cli).iter().all(|e| e["state"] == "delivered"));
 }
+
+/// Defect (issue 17): a sender killed in the middle of a send left its
+/// ticket "being sent" for ever when no process with a token came to take
+/// it over (signed out, another server's ticket): Retry and Discard
+/// refused it. Once its claim has lapsed it is an interrupted ticket, in
+/// the person's reach again.
+#[tokio::test]
+async fn a_ticket_whose_sender_was_killed_mid_send_can_be_retried_and_discarded_without_a_token() {
+    let sandbox = sandbox(Config {
+        faults: Faults {
+            stall_every: Some(1),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    let base = sandbox.base_url();
+    let cli = Feedback::new();
+    let submit = [
+        "submit",
+        "--channel",
+        "feedback",
+        "--subject",
+        "s",
+        "--message",
+        "m",
+        "--wait",
+        "30",
+    ];
+    // Filed, sent, and the sender killed while the server holds the request.
+    killed_mid_send(&cli, &base, &sandbox, &submit, 1).await;
+    let id = sending(&cli).pop().unwrap();
+    // The claim lapses (5 s); nobody with a token is there to take it over.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let retried = cli.run(&base, None, &["outbox", "retry", &id]).await;
+    assert_eq!(retried.code(), 0, "{retried:?}");
+    assert_eq!(outbox_json(&cli)[0]["state"], "queued");
+    // Again, from a drain, and then discarded.
+    killed_mid_send(&cli, &base, &sandbox, &["outbox", "drain"], 2).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let discarded = cli.run(&base, None, &["outbox", "discard", &id]).await;
+    assert_eq!(discarded.code(), 0, "{discarded:?}");
+    assert!(outbox_json(&cli).is_empty());
+}
+
+/// Runs `feedback ARGS` until its `stalls`th request stalls at the server
+/// with a ticket being sent, then kills it.
+async fn killed_mid_send(
+    cli: &Feedback,
+    base: &str,
+    sandbox: &Sandbox,
+    args: &[&str],
+    stalls: u64,
+) {
+    let mut child = cli.command(base, Some(TOKEN), args).spawn().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while sandbox.stats().stalled < stalls || sending(cli).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the send started: {:?}",
+            sandbox.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+}
+
+/// The ids of the tickets being sent.
+fn sending(cli: &Feedback) -> Vec<String> {
+    let Ok(connection) = rusqlite::Connection::open(cli.outbox_path()) else {
+        return Vec::new();
+    };
+    let Ok(mut statement) = connection.prepare("SELECT id FROM tickets WHERE state = 'sending'")
+    else {
+        return Vec::new();
+    };
+    statement
+        .query_map([], |row| row.get(0))
+        .map(|rows| rows.filter_map(Result::ok).collect())
+        .unwrap_or_default()
+}

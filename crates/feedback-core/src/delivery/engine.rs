@@ -33,11 +33,13 @@ use super::backoff::Backoff;
 use super::clock::Clock;
 use super::event::{DeliveryStatus, Event};
 use super::pacing::Pacing;
+use crate::api_base::ApiBase;
 use crate::client::{Client, Reply};
 use crate::outbox::{
     AccountUpdate, AttemptResult, Claim, Outbox, OutboxError, Pause, PauseKind, RateState,
 };
 use crate::outcome::{Class, Outcome};
+use crate::tasks::Tasks;
 use crate::token::Token;
 
 /// What the engine learns when it asks for an account's token.
@@ -80,6 +82,9 @@ pub struct DeliveryConfig {
     pub keyring_retry: Duration,
     /// A seed for the backoff jitter, for tests; random when `None`.
     pub jitter_seed: Option<u64>,
+    /// This process, as claims name it (with a unique suffix per engine):
+    /// its process id, or a simulated process's name.
+    pub process: String,
 }
 
 impl Default for DeliveryConfig {
@@ -94,6 +99,7 @@ impl Default for DeliveryConfig {
             nap: Duration::from_secs(2),
             keyring_retry: Duration::from_secs(10),
             jitter_seed: None,
+            process: std::process::id().to_string(),
         }
     }
 }
@@ -113,8 +119,20 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// Starts draining `client`'s account from `outbox`.
+    /// Starts draining `client`'s account from `outbox`, as a task of its own.
     pub fn start(
+        config: DeliveryConfig,
+        outbox: Arc<Outbox>,
+        client: Client,
+        tokens: TokenSource,
+        clock: Clock,
+    ) -> Self {
+        Self::start_in(&Tasks::new(), config, outbox, client, tokens, clock)
+    }
+
+    /// Starts draining `client`'s account from `outbox`, as one of `tasks`.
+    pub fn start_in(
+        tasks: &Tasks,
         config: DeliveryConfig,
         outbox: Arc<Outbox>,
         client: Client,
@@ -137,7 +155,7 @@ impl Delivery {
         let engine = Engine {
             keep_delivered_ms: keep_delivered_ms.clone(),
             account: account.clone(),
-            owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4()),
+            owner: format!("{}-{}", config.process, uuid::Uuid::new_v4()),
             config,
             outbox,
             client,
@@ -151,7 +169,7 @@ impl Delivery {
             purged_at: None,
             purged_with: 0,
         };
-        let task = tokio::spawn(engine.supervised(stopped));
+        let task = tasks.spawn(engine.supervised(stopped));
         Self {
             account,
             wake,
@@ -277,6 +295,7 @@ impl Engine {
                 reason: format!("delivery stopped on an internal error ({reason}); starting again"),
             });
             tokio::select! {
+                biased;
                 _ = stopped.changed() => break,
                 _ = tokio::time::sleep(RESTART_PAUSE) => {}
             }
@@ -325,7 +344,10 @@ impl Engine {
                     Next::Idle => self.config.nap,
                 };
                 let slept_from = tokio::time::Instant::now();
+                // Biased (in the order written), like every select here:
+                // the seeded simulation replays a day exactly.
                 tokio::select! {
+                    biased;
                     changed = stopped.changed() => if changed.is_err() || *stopped.borrow() {
                         break 'running;
                     },
@@ -399,7 +421,7 @@ impl Engine {
         }
         let lease = ms(self.config.drainer_lease);
         let Some(claim) = self.outbox.claim(&self.account, &self.owner, now, lease)? else {
-            return Ok(match self.outbox.next_due(&self.account)? {
+            return Ok(match self.outbox.next_due(&self.account, now)? {
                 // Due but not ours: another process drains this account.
                 Some(due) if due <= now => Next::At(now + lease / 2),
                 Some(due) => Next::At(due),
@@ -422,20 +444,36 @@ impl Engine {
     /// written only if the claim still holds.
     async fn send(&self, claim: &Claim, token: &Token) -> Reply {
         let lease = ms(self.config.drainer_lease);
-        let attempt = self
-            .client
-            .submit(token, &claim.entry.ticket, Some(&claim.entry.id));
+        let base = self.base_of(claim);
+        let attempt =
+            self.client
+                .submit_to(&base, token, &claim.entry.ticket, Some(&claim.entry.id));
         tokio::pin!(attempt);
         let mut renew = tokio::time::interval(self.config.drainer_lease / 3);
         renew.tick().await;
         loop {
             tokio::select! {
+                biased;
                 reply = &mut attempt => return reply,
                 _ = renew.tick() => {
                     let _ = self.outbox.renew(claim, self.clock.now_ms(), lease);
                 }
             }
         }
+    }
+
+    /// Where `claim`'s ticket goes: the base it was filed for (or the one
+    /// the person corrected it to), on this engine's server; else the one
+    /// the account remembers; else the engine's own.
+    fn base_of(&self, claim: &Claim) -> ApiBase {
+        let own = claim
+            .entry
+            .api_base
+            .as_deref()
+            .and_then(|text| ApiBase::parse(text).ok());
+        own.or_else(|| self.outbox.base_of(&self.account).ok().flatten())
+            .filter(|base| base.origin() == self.account)
+            .unwrap_or_else(|| self.client.base().clone())
     }
 
     fn record(

@@ -15,6 +15,12 @@ use crate::new_ticket::NewTicket;
 use crate::outbox::Entry;
 use crate::ticket::Ticket;
 
+/// No wait the engine sets is longer than this (its longest backoff is 5
+/// minutes, the longest rate-limit wait 5 min 5 s): a time further ahead
+/// was written under a wall clock that has since stepped back (by hours or
+/// days), and counts as now, so that the step cannot hold a ticket back.
+pub const HORIZON_MS: i64 = 10 * 60 * 1000;
+
 /// What the last replies said about an account's quota.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateState {
@@ -137,7 +143,7 @@ impl Outbox {
         )?;
         let taken = transaction.execute(
             "UPDATE accounts SET drainer = ?2, drainer_until = ?3
-             WHERE account = ?1 AND (drainer IS NULL OR drainer = ?2 OR drainer_until < ?4)",
+             WHERE account = ?1 AND (drainer IS NULL OR drainer = ?2 OR drainer_until < ?4 OR drainer_until > ?3)",
             params![account, owner, now.saturating_add(lease_ms), now],
         )?;
         if taken == 0 {
@@ -156,9 +162,10 @@ impl Outbox {
                 .query_row(
                     "SELECT id, state FROM tickets
                      WHERE account = ?1
-                       AND ((state = 'queued' AND next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2))
+                       AND ((state = 'queued' AND (next_attempt_at <= ?2 OR next_attempt_at > ?2 + ?3))
+                            OR (state = 'sending' AND (lease_until < ?2 OR lease_until > ?2 + ?4)))
                      ORDER BY created_at, rowid LIMIT 1",
-                    params![account, now],
+                    params![account, now, HORIZON_MS, lease_ms],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
@@ -273,14 +280,73 @@ impl Outbox {
         Ok(())
     }
 
-    /// When the next ticket of `account` is due (or an abandoned claim lapses).
-    pub fn next_due(&self, account: &str) -> Result<Option<i64>> {
+    /// When the next ticket of `account` is due (or an abandoned claim
+    /// lapses), as seen at `now`: a time past the [`HORIZON_MS`] is now.
+    pub fn next_due(&self, account: &str, now: i64) -> Result<Option<i64>> {
         Ok(self.lock().query_row(
-            "SELECT min(CASE state WHEN 'queued' THEN next_attempt_at ELSE lease_until END)
-             FROM tickets WHERE account = ?1 AND state IN ('queued', 'sending')",
+            "SELECT min(CASE WHEN at > ?2 + ?3 THEN ?2 ELSE at END) FROM (
+                 SELECT CASE state WHEN 'queued' THEN next_attempt_at ELSE lease_until END AS at
+                 FROM tickets WHERE account = ?1 AND state IN ('queued', 'sending'))",
+            params![account, now, HORIZON_MS],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Tickets whose sender stopped in the middle of an attempt (its
+    /// process killed, or stalled past its claim's lease, or a claim dated
+    /// by a clock that has since stepped back) go back to the queue, due
+    /// now, marked as possibly sent twice: the interrupted attempt may have
+    /// reached the server. A process that only stalled finds its claim gone
+    /// and records nothing. Returns how many.
+    pub fn recover_interrupted(&self, now: i64, lease_ms: i64) -> Result<usize> {
+        Ok(self.lock().execute(
+            "UPDATE tickets SET state = 'queued', lease_until = NULL, claimed_by = NULL,
+                    possible_duplicate = 1, next_attempt_at = min(next_attempt_at, ?1)
+             WHERE state = 'sending' AND (lease_until < ?1 OR lease_until > ?1 + ?2)",
+            params![now, lease_ms],
+        )?)
+    }
+
+    /// The person gave `base` for its server: the tickets still waiting for
+    /// that server go to it from their next attempt on (an attempt in
+    /// flight ends where it began), as does every ticket filed for it later
+    /// without a base of its own.
+    pub fn point_to(&self, base: &ApiBase) -> Result<usize> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute(
+            "INSERT INTO accounts (account, api_base) VALUES (?1, ?2)
+             ON CONFLICT (account) DO UPDATE SET api_base = ?2",
+            params![base.origin(), base.as_str()],
+        )?;
+        let moved = transaction.execute(
+            "UPDATE tickets SET api_base = ?2
+             WHERE account = ?1 AND state != 'delivered' AND coalesce(api_base, '') != ?2",
+            params![base.origin(), base.as_str()],
+        )?;
+        transaction.commit()?;
+        Ok(moved)
+    }
+
+    /// Counts a sign-in or sign-out of `account`'s token, for every process
+    /// that shares the file to notice ([`Outbox::token_changes`]).
+    pub fn note_token_change(&self, account: &str) -> Result<i64> {
+        Ok(self.lock().query_row(
+            "INSERT INTO accounts (account, token_changes) VALUES (?1, 1)
+             ON CONFLICT (account) DO UPDATE SET token_changes = token_changes + 1
+             RETURNING token_changes",
             [account],
             |row| row.get(0),
         )?)
+    }
+
+    /// How many sign-ins and sign-outs each account has seen, by any process.
+    pub fn token_changes(&self) -> Result<Vec<(String, i64)>> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare_cached("SELECT account, token_changes FROM accounts ORDER BY account")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every account with tickets queued or being sent, with how many.
@@ -301,7 +367,7 @@ impl Outbox {
 
     /// Whether `account` has tickets queued or being sent.
     pub fn has_waiting(&self, account: &str) -> Result<bool> {
-        Ok(self.next_due(account)?.is_some())
+        Ok(self.next_due(account, 0)?.is_some())
     }
 
     /// Makes `account`'s queued tickets due at `now`.

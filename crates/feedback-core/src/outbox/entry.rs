@@ -74,6 +74,10 @@ pub struct Entry {
     pub id: String,
     /// The API origin it is for.
     pub account: String,
+    /// The API base it goes to, on `account`'s server (`None`: the one
+    /// remembered for the account, as before version 4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_base: Option<String>,
     pub ticket: NewTicket,
     pub state: State,
     /// Unix ms.

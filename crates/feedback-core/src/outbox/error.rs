@@ -8,12 +8,14 @@ use super::templates::TemplateFileProblem;
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
     #[error(
-        "the outbox at {path} was unreadable ({reason}); it was moved to {moved_to} and a new one started"
+        "the outbox at {path} was unreadable ({reason}); it was moved to {moved_to} and a new one started with the {salvaged} tickets that could still be read"
     )]
     Corrupt {
         path: PathBuf,
         moved_to: PathBuf,
         reason: String,
+        /// How many tickets were copied into the new one.
+        salvaged: usize,
     },
     #[error(
         "the outbox at {path} is from a newer version of this app (schema {version}); update the app"

@@ -14,6 +14,7 @@ mod error;
 mod file_check;
 mod history;
 mod recent_errors;
+mod salvage;
 mod schema;
 mod suggestions;
 mod templates;
@@ -24,7 +25,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Row, params};
 
-pub use claim::{AccountUpdate, AttemptResult, Claim, Pause, PauseKind, RateState};
+pub use claim::{AccountUpdate, AttemptResult, Claim, HORIZON_MS, Pause, PauseKind, RateState};
 pub use entry::{Attention, Delivered, Entry, State, Summary};
 pub use error::{OutboxError, Result};
 pub use file_check::FileCheck;
@@ -36,6 +37,7 @@ pub use templates::{
     Template, TemplateFields, TemplateFileProblem,
 };
 
+use crate::api_base::ApiBase;
 use crate::field_errors::FieldErrors;
 use crate::new_ticket::NewTicket;
 
@@ -64,8 +66,9 @@ impl Outbox {
     }
 
     /// Opens or creates the outbox. A file that is not a readable outbox is
-    /// moved aside (never deleted or overwritten) and reported as
-    /// [`OutboxError::Corrupt`]; opening again then starts a new one.
+    /// moved aside (never deleted or overwritten), what it still holds is
+    /// copied into a new one, and it is reported as [`OutboxError::Corrupt`];
+    /// opening again then opens the new one.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
             crate::data_dir::create_private(dir).map_err(|source| OutboxError::Open {
@@ -84,13 +87,27 @@ impl Outbox {
             std::thread::sleep(std::time::Duration::from_millis(10 + fastrand::u64(0..40)));
             opened = Self::open_checked(path);
         }
-        match opened {
-            Ok(outbox) => Ok(outbox),
+        let corrupt = match opened {
             Err(OutboxError::Sqlite(error)) if is_corruption(&error) => {
-                Err(move_aside(path, error.to_string()))
+                move_aside(path, error.to_string())
             }
-            Err(error) => Err(error),
-        }
+            Err(corrupt @ OutboxError::Corrupt { .. }) => corrupt,
+            other => return other,
+        };
+        Err(match corrupt {
+            OutboxError::Corrupt {
+                path,
+                moved_to,
+                reason,
+                ..
+            } => OutboxError::Corrupt {
+                salvaged: salvage::salvage(&moved_to, &path),
+                path,
+                moved_to,
+                reason,
+            },
+            other => other,
+        })
     }
 
     /// An outbox that keeps nothing on disk: the app's stand-in while its
@@ -100,7 +117,7 @@ impl Outbox {
         Self::open_checked(Path::new(":memory:"))
     }
 
-    fn open_checked(path: &Path) -> Result<Self> {
+    pub(super) fn open_checked(path: &Path) -> Result<Self> {
         let mut connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -133,7 +150,7 @@ impl Outbox {
         self
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written:
         // every change is one transaction.
         self.connection
@@ -144,6 +161,23 @@ impl Outbox {
     /// Stores a validated ticket for `account`, due at once. Returns only
     /// once it is on disk.
     pub fn enqueue(&self, account: &str, ticket: &NewTicket, now: i64) -> Result<Entry> {
+        self.enqueue_with(account, None, ticket, now)
+    }
+
+    /// Stores a validated ticket for `base`, due at once: it goes to that
+    /// base (or to a corrected one on the same server, see
+    /// [`Outbox::point_to`]). Returns only once it is on disk.
+    pub fn enqueue_to(&self, base: &ApiBase, ticket: &NewTicket, now: i64) -> Result<Entry> {
+        self.enqueue_with(&base.origin(), Some(base.as_str()), ticket, now)
+    }
+
+    fn enqueue_with(
+        &self,
+        account: &str,
+        base: Option<&str>,
+        ticket: &NewTicket,
+        now: i64,
+    ) -> Result<Entry> {
         let id = uuid::Uuid::new_v4().to_string();
         let json = serde_json::to_string(ticket)?;
         let mut connection = self.lock();
@@ -159,9 +193,9 @@ impl Outbox {
             return Err(OutboxError::Full(waiting));
         }
         transaction.execute(
-            "INSERT INTO tickets (id, account, ticket, state, created_at, next_attempt_at)
-             VALUES (?1, ?2, ?3, 'queued', ?4, ?4)",
-            params![id, account, json, now],
+            "INSERT INTO tickets (id, account, ticket, state, created_at, next_attempt_at, api_base)
+             VALUES (?1, ?2, ?3, 'queued', ?4, ?4, ?5)",
+            params![id, account, json, now, base],
         )?;
         transaction.commit()?;
         drop(connection);
@@ -340,22 +374,27 @@ impl Outbox {
     /// Moves a needs-attention ticket into a form: `keep` stores its
     /// fields (as the draft) first, and only once that succeeded does the
     /// ticket leave the outbox, so a failure on either side loses nothing.
+    /// The file is held meanwhile: no other process can retry or send it
+    /// between the look and the removal (and so have it filed twice).
     pub fn take_for_edit<E>(
         &self,
         id: &str,
         keep: impl FnOnce(&Entry) -> std::result::Result<(), E>,
     ) -> Result<std::result::Result<Entry, E>> {
         let entry = self.get(id)?;
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let entry =
+            transaction.query_row(&format!("{SELECT} WHERE id = ?1"), [&entry.id], read_entry)?;
         if entry.state != State::NeedsAttention {
             return Err(wrong_state(&entry, "needs-attention", "edited"));
         }
         if let Err(error) = keep(&entry) {
             return Ok(Err(error));
         }
-        self.lock().execute(
-            "DELETE FROM tickets WHERE id = ?1 AND state = 'attention'",
-            [&entry.id],
-        )?;
+        transaction.execute("DELETE FROM tickets WHERE id = ?1", [&entry.id])?;
+        transaction.commit()?;
         Ok(Ok(entry))
     }
 
@@ -381,7 +420,7 @@ impl Outbox {
 const SELECT: &str =
     "SELECT id, account, ticket, state, created_at, attempts, next_attempt_at, last_error,
     attention_reason, field_errors, ticket_number, delivered_at, possible_duplicate, delivered,
-    first_failed_at, delivered_note FROM tickets";
+    first_failed_at, delivered_note, api_base FROM tickets";
 
 fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
     // One unreadable row must not stall every list and claim: it is shown
@@ -439,6 +478,7 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
         attention,
         delivered,
         first_failed_at: row.get(14)?,
+        api_base: row.get(16)?,
         unreadable: unreadable.map(|_| stored),
     })
 }
@@ -502,6 +542,7 @@ fn move_aside(path: &Path, reason: String) -> OutboxError {
         path: path.to_owned(),
         moved_to,
         reason,
+        salvaged: 0,
     }
 }
 

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The version this code writes; an older file is upgraded, a newer one refused.
-pub(crate) const VERSION: i64 = 3;
+pub(crate) const VERSION: i64 = 4;
 
 const V1: &str = "
 CREATE TABLE tickets (
@@ -88,6 +88,16 @@ INSERT INTO suggestions (kind, value, last_used_at, uses)
     WHERE coalesce(value, '') != '' GROUP BY value;
 ";
 
+/// Version 4: the API base each ticket goes to (its server is `account`;
+/// a base corrected on the same server moves its waiting tickets along),
+/// and a count of the sign-ins and sign-outs of each server's token, so
+/// that every process sharing the file notices one made by another (the
+/// CLI's `login` beside the app) and reads the keyring again. Never a token.
+const V4: &str = "
+ALTER TABLE tickets ADD COLUMN api_base TEXT;                        -- NULL: the account's api_base
+ALTER TABLE accounts ADD COLUMN token_changes INTEGER NOT NULL DEFAULT 0; -- sign-ins and sign-outs
+";
+
 /// Creates the tables in a new file, or upgrades an older one, in one
 /// transaction that holds the write lock from reading the version on, so
 /// that two processes opening a new outbox at once do not both create it.
@@ -105,6 +115,9 @@ pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<Result<()
     }
     if version < 3 {
         transaction.execute_batch(V3)?;
+    }
+    if version < 4 {
+        transaction.execute_batch(V4)?;
     }
     if version < VERSION {
         transaction.execute_batch(&format!("PRAGMA user_version = {VERSION};"))?;
@@ -156,13 +169,13 @@ mod tests {
     }
 
     #[test]
-    fn version_2_is_upgraded_with_suggestions_from_the_kept_deliveries() {
+    fn version_2_is_upgraded_with_suggestions_from_the_kept_deliveries_and_bases_of_their_own() {
         let mut connection = version_2();
         assert_eq!(migrate(&mut connection).unwrap(), Ok(()));
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, VERSION);
         let suggestions: Vec<(String, String, i64, i64)> = connection
             .prepare("SELECT kind, value, last_used_at, uses FROM suggestions ORDER BY kind, value")
             .unwrap()
@@ -189,6 +202,12 @@ mod tests {
             )
             .unwrap();
         assert_eq!(untouched, None, "no attempt time is made up");
+        let base: Option<String> = connection
+            .query_row("SELECT api_base FROM tickets WHERE id = 'a'", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(base, None, "an older ticket goes to its account's base");
         assert_eq!(
             migrate(&mut connection).unwrap(),
             Ok(()),
@@ -200,8 +219,8 @@ mod tests {
     fn a_newer_file_is_refused_untouched() {
         let mut connection = Connection::open_in_memory().unwrap();
         connection
-            .execute_batch("PRAGMA user_version = 4;")
+            .execute_batch(&format!("PRAGMA user_version = {};", VERSION + 1))
             .unwrap();
-        assert_eq!(migrate(&mut connection).unwrap(), Err(4));
+        assert_eq!(migrate(&mut connection).unwrap(), Err(VERSION + 1));
     }
 }

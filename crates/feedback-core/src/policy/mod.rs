@@ -9,6 +9,8 @@
 //!   kind, how its value is checked.
 //! - `templates.rs`: the `Templates` key, the organisation's ticket templates.
 //! - `reading.rs`: a policy put together from sources in order of precedence.
+//! - `watch.rs`: the policy read again while the app runs, a change applied
+//!   once it reads the same twice.
 //! - One source per OS, each turned into a [`Policy`] by OS-independent code:
 //!   `json.rs` (Linux: [`LINUX_FILE`]), `registry.rs` (Windows:
 //!   `HKLM`/`HKCU\SOFTWARE\Policies\Wemasy\Feedback`),
@@ -25,6 +27,7 @@ pub mod managed_preferences;
 mod reading;
 pub mod registry;
 mod templates;
+pub mod watch;
 
 pub use json::LINUX_FILE;
 pub use keys::{KEYS, Key, Kind};

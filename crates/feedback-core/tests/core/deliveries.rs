@@ -12,8 +12,7 @@ use std::time::Duration;
 use feedback_core::delivery::Clock;
 use feedback_core::outbox::{Outbox, State};
 use feedback_core::{
-    ApiBase, ClientConfig, Deliveries, DeliveryConfig, DeliveryStatus, Event, LoadToken,
-    OtherServer, Token,
+    ApiBase, ClientConfig, Deliveries, DeliveryConfig, DeliveryStatus, Event, OtherServer, Token,
 };
 use feedback_sandbox::{Config, Faults, Sandbox, TokenSpec};
 
@@ -62,12 +61,12 @@ impl Server {
 }
 
 /// A keyring holding `tokens` (origin → token).
-fn keyring(tokens: &[(&Server, &str)]) -> LoadToken {
+fn keyring(tokens: &[(&Server, &str)]) -> std::sync::Arc<dyn feedback_core::Keyring> {
     let tokens: HashMap<String, Token> = tokens
         .iter()
         .map(|(server, token)| (server.origin(), Token::new(token).unwrap()))
         .collect();
-    Arc::new(move |base| Ok(tokens.get(&base.origin()).cloned()))
+    crate::support::Loader::keyring(move |base| Ok(tokens.get(&base.origin()).cloned()))
 }
 
 struct Desk {
@@ -94,7 +93,11 @@ impl Desk {
             .id
     }
 
-    fn deliveries(&self, current: &Server, load: LoadToken) -> Deliveries {
+    fn deliveries(
+        &self,
+        current: &Server,
+        load: std::sync::Arc<dyn feedback_core::Keyring>,
+    ) -> Deliveries {
         let client = ClientConfig {
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(10),
@@ -161,7 +164,7 @@ async fn a_switch_leaves_the_old_servers_send_alone_and_never_hands_it_the_new_t
     let deliveries = desk.deliveries(&a, keyring(&[(&a, "token-a"), (&b, "token-b")]));
     let engine_a = deliveries.engine().await.unwrap();
     assert!(
-        !deliveries.switch(Ok(a.base.clone())).await,
+        !deliveries.switch(Ok(a.base.clone())).await.unwrap(),
         "the same server: nothing changes"
     );
     assert!(
@@ -175,7 +178,7 @@ async fn a_switch_leaves_the_old_servers_send_alone_and_never_hands_it_the_new_t
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(a.received().len(), 1, "a holds it; its reply is slow");
-    assert!(deliveries.switch(Ok(b.base.clone())).await);
+    assert!(deliveries.switch(Ok(b.base.clone())).await.unwrap());
     let for_b = desk.file(&b, "after the switch");
     deliveries.engine().await.unwrap().wake();
     desk.until_delivered(&for_a).await;
@@ -231,10 +234,11 @@ async fn a_keyring_that_does_not_answer_is_asked_again_until_it_does() {
     let asked = Arc::new(AtomicUsize::new(0));
     let counter = asked.clone();
     let token = Token::new("token-a").unwrap();
-    let load: LoadToken = Arc::new(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
-        0..=2 => Err("the keyring is locked".into()),
-        _ => Ok(Some(token.clone())),
-    });
+    let load: std::sync::Arc<dyn feedback_core::Keyring> =
+        crate::support::Loader::keyring(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
+            0..=2 => Err("the keyring is locked".into()),
+            _ => Ok(Some(token.clone())),
+        });
     let statuses = Arc::new(Mutex::new(Vec::new()));
     let seen = statuses.clone();
     let deliveries = desk
@@ -275,7 +279,8 @@ async fn a_keyring_that_does_not_answer_is_asked_again_until_it_does() {
 #[tokio::test]
 async fn an_invalid_base_starts_nothing_and_says_why() {
     let desk = Desk::new();
-    let load: LoadToken = Arc::new(|_| Ok(None));
+    let load: std::sync::Arc<dyn feedback_core::Keyring> =
+        crate::support::Loader::keyring(|_| Ok(None));
     let deliveries = Deliveries::new(
         desk.outbox.clone(),
         Err("FEEDBACK_API_BASE (ftp://x) is not usable".into()),

@@ -104,7 +104,7 @@ fn claims_go_oldest_first_and_results_are_recorded() {
         outbox.claim(ACCOUNT, "me", 5_400, LEASE).unwrap().is_none(),
         "nothing else is due"
     );
-    assert_eq!(outbox.next_due(ACCOUNT).unwrap(), Some(60_000));
+    assert_eq!(outbox.next_due(ACCOUNT, 0).unwrap(), Some(60_000));
 
     let delivered = outbox.get(&first.id).unwrap();
     assert_eq!(delivered.state, State::Delivered);
@@ -239,6 +239,89 @@ fn a_corrupt_file_is_moved_aside_not_overwritten() {
         fresh.list().unwrap().is_empty(),
         "opening again starts a new outbox"
     );
+}
+
+/// Issue 17: a damaged outbox file was moved aside whole, and the tickets
+/// in it that could still be read waited there, unsent, for ever. They
+/// are salvaged into the new outbox (and so sent); the damaged file is
+/// kept beside it all the same.
+#[test]
+fn the_tickets_a_damaged_file_still_holds_are_salvaged_into_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    let outbox = open(&dir);
+    let ids: Vec<String> = (0..3)
+        .map(|i| {
+            outbox
+                .enqueue(ACCOUNT, &doc_ticket(), 1_000 + i)
+                .unwrap()
+                .id
+        })
+        .collect();
+    let claim = outbox
+        .claim(ACCOUNT, "dead", 2_000, LEASE)
+        .unwrap()
+        .unwrap();
+    assert_eq!(claim.entry.id, ids[0]);
+    let later = outbox.enqueue(ACCOUNT, &doc_ticket(), 1_500).unwrap().id;
+    drop(outbox);
+    // A page of an index goes bad on disk (the file's WAL folded in first).
+    let (root, page_size) = {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .unwrap();
+        let root: i64 = connection
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'tickets_due'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        let size: i64 = connection
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .unwrap();
+        (root, size)
+    };
+    let mut bytes = std::fs::read(&path).unwrap();
+    let start = usize::try_from((root - 1) * page_size).unwrap();
+    bytes[start..start + 16].fill(0xff);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let Err(OutboxError::Corrupt { moved_to, .. }) = Outbox::open(&path) else {
+        panic!("the damage is found");
+    };
+    assert_eq!(
+        std::fs::read(&moved_to).unwrap(),
+        bytes,
+        "kept byte for byte"
+    );
+    let salvaged = Outbox::open(&path).unwrap();
+    let entries = salvaged.list().unwrap();
+    let mut found: Vec<&str> = entries.iter().map(|entry| entry.id.as_str()).collect();
+    found.sort_unstable();
+    let mut all: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .chain([later.as_str()])
+        .collect();
+    all.sort_unstable();
+    assert_eq!(found, all, "every ticket the file still held");
+    assert!(
+        entries.iter().all(|entry| entry.state == State::Queued),
+        "each waits to be sent: {entries:?}"
+    );
+    let interrupted = salvaged.get(&ids[0]).unwrap();
+    assert_eq!(
+        interrupted.state,
+        State::Queued,
+        "the one being sent goes again"
+    );
+    let claim = salvaged
+        .claim(ACCOUNT, "next", 10_000, LEASE)
+        .unwrap()
+        .unwrap();
+    assert_eq!(claim.entry.id, ids[0], "oldest first, as before");
 }
 
 #[test]
@@ -515,7 +598,7 @@ fn a_look_at_the_file_changes_nothing() {
     assert_eq!(Outbox::check_file(&path), FileCheck::Missing);
     assert!(!path.exists(), "looking did not create it");
     drop(Outbox::open(&path).unwrap());
-    assert_eq!(Outbox::check_file(&path), FileCheck::Healthy { version: 3 });
+    assert_eq!(Outbox::check_file(&path), FileCheck::Healthy { version: 4 });
 
     let garbage = dir.path().join("garbage.sqlite3");
     let text = "garbage that is no database ".repeat(50);

@@ -9,8 +9,7 @@ use std::time::Duration;
 use feedback_core::delivery::{Clock, TokenLookup};
 use feedback_core::outbox::Outbox;
 use feedback_core::{
-    ApiBase, ClientConfig, Deliveries, DeliveryConfig, DeliveryStatus, Event, LoadToken, Quota,
-    Token,
+    ApiBase, ClientConfig, Deliveries, DeliveryConfig, DeliveryStatus, Event, Quota, Token,
 };
 use feedback_sandbox::Config;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
@@ -52,7 +51,8 @@ async fn a_delivery_spends_quota_and_shows_the_token_accepted_and_a_401_clears_i
     let outbox = Arc::new(Outbox::open(&dir.path().join("outbox.sqlite3")).unwrap());
     let base = ApiBase::parse(&sandbox.base_url()).unwrap();
     let origin = base.origin();
-    let load: LoadToken = Arc::new(|_| Ok(Some(Token::new(TOKEN).unwrap())));
+    let load: std::sync::Arc<dyn feedback_core::Keyring> =
+        crate::support::Loader::keyring(|_| Ok(Some(Token::new(TOKEN).unwrap())));
     let config = DeliveryConfig {
         jitter_seed: Some(5),
         ..DeliveryConfig::default()

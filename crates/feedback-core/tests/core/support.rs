@@ -4,11 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use feedback_core::delivery::{Clock, TokenLookup, TokenSource};
+use feedback_core::http::BoxFuture;
 use feedback_core::outbox::Outbox;
 use feedback_core::{
     ApiBase, Client, ClientConfig, Delivery, DeliveryConfig, DeliveryStatus, Event, NewTicket,
     Priority, TicketType, Token,
 };
+use feedback_core::{Keyring, TokenStoreError};
 use feedback_sandbox::{Config, Sandbox};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
@@ -124,4 +126,40 @@ pub(crate) async fn run_engine_until(
     let status = delivery.status();
     delivery.shutdown().await;
     status
+}
+
+/// A keyring that answers reads with `load` and takes writes without
+/// keeping them: the keyring the test stands for (named as a stand-in; the
+/// OS's own is tested in `token_store`).
+type Load = dyn Fn(&ApiBase) -> Result<Option<Token>, String> + Send + Sync;
+
+pub(crate) struct Loader(Arc<Load>);
+
+impl Loader {
+    pub(crate) fn keyring(
+        load: impl Fn(&ApiBase) -> Result<Option<Token>, String> + Send + Sync + 'static,
+    ) -> Arc<dyn Keyring> {
+        Arc::new(Self(Arc::new(load)))
+    }
+}
+
+impl std::fmt::Debug for Loader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Loader")
+    }
+}
+
+impl Keyring for Loader {
+    fn load(&self, base: &ApiBase) -> BoxFuture<'static, Result<Option<Token>, TokenStoreError>> {
+        let answer = (self.0)(base).map_err(TokenStoreError::Unavailable);
+        Box::pin(async move { answer })
+    }
+
+    fn save(&self, _: &ApiBase, _: &Token) -> BoxFuture<'static, Result<(), TokenStoreError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn delete(&self, _: &ApiBase) -> BoxFuture<'static, Result<(), TokenStoreError>> {
+        Box::pin(async { Ok(()) })
+    }
 }

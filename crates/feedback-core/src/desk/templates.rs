@@ -1,0 +1,84 @@
+//! Ticket templates: the person's own, kept in the outbox, beside the
+//! organisation's (its policy's), which can be applied but not renamed,
+//! deleted, or replaced by one of the same name.
+
+use std::path::{Path, PathBuf};
+
+use super::{Desk, DeskError, Result};
+use crate::outbox::{ImportReport, Template, TemplateFields};
+use crate::policy::{self, Listed};
+
+impl Desk {
+    /// The organisation's templates, then the person's own.
+    pub fn templates(&self) -> Result<Vec<Listed>> {
+        let own = self.outbox.templates()?;
+        Ok(policy::listed(self.policy().templates(), own))
+    }
+
+    /// Saves the person's template; never under the name of one of the
+    /// organisation's, which it would seem to replace.
+    pub fn save_template(&self, name: &str, fields: &TemplateFields) -> Result<Template> {
+        self.not_the_organisations_name(name)?;
+        Ok(self
+            .outbox
+            .save_template(name, fields, self.clock.now_ms())?)
+    }
+
+    pub fn rename_template(&self, id: &str, name: &str) -> Result<Template> {
+        not_the_organisations(id)?;
+        self.not_the_organisations_name(name)?;
+        Ok(self.outbox.rename_template(id, name, self.clock.now_ms())?)
+    }
+
+    pub fn delete_template(&self, id: &str) -> Result<bool> {
+        not_the_organisations(id)?;
+        Ok(self.outbox.delete_template(id)?)
+    }
+
+    /// Writes every template as JSON into `dir`; returns the file's path.
+    pub fn export_templates(&self, dir: &Path) -> Result<PathBuf> {
+        let file = dir.join(format!(
+            "wemasy-feedback-templates-{}.json",
+            self.clock.now_ms()
+        ));
+        self.outbox.export_templates(&file)?;
+        Ok(file)
+    }
+
+    /// Imports templates from a file's text, all or nothing: nothing when
+    /// one has the name of one of the organisation's.
+    pub fn import_templates(&self, json: &str) -> Result<ImportReport> {
+        if let Some(template) = policy::named_in_file(self.policy().templates(), json) {
+            return Err(DeskError::Organisation(format!(
+                "The file was not imported, so no template changed: {}",
+                organisation_has(&template.name)
+            )));
+        }
+        Ok(self
+            .outbox
+            .import_templates_text(json, self.clock.now_ms())?)
+    }
+
+    /// Refuses `name` when one of the organisation's templates has it.
+    fn not_the_organisations_name(&self, name: &str) -> Result<()> {
+        match policy::named(self.policy().templates(), name) {
+            Some(template) => Err(DeskError::Organisation(organisation_has(&template.name))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Refuses to change template `id` when it is one of the organisation's.
+fn not_the_organisations(id: &str) -> Result<()> {
+    if policy::is_organisation_id(id) {
+        return Err(DeskError::Organisation(
+            "this template comes from your organisation: it can be used, not renamed or deleted"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+fn organisation_has(name: &str) -> String {
+    format!("a template named \"{name}\" comes from your organisation; choose another name")
+}
