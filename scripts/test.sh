@@ -12,6 +12,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 # The Group Policy template's strings and presentations resolve in every language.
 python3 scripts/check-admx.py
+# The shell stays thin: no import circle, under 10% of the Rust lines.
+python3 scripts/check-layers.py
 # The end-to-end tests drive the built app (and the CLI beside it).
 cargo build --locked --quiet -p wemasy-feedback -p feedback-cli
 # The installer test upgrades from this version's .deb to the next one's.
