@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use feedback_core::{ClientConfig, Desk, DraftFile, OsKeyring, Outbox};
+use feedback_core::desk::Opened;
+use feedback_core::{ClientConfig, Desk, DraftFile, OsKeyring};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::settings_store::PluginStore;
@@ -43,42 +44,13 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
             dir.join("outbox.sqlite3")
         }
     };
-    let outbox = match Outbox::open(&path) {
-        // Kept byte for byte beside it and reported; a fresh outbox takes its place.
-        Err(feedback_core::OutboxError::Corrupt {
-            moved_to, salvaged, ..
-        }) => {
-            notices.push(format!(
-                "The outbox file could not be read. It was kept as {} and a new one was started with the {salvaged} tickets it still held.",
-                moved_to.display()
-            ));
-            Outbox::open(&path)
-        }
-        opened => opened,
-    };
+    let opened = Opened::outbox(&path, std::time::Duration::from_secs(10))?;
     log::debug!("setup: outbox open at {} ms", began.elapsed().as_millis());
     let client = ClientConfig {
         user_agent: feedback_core::client::default_user_agent("WemasyFeedback"),
         ..ClientConfig::default()
     };
-    // An outbox that cannot be opened at all (a folder that cannot be
-    // written, a full disk) is told in the window, which then refuses to
-    // take tickets it could not keep; the app still starts.
-    let (outbox, unusable) = match outbox {
-        Ok(outbox) => (outbox, None),
-        Err(error) => {
-            let reason = format!(
-                "The outbox file {} cannot be opened ({error}). Nothing can be saved or sent until that is fixed; what you type stays in the form.",
-                path.display()
-            );
-            log::error!("{reason}");
-            (Outbox::in_memory()?, Some(reason))
-        }
-    };
-    let mut desk = Desk::builder(Arc::new(outbox), Arc::new(OsKeyring::default()));
-    if let Some(reason) = unusable {
-        desk = desk.unusable(reason);
-    }
+    let desk = Desk::over(opened, Arc::new(OsKeyring::default()));
     let desk = desk
         .settings(
             Arc::new(PluginStore(handle.clone())),

@@ -24,6 +24,7 @@ use crate::api_base::ApiBase;
 use crate::client::{Client, ClientConfig};
 use crate::delivery::{
     Clock, Delivery, DeliveryConfig, DeliveryStatus, Event, Quota, TokenLookup, TokenShelf,
+    TokenSource,
 };
 use crate::http::Http;
 use crate::keyring::Keyring;
@@ -210,17 +211,16 @@ impl Deliveries {
     /// server takes that server's waiting tickets along from their next
     /// attempt; another server's engine goes on delivering the old
     /// server's tickets with its own token. Returns whether the base changed.
+    /// A switch the outbox could not record (its waiting tickets could not
+    /// be moved along) changes nothing.
     pub async fn switch(&self, base: Result<ApiBase, String>) -> Result<bool, OutboxError> {
-        {
-            let mut inner = self.lock();
-            if inner.current == base {
-                return Ok(false);
-            }
-            inner.current = base.clone();
+        if self.lock().current == base {
+            return Ok(false);
         }
         if let Ok(base) = &base {
             self.outbox.point_to(base)?;
         }
+        self.lock().current = base;
         let _ = self.engine().await;
         self.deliver_other_servers().await;
         Ok(true)
@@ -266,12 +266,16 @@ impl Deliveries {
             };
             let Some(base) = base else { continue };
             // Only an origin this process has looked at, or has tickets for.
-            let known = !matches!(self.tokens.get(origin), TokenLookup::Unavailable(_))
-                || self.is_current(origin)
+            let known = matches!(
+                self.tokens.get(origin),
+                TokenLookup::Found(_) | TokenLookup::SignedOut
+            ) || self.is_current(origin)
                 || self.outbox.has_waiting(origin)?;
             if !known {
                 continue;
             }
+            // Nothing goes with the old token while the new one is read.
+            self.tokens.set(origin, TokenLookup::Rereading);
             self.read_token(&base).await;
             if self.running(origin).is_none() && self.tokens.token(origin).is_some() {
                 let _ = self.start_engine(&base);
@@ -468,6 +472,24 @@ impl Deliveries {
         });
     }
 
+    /// The engines' view of the tokens: an origin's token, unless another
+    /// process has signed in or out of it since it was read (the outbox
+    /// counts them): then it is being read again, and nothing goes with it.
+    fn source(&self) -> TokenSource {
+        let (shelf, outbox, inner) = (self.tokens.clone(), self.outbox.clone(), self.inner.clone());
+        Arc::new(move |origin| {
+            let lookup = shelf.get(origin);
+            if !matches!(lookup, TokenLookup::Found(_)) {
+                return lookup;
+            }
+            let read = lock(&inner).token_changes.get(origin).copied();
+            match (read, outbox.token_changes_of(origin)) {
+                (Some(read), Ok(now)) if read != now => TokenLookup::Rereading,
+                _ => lookup,
+            }
+        })
+    }
+
     fn running(&self, origin: &str) -> Option<Arc<Delivery>> {
         self.lock().engines.get(origin).cloned()
     }
@@ -485,7 +507,7 @@ impl Deliveries {
             inner.config.clone(),
             self.outbox.clone(),
             client,
-            self.tokens.source(),
+            self.source(),
             self.clock.clone(),
         ));
         // A ticket that waited out a backoff while nothing ran goes now.

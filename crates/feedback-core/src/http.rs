@@ -75,11 +75,18 @@ impl Reqwest {
             .connect_timeout(connect_timeout)
             .redirect(redirect::Policy::none())
             .https_only(base.is_https());
-        if base.is_loopback() {
+        if !may_use_proxy(base) {
             builder = builder.no_proxy();
         }
         Ok(Self(builder.build()?))
     }
+}
+
+/// Whether a request to `base` may go through a proxy the environment
+/// names: never for a server on this machine, which a proxy would see
+/// (token and all, in clear) and could not reach.
+pub fn may_use_proxy(base: &ApiBase) -> bool {
+    !base.is_loopback()
 }
 
 impl Http for Reqwest {

@@ -51,8 +51,8 @@
 //!   organisation's policy; kept where a [`SettingsStore`] keeps them.
 //! - [`diagnostics`]: [`Diagnostics`], the report behind "Copy diagnostics"
 //!   and `feedback doctor`, free of tokens and ticket text.
-//! - [`submission`]: [`submit`], validate → store → deliver → report, the
-//!   one path shared by the app and the CLI.
+//! - [`submission`]: saving a typed ticket, then waiting a moment for it to
+//!   go, and [`Submitted`], where it stands.
 //! - [`tasks`]: [`Tasks`](tasks::Tasks), one process's background tasks,
 //!   ended together.
 //! - [`token`]: [`Token`], the API token, redacted and never serialized.
@@ -106,7 +106,7 @@ pub use outbox::{
 pub use outcome::{Class, Outcome};
 pub use rate_limit::{RateLimitHeaders, RetryAfter};
 pub use settings::{Settings, SettingsStore};
-pub use submission::{Submitted, WaitingFor, submit};
+pub use submission::{Submitted, WaitingFor};
 pub use ticket::Ticket;
 pub use token::{Token, TokenError};
 pub use token_store::{TokenStore, TokenStoreError};

@@ -107,9 +107,11 @@ impl Settings {
     }
 
     /// The fields the person set apart from what they would get anyway:
-    /// enforced values stay as enforced whatever the window sent, and
-    /// values equal to the recommended or default ones are not kept.
-    pub fn chosen(&self, policy: &Policy) -> Map<String, Value> {
+    /// enforced values stay as enforced whatever the window sent (what the
+    /// person had `stored` for them is kept, for when the policy no longer
+    /// enforces them), and values equal to the recommended or default ones
+    /// are not kept.
+    pub fn chosen(&self, policy: &Policy, stored: &Map<String, Value>) -> Map<String, Value> {
         let baseline = serde_json::to_value(recommended(policy)).unwrap_or_default();
         let mut mine = self.clone();
         mine.apply(&policy.enforced);
@@ -117,10 +119,15 @@ impl Settings {
             return Map::new();
         };
         mine.remove("locked");
-        for name in locked(&policy.enforced) {
-            mine.remove(name);
+        let enforced = locked(&policy.enforced);
+        mine.retain(|name, value| {
+            !enforced.contains(&name.as_str()) && baseline.get(name) != Some(value)
+        });
+        for name in enforced {
+            if let Some(own) = stored.get(name) {
+                mine.insert(name.to_owned(), own.clone());
+            }
         }
-        mine.retain(|name, value| baseline.get(name) != Some(value));
         mine
     }
 
@@ -235,7 +242,7 @@ mod tests {
         let mut settings = Settings::in_force(&policy, &Map::new());
         settings.keep_delivered_days = 7; // past the lock (a changed window)
         settings.default_channel = "support".into();
-        let chosen = settings.chosen(&policy);
+        let chosen = settings.chosen(&policy, &Map::new());
         assert_eq!(
             Value::Object(chosen.clone()),
             serde_json::json!({"defaultChannel": "support"})
@@ -333,6 +340,31 @@ mod tests {
             free.api_base(Some("http://127.0.0.1:1/api".into()))
                 .map(|base| base.origin()),
             Ok("http://127.0.0.1:1".to_owned())
+        );
+    }
+
+    /// Found by the simulation (issue 17, seed 652 of the first run): a
+    /// settings save while the organisation enforced the server dropped
+    /// the person's own server from what was kept; when the policy no
+    /// longer enforced one, the app fell back to production and filed
+    /// test tickets there. What the policy enforces leaves the person's own
+    /// choice as it was.
+    #[test]
+    fn an_enforced_setting_keeps_the_persons_own_for_when_it_is_no_longer_enforced() {
+        let own = object(serde_json::json!({"apiBase": "http://127.0.0.1:8101/api"}));
+        let policy = policy(r#"{"enforced": {"ApiBaseUrl": "https://tickets.example.com/api"}}"#);
+        let mut settings = Settings::in_force(&policy, &own);
+        settings.default_channel = "support".into();
+        let kept = settings.chosen(&policy, &own);
+        assert_eq!(
+            Value::Object(kept.clone()),
+            serde_json::json!({"apiBase": "http://127.0.0.1:8101/api", "defaultChannel": "support"})
+        );
+        let lifted = Settings::in_force(&Policy::default(), &kept);
+        assert_eq!(
+            lifted.api_base(None).map(|base| base.origin()),
+            Ok("http://127.0.0.1:8101".to_owned()),
+            "the person's own server again, not production"
         );
     }
 }

@@ -1,6 +1,7 @@
-//! [`submit`]: the one path from a typed ticket to the server, shared by the
-//! app and the CLI: validate, store durably, let the engine try, and report
-//! how it stands after a short wait.
+//! From a typed ticket to the server, as the desk files it: [`save`]
+//! validates and stores it durably (before anything else, the keyring
+//! included, is asked), [`wait_for`] lets the engine try and reports how it
+//! stands after a short wait.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use crate::api_base::ApiBase;
 use crate::delivery::{Clock, Delivery, Pacing};
 use crate::draft::Draft;
 use crate::field_errors::FieldErrors;
-use crate::outbox::{Outbox, OutboxError, PauseKind, State};
+use crate::outbox::{Entry, Outbox, OutboxError, PauseKind, State};
 use crate::ticket::Ticket;
 use crate::validation::validate;
 
@@ -64,33 +65,42 @@ pub enum WaitingFor {
     FirstAttempt,
 }
 
-/// Validates `draft`, stores it for `base`, wakes `delivery` and waits up
-/// to `wait` for the outcome. Returns only once the ticket is on disk, or
-/// with the error that kept it off (a full disk, say).
-pub async fn submit(
+/// Validates `draft` and stores it for `base`, due at once. `Ok(Err)`:
+/// local validation failed and nothing was stored. Returns only once the
+/// ticket is on disk, or with the error that kept it off (a full disk, say).
+pub fn save(
     outbox: &Outbox,
-    delivery: Option<&Delivery>,
     base: &ApiBase,
     draft: &Draft,
+    now: i64,
+) -> Result<Result<Entry, FieldErrors>, OutboxError> {
+    let ticket = match validate(draft) {
+        Ok(ticket) => ticket,
+        Err(field_errors) => return Ok(Err(field_errors)),
+    };
+    outbox.remember_base(base)?;
+    Ok(Ok(outbox.enqueue_to(base, &ticket, now)?))
+}
+
+/// Wakes `delivery` and waits up to `wait` for ticket `id` to be
+/// delivered or refused (by this engine or another process's), then says
+/// where it stands.
+pub async fn wait_for(
+    outbox: &Outbox,
+    delivery: Option<&Delivery>,
+    id: &str,
     wait: Duration,
     clock: &Clock,
 ) -> Result<Submitted, OutboxError> {
-    let now = clock.now_ms();
-    let ticket = match validate(draft) {
-        Ok(ticket) => ticket,
-        Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
-    };
-    outbox.remember_base(base)?;
-    let entry = outbox.enqueue_to(base, &ticket, now)?;
     let Some(delivery) = delivery.filter(|_| !wait.is_zero()) else {
-        return standing(outbox, &entry.id, now);
+        return standing(outbox, id, clock.now_ms());
     };
     delivery.wake();
     let mut events = delivery.subscribe();
     // A short wait for a person at the window: a monotonic deadline is right here.
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let current = outbox.get(&entry.id)?;
+        let current = outbox.get(id)?;
         if matches!(current.state, State::Delivered | State::NeedsAttention) {
             break;
         }
@@ -102,7 +112,7 @@ pub async fn submit(
             _ = tokio::time::sleep_until(deadline) => break,
         }
     }
-    standing(outbox, &entry.id, clock.now_ms())
+    standing(outbox, id, clock.now_ms())
 }
 
 /// Where ticket `id` stands, in words for a person.

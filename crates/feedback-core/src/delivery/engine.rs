@@ -50,6 +50,9 @@ pub enum TokenLookup {
     SignedOut,
     /// The keyring did not answer (locked, unavailable, not read yet).
     Unavailable(String),
+    /// Another process signed in or out: the keyring is being read again,
+    /// and nothing goes with the old token meanwhile.
+    Rereading,
 }
 
 impl From<Option<Token>> for TokenLookup {
@@ -168,6 +171,7 @@ impl Delivery {
             status: status_tx,
             purged_at: None,
             purged_with: 0,
+            unrecorded: None,
         };
         let task = tasks.spawn(engine.supervised(stopped));
         Self {
@@ -244,6 +248,10 @@ impl Drop for Delivery {
 /// before it counts as a resume from suspend (an NTP step is smaller).
 const RESUME_GAP_MS: i64 = 15_000;
 
+/// How long an engine waits, once another process signed in or out, for
+/// the keyring to be read again (the new token wakes it sooner).
+const TOKEN_REREAD_MS: i64 = 1_000;
+
 /// How long a panicked engine waits before it starts over.
 const RESTART_PAUSE: Duration = Duration::from_secs(2);
 
@@ -271,6 +279,17 @@ struct Engine {
     purged_at: Option<i64>,
     keep_delivered_ms: Arc<AtomicU64>,
     purged_with: u64,
+    /// An attempt's result the outbox refused to write, kept to be written.
+    unrecorded: Option<Unrecorded>,
+}
+
+/// A reply not yet recorded, and what recording it needs.
+struct Unrecorded {
+    claim: Claim,
+    reply: Reply,
+    fingerprint: String,
+    /// When the reply came (Unix ms).
+    now: i64,
 }
 
 impl Engine {
@@ -328,11 +347,18 @@ impl Engine {
                 Err(error) => {
                     // The outbox file failed (a full disk, say): report it and
                     // look again shortly; nothing is lost.
-                    warn!(origin = %self.account, %error, "the outbox failed; looking again in 5 s");
+                    warn!(origin = %self.account, %error, "the outbox failed; looking again shortly");
                     self.set_status(DeliveryStatus::StorageError {
                         reason: error.to_string(),
                     });
-                    Next::At(self.clock.now_ms().saturating_add(5_000))
+                    // Sooner with a reply to record: another process may
+                    // take the ticket over once its claim lapses.
+                    let again = if self.unrecorded.is_some() {
+                        1_000
+                    } else {
+                        5_000
+                    };
+                    Next::At(self.clock.now_ms().saturating_add(again))
                 }
             };
             loop {
@@ -373,6 +399,7 @@ impl Engine {
     }
 
     async fn step(&mut self) -> Result<Next, OutboxError> {
+        self.record_kept()?;
         let now = self.clock.now_ms();
         self.purge_old_deliveries(now)?;
         if self.network_back.swap(false, Ordering::SeqCst) {
@@ -387,6 +414,13 @@ impl Engine {
             TokenLookup::Unavailable(reason) => {
                 self.set_status(DeliveryStatus::KeyringUnavailable { reason });
                 return Ok(Next::At(now.saturating_add(ms(self.config.keyring_retry))));
+            }
+            // Another process signed in or out (this engine may have been
+            // stopped, or busy sending, and missed it): whoever reads the
+            // keyring is told to, and the new token wakes this engine.
+            TokenLookup::Rereading => {
+                self.emit(Event::OutboxChanged);
+                return Ok(Next::At(now.saturating_add(TOKEN_REREAD_MS)));
             }
         };
         let fingerprint = token.fingerprint();
@@ -435,7 +469,8 @@ impl Engine {
             "pacing: sending the oldest due ticket"
         );
         let reply = self.send(&claim, &token).await;
-        self.record(&claim, reply, fingerprint)?;
+        let now = self.clock.now_ms();
+        self.record(claim, reply, fingerprint, now)?;
         Ok(Next::Now)
     }
 
@@ -476,13 +511,48 @@ impl Engine {
             .unwrap_or_else(|| self.client.base().clone())
     }
 
+    /// Records how `claim`'s attempt ended (its reply came at `now`). A
+    /// write the outbox refuses (a read-only or full disk, a lock held
+    /// elsewhere) is kept and tried again before anything else: the reply
+    /// is the only record of what the server did, and a delivery forgotten
+    /// is a ticket sent twice.
     fn record(
+        &mut self,
+        claim: Claim,
+        reply: Reply,
+        fingerprint: String,
+        now: i64,
+    ) -> Result<(), OutboxError> {
+        let written = self.write(&claim, reply.clone(), fingerprint.clone(), now);
+        if written.is_err() {
+            self.unrecorded = Some(Unrecorded {
+                claim,
+                reply,
+                fingerprint,
+                now,
+            });
+        }
+        written
+    }
+
+    /// Writes a result kept because the outbox refused it, holding on to
+    /// the claim meanwhile where the outbox lets it.
+    fn record_kept(&mut self) -> Result<(), OutboxError> {
+        let Some(kept) = self.unrecorded.take() else {
+            return Ok(());
+        };
+        let lease = ms(self.config.drainer_lease);
+        let _ = self.outbox.renew(&kept.claim, self.clock.now_ms(), lease);
+        self.record(kept.claim, kept.reply, kept.fingerprint, kept.now)
+    }
+
+    fn write(
         &mut self,
         claim: &Claim,
         reply: Reply,
         fingerprint: String,
+        now: i64,
     ) -> Result<(), OutboxError> {
-        let now = self.clock.now_ms();
         let entry = &claim.entry;
         let id = entry.id.clone();
         let class = reply.outcome.class();

@@ -53,14 +53,15 @@ impl Default for Pacing {
 }
 
 impl Pacing {
-    /// When sending is allowed again, if not now. A stored wait is bounded
-    /// again here, so one written by an older version (or under a clock
-    /// that was wrong) cannot hold the account past [`Pacing::max_wait`].
+    /// When sending is allowed again, if not now. No wait set here is
+    /// longer than [`Pacing::max_wait`]: one stored further ahead was
+    /// written by an older version, or under a wall clock that has since
+    /// stepped back, and is over (bounded from each new "now" instead, it
+    /// would slide along with it and never end).
     pub fn blocked_until(&self, state: &RateState, now: i64) -> Option<i64> {
         state
             .blocked_until
-            .map(|until| until.min(now.saturating_add(ms(self.max_wait))))
-            .filter(|until| *until > now)
+            .filter(|until| *until > now && *until <= now.saturating_add(ms(self.max_wait)))
     }
 
     /// `until`, kept between [`Pacing::min_wait`] and [`Pacing::max_wait`] from `now`.
@@ -373,8 +374,8 @@ mod tests {
         };
         assert_eq!(
             pacing.blocked_until(&stored, T0),
-            Some(ceiling),
-            "a wait stored by an older version is bounded when read"
+            None,
+            "a wait stored further ahead than any can be (by an older version, or under a clock since set back) is over: bounded from each new now, it would never end"
         );
     }
 
@@ -404,5 +405,35 @@ mod tests {
             T0,
         );
         assert_eq!(state.window_started_at, Some(T0));
+    }
+
+    /// Found by the simulation (issue 17, seed 851 of the first run): a
+    /// rate-limit wait stored, then the wall clock set back by hours. The
+    /// wait, bounded again from each new "now", slid along with it and
+    /// never ended. A wait further ahead than any wait can be was dated by
+    /// a clock that has since stepped back: it is over.
+    #[test]
+    fn a_wait_dated_before_the_clock_stepped_back_ends() {
+        let pacing = Pacing::default();
+        let state = RateState {
+            blocked_until: Some(T0 + 60_000),
+            ..RateState::default()
+        };
+        assert_eq!(
+            pacing.blocked_until(&state, T0),
+            Some(T0 + 60_000),
+            "a wait"
+        );
+        let stepped_back = T0 - 57 * 3_600_000;
+        assert_eq!(
+            pacing.blocked_until(&state, stepped_back),
+            None,
+            "57 h back, the wait is over rather than 57 h long"
+        );
+        assert_eq!(
+            pacing.blocked_until(&state, stepped_back + 600_000),
+            None,
+            "and stays over"
+        );
     }
 }

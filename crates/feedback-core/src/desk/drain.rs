@@ -50,14 +50,14 @@ impl Desk {
         mut progress: impl FnMut(Progress),
     ) -> Result<Drained> {
         let account = self.base()?.origin();
-        self.recover()?;
+        self.recover();
         let delivery = self
-            .deliveries
+            .deliveries()
             .engine()
             .await
             .map_err(DeskError::InvalidBase)?;
         match self.token_lookup() {
-            TokenLookup::Found(_) => {}
+            TokenLookup::Found(_) | TokenLookup::Rereading => {}
             TokenLookup::SignedOut => {
                 return Ok(Drained::Stuck {
                     status: DeliveryStatus::SignedOut,
@@ -74,7 +74,7 @@ impl Desk {
         let mut events = delivery.subscribe();
         let mut pending: Vec<Event> = delivery.status().map(Event::Status).into_iter().collect();
         let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
-        let delivered_before = self.outbox.account_summary(&account)?.delivered;
+        let delivered_before = self.outbox().account_summary(&account)?.delivered;
         // Old delivered records may be purged meanwhile: never below zero.
         let counts = |summary: Summary| {
             (
@@ -87,7 +87,7 @@ impl Desk {
                 pending.push(event);
             }
             for event in pending.drain(..) {
-                let (sent, waiting) = counts(self.outbox.account_summary(&account)?);
+                let (sent, waiting) = counts(self.outbox().account_summary(&account)?);
                 match event {
                     Event::Status(status) if super::asks_a_person(&status) => {
                         self.shutdown().await;
@@ -110,7 +110,7 @@ impl Desk {
                     Event::Status(_) | Event::OutboxChanged | Event::Quota(_) => {}
                 }
             }
-            let summary = self.outbox.account_summary(&account)?;
+            let summary = self.outbox().account_summary(&account)?;
             if summary.waiting() == 0 {
                 break Drained::Done {
                     sent: counts(summary).0,
@@ -122,7 +122,7 @@ impl Desk {
                 event = events.recv() => pending.extend(event.ok()),
                 _ = tokio::time::sleep(Duration::from_millis(200)) => {}
                 _ = sleep_until(deadline) => {
-                    let (sent, waiting) = counts(self.outbox.account_summary(&account)?);
+                    let (sent, waiting) = counts(self.outbox().account_summary(&account)?);
                     break Drained::TimedOut { sent, waiting };
                 }
             }

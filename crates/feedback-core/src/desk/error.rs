@@ -11,6 +11,12 @@ pub enum DeskError {
     Outbox(#[from] OutboxError),
     #[error(transparent)]
     Keyring(#[from] TokenStoreError),
+    /// Signed in or out here, but the other processes sharing the outbox
+    /// (an app running beside a CLI run) could not be told.
+    #[error(
+        "the keyring has it, but programs running beside this one could not be told ({0}); they read the keyring again when they next start"
+    )]
+    NotTold(OutboxError),
     #[error(transparent)]
     Token(#[from] TokenError),
     /// The configured API base is unusable (the reason names it).

@@ -6,59 +6,52 @@ use std::time::Duration;
 
 use super::{Desk, DeskError, Result};
 use crate::draft::Draft;
-use crate::submission::{Submitted, submit};
+use crate::submission::{Submitted, save, wait_for};
 
 impl Desk {
     /// Validates, saves and tries to deliver `draft`, waiting up to `wait`
     /// for the outcome (an attempt still in flight then goes on).
     ///
-    /// Where the desk has a form, it follows the ticket: once the ticket
-    /// is in the outbox the form's draft has done its job; a ticket the
-    /// server refused while the person looks at it goes back into the
-    /// form to be fixed, instead of lingering in the outbox as a second copy.
+    /// The ticket is saved before anything else is asked (the keyring
+    /// included). Where the desk has a form, it follows the ticket: once
+    /// the ticket is in the outbox the form's draft has done its job; a
+    /// ticket the server refused while the person looks at it goes back
+    /// into the form to be fixed, instead of lingering in the outbox as a
+    /// second copy.
     pub async fn file(&self, draft: &Draft, wait: Duration) -> Result<Submitted> {
-        self.started().await;
-        if let Some(reason) = &self.unusable {
+        if let Some(reason) = self.unusable() {
             // A ticket taken now could not be kept: refuse it, say why.
-            return Err(DeskError::OutboxUnavailable(reason.clone()));
+            return Err(DeskError::OutboxUnavailable(reason));
         }
         let base = self.base()?;
-        // Invalid input needs no token: the keyring is not asked for it.
-        if let Err(field_errors) = crate::validation::validate(draft) {
-            return Ok(Submitted::Invalid { field_errors });
+        let outbox = self.outbox();
+        // Saved first, before the keyring or anything else is asked.
+        let entry = match save(&outbox, &base, draft, self.clock.now_ms())? {
+            Ok(entry) => entry,
+            Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
+        };
+        // In the outbox, the form's draft has done its job: a crash from
+        // here on leaves no second copy to send again.
+        if let Some(form) = &self.form {
+            form.clear().map_err(DeskError::Draft)?;
         }
+        self.changed();
         let engine = match wait.is_zero() {
             true => None,
-            false => self.deliveries.engine().await.ok(),
+            false => self.deliveries().engine().await.ok(),
         };
-        let submitted = submit(
-            &self.outbox,
-            engine.as_deref(),
-            &base,
-            draft,
-            wait,
-            &self.clock,
-        )
-        .await?;
-        match (&submitted, &self.form) {
-            (Submitted::NeedsAttention { id, .. }, Some(_)) => {
-                self.edit(id).await?;
-            }
-            (Submitted::Delivered { .. } | Submitted::Queued { .. }, Some(form)) => {
-                form.clear().map_err(DeskError::Draft)?;
-            }
-            _ => {}
+        let submitted = wait_for(&outbox, engine.as_deref(), &entry.id, wait, &self.clock).await?;
+        if let (Submitted::NeedsAttention { id, .. }, Some(_)) = (&submitted, &self.form) {
+            self.edit(id).await?;
         }
-        if !matches!(submitted, Submitted::Invalid { .. }) {
-            self.changed();
-        }
+        self.changed();
         Ok(submitted)
     }
 
     /// Where ticket `id` stands now, in words for a person.
     pub fn standing(&self, id: &str) -> Result<Submitted> {
         Ok(crate::submission::standing(
-            &self.outbox,
+            &self.outbox(),
             id,
             self.clock.now_ms(),
         )?)

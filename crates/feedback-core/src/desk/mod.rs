@@ -57,8 +57,15 @@ use crate::tasks::Tasks;
 
 /// One process's desk.
 pub struct Desk {
-    outbox: Arc<Outbox>,
-    deliveries: Arc<Deliveries>,
+    /// The outbox and the engines over it: swapped once, when a file that
+    /// could not be opened at the start opens ([`Desk::start`]).
+    files: std::sync::RwLock<Files>,
+    /// Where the outbox file is, to open it again, and how long to wait for
+    /// another process's lock.
+    reopen: Option<(PathBuf, std::time::Duration)>,
+    /// How engines are made, for the engines of a file opened later.
+    engines: Engines,
+    me: std::sync::Weak<Desk>,
     /// The form's draft, where the process has a form (the app).
     form: Option<DraftFile>,
     /// The person's settings, where the process keeps them (the app); a
@@ -70,7 +77,7 @@ pub struct Desk {
     policy: Mutex<Arc<Policy>>,
     /// Why the outbox file could not be opened, if it could not (`outbox`
     /// is then a stand-in that keeps nothing, and no ticket is taken).
-    unusable: Option<String>,
+    unusable: Mutex<Option<String>>,
     notices: Arc<Mutex<Vec<String>>>,
     /// False while the start-up keyring read is under way: what depends on
     /// it waits (a locked keyring answers within its time limit).
@@ -80,11 +87,26 @@ pub struct Desk {
     clock: Clock,
 }
 
+/// The outbox a desk works on, and its engines.
+struct Files {
+    outbox: Arc<Outbox>,
+    deliveries: Arc<Deliveries>,
+}
+
+/// What every set of engines is made with.
+#[derive(Clone)]
+struct Engines {
+    keyring: Arc<dyn Keyring>,
+    connect: Connect,
+    client: ClientConfig,
+    delivery: DeliveryConfig,
+}
+
 impl std::fmt::Debug for Desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Desk")
-            .field("outbox", &self.outbox.path())
-            .field("deliveries", &self.deliveries)
+            .field("outbox", &self.outbox().path())
+            .field("deliveries", &self.deliveries())
             .finish_non_exhaustive()
     }
 }
@@ -108,6 +130,7 @@ pub struct DeskBuilder {
     clock: Clock,
     tasks: Tasks,
     starting: bool,
+    reopen: Option<(PathBuf, std::time::Duration)>,
 }
 
 impl std::fmt::Debug for DeskBuilder {
@@ -159,7 +182,7 @@ impl DeskBuilder {
 
     /// What went wrong before the desk was built, for the person to know.
     pub fn notices(mut self, notices: Vec<String>) -> Self {
-        self.notices = notices;
+        self.notices.extend(notices);
         self
     }
 
@@ -216,22 +239,38 @@ impl DeskBuilder {
             keyring: self.keyring,
             notices: notices.clone(),
         });
+        // This run of the process, as its claims name it: a process id
+        // can be another's again after a restart.
+        let mut delivery = self.delivery;
+        delivery.process = format!("{}-{}", delivery.process, fastrand::u32(..));
+        let engines = Engines {
+            keyring,
+            connect: self.connect,
+            client: self.client,
+            delivery,
+        };
         Arc::new_cyclic(|desk| {
-            let deliveries = Deliveries::new(self.outbox.clone(), base, keyring)
-                .with_config(self.client, self.delivery)
-                .with_clock(self.clock.clone())
-                .with_connect(self.connect)
-                .with_tasks(self.tasks.clone())
-                .on_engine(forwarder(desk.clone(), self.tasks.clone()));
+            let deliveries = engines.over(
+                self.outbox.clone(),
+                base,
+                desk.clone(),
+                &self.clock,
+                &self.tasks,
+            );
             Desk {
-                outbox: self.outbox,
-                deliveries: Arc::new(deliveries),
+                files: std::sync::RwLock::new(Files {
+                    outbox: self.outbox,
+                    deliveries: Arc::new(deliveries),
+                }),
+                reopen: self.reopen,
+                engines,
+                me: desk.clone(),
                 form: self.form,
                 settings: self.settings,
                 env_base: self.env_base,
                 login: self.login,
                 policy: Mutex::new(policy),
-                unusable: self.unusable,
+                unusable: Mutex::new(self.unusable),
                 notices,
                 ready: watch::channel(!self.starting).0,
                 events: broadcast::channel(1024).0,
@@ -242,7 +281,75 @@ impl DeskBuilder {
     }
 }
 
+/// The outbox file a process opens at its start, with what the person
+/// should know of it.
+#[derive(Debug)]
+pub struct Opened {
+    pub outbox: Arc<Outbox>,
+    /// What happened on the way (a damaged file kept aside, its tickets salvaged).
+    pub notices: Vec<String>,
+    /// Why the file cannot be used at all (`outbox` is then a stand-in
+    /// that keeps nothing: see [`DeskBuilder::unusable`]).
+    pub unusable: Option<String>,
+    /// Where it is, and how long a statement waits for another's lock.
+    pub path: PathBuf,
+    pub busy: std::time::Duration,
+}
+
+impl Opened {
+    /// Opens the outbox at `path`, waiting at most `busy` for another
+    /// process's lock. A damaged file is kept aside, what it still holds
+    /// salvaged into a new one, and that is said; a file that cannot be
+    /// opened at all is said too, and a stand-in takes its place, so that
+    /// the process can start and tell. `Err` only when not even a stand-in
+    /// in memory can be had.
+    pub fn outbox(
+        path: &std::path::Path,
+        busy: std::time::Duration,
+    ) -> std::result::Result<Opened, crate::OutboxError> {
+        let mut notices = Vec::new();
+        let opened = match Outbox::open_waiting(path, busy) {
+            Err(crate::OutboxError::Corrupt {
+                moved_to, salvaged, ..
+            }) => {
+                notices.push(format!(
+                    "The outbox file could not be read. It was kept as {} and a new one was started with the {salvaged} tickets it still held.",
+                    moved_to.display()
+                ));
+                Outbox::open_waiting(path, busy)
+            }
+            opened => opened,
+        };
+        let (outbox, unusable) = match opened {
+            Ok(outbox) => (outbox, None),
+            Err(error) => {
+                let reason = format!(
+                    "The outbox file {} cannot be opened ({error}). Nothing can be saved or sent until that is fixed; what you type stays in the form.",
+                    path.display()
+                );
+                tracing::error!("{reason}");
+                (Outbox::in_memory()?, Some(reason))
+            }
+        };
+        Ok(Opened {
+            outbox: Arc::new(outbox),
+            notices,
+            unusable,
+            path: path.to_owned(),
+            busy,
+        })
+    }
+}
+
 impl Desk {
+    /// A desk over the outbox `opened`, with tokens in `keyring`.
+    pub fn over(opened: Opened, keyring: Arc<dyn Keyring>) -> DeskBuilder {
+        let mut builder = Self::builder(opened.outbox, keyring).notices(opened.notices);
+        builder.unusable = opened.unusable;
+        builder.reopen = Some((opened.path, opened.busy));
+        builder
+    }
+
     /// A desk over `outbox`, with tokens in `keyring`.
     pub fn builder(outbox: Arc<Outbox>, keyring: Arc<dyn Keyring>) -> DeskBuilder {
         DeskBuilder {
@@ -262,6 +369,7 @@ impl Desk {
             clock: Clock::system(),
             tasks: Tasks::new(),
             starting: false,
+            reopen: None,
         }
     }
 
@@ -270,18 +378,89 @@ impl Desk {
     /// starts delivery: the configured server's, and every other server's
     /// with waiting tickets whose token the keyring holds. A keyring that
     /// does not answer is asked again until it does.
+    ///
+    /// An outbox file that could not be opened is opened again every
+    /// [`REOPEN_EVERY`] until it opens (a lock another program held, a
+    /// disk that was full or read-only for a while), and then used as if
+    /// it had opened at the start.
     pub async fn start(&self) {
         let now = self.clock.now_ms();
-        let _ = self.outbox.recover_interrupted(now, self.lease_ms());
-        self.deliveries.start().await;
+        let _ = self.recover_at(now);
+        // Started again (after an update that did not install), a sign-in
+        // made meanwhile by another process is read first.
+        let _ = self.deliveries().notice_token_changes().await;
+        self.deliveries().start().await;
         self.ready.send_replace(true);
+        self.changed();
+        if self.unusable().is_some() {
+            self.reopen_later();
+        }
+    }
+
+    fn unusable(&self) -> Option<String> {
+        lock(&self.unusable).clone()
+    }
+
+    fn reopen_later(&self) {
+        let (Some((path, busy)), desk) = (self.reopen.clone(), self.me.clone()) else {
+            return;
+        };
+        self.tasks.spawn(async move {
+            loop {
+                tokio::time::sleep(REOPEN_EVERY).await;
+                let Ok(opened) = Opened::outbox(&path, busy) else {
+                    continue;
+                };
+                if opened.unusable.is_some() {
+                    continue;
+                }
+                let Some(desk) = desk.upgrade() else { break };
+                desk.use_opened(opened).await;
+                break;
+            }
+        });
+    }
+
+    /// Works on `opened` from now on: the outbox the start could not open.
+    async fn use_opened(&self, opened: Opened) {
+        let base = self.deliveries().current();
+        let deliveries = Arc::new(self.engines.over(
+            opened.outbox.clone(),
+            base,
+            self.me.clone(),
+            &self.clock,
+            &self.tasks,
+        ));
+        let old = {
+            let mut files = self
+                .files
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::mem::replace(
+                &mut *files,
+                Files {
+                    outbox: opened.outbox,
+                    deliveries: deliveries.clone(),
+                },
+            )
+        };
+        // Its engines kept a stand-in that held nothing.
+        old.deliveries.shutdown().await;
+        if let Some(reason) = lock(&self.unusable).take() {
+            lock(&self.notices).retain(|notice| *notice != reason);
+        }
+        for notice in opened.notices {
+            self.notice(notice);
+        }
+        tracing::info!("the outbox file opened; tickets are taken again");
+        deliveries.start().await;
         self.changed();
     }
 
     /// Stops delivery, each engine after its attempt in flight is recorded
     /// (quitting, an update's install). [`Desk::start`] starts it again.
     pub async fn shutdown(&self) {
-        self.deliveries.shutdown().await;
+        self.deliveries().shutdown().await;
     }
 
     /// What a killed process amounts to: every task dropped where it is,
@@ -295,12 +474,20 @@ impl Desk {
         self.events.subscribe()
     }
 
-    pub fn outbox(&self) -> &Arc<Outbox> {
-        &self.outbox
+    /// The outbox this desk works on.
+    pub fn outbox(&self) -> Arc<Outbox> {
+        self.files().outbox.clone()
     }
 
-    pub fn deliveries(&self) -> &Arc<Deliveries> {
-        &self.deliveries
+    /// The engines over it.
+    pub fn deliveries(&self) -> Arc<Deliveries> {
+        self.files().deliveries.clone()
+    }
+
+    fn files(&self) -> std::sync::RwLockReadGuard<'_, Files> {
+        self.files
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn tasks(&self) -> &Tasks {
@@ -314,7 +501,7 @@ impl Desk {
 
     /// The configured server, or why it is unusable.
     pub fn base(&self) -> Result<ApiBase> {
-        self.deliveries.current().map_err(DeskError::InvalidBase)
+        self.deliveries().current().map_err(DeskError::InvalidBase)
     }
 
     /// Something the person should know, shown in the window.
@@ -325,7 +512,7 @@ impl Desk {
     /// Tickets queued or being sent that this process will deliver: the
     /// ones worth keeping it running (in the tray) for.
     pub fn waiting(&self) -> usize {
-        self.deliveries.deliverable_waiting().unwrap_or(0)
+        self.deliveries().deliverable_waiting().unwrap_or(0)
     }
 
     /// Waits for the start-up keyring read, if one is under way.
@@ -335,23 +522,43 @@ impl Desk {
     }
 
     fn lease_ms(&self) -> i64 {
-        let lease = self.deliveries.config().drainer_lease;
+        let lease = self.deliveries().config().drainer_lease;
         i64::try_from(lease.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// Tickets a stopped sender left "being sent" go back to the queue, so
-    /// that what the person sees and may do is true of them.
-    fn recover(&self) -> Result<i64> {
+    /// that what the person sees is true of them. Never one of this
+    /// process's own engines' (alive, and perhaps holding a reply the
+    /// outbox refused to record a moment ago). A file that cannot be
+    /// written now (full, read-only, locked elsewhere) leaves them as they
+    /// are: looking and exporting need no write. Returns the time.
+    fn recover(&self) -> i64 {
         let now = self.clock.now_ms();
-        self.outbox.recover_interrupted(now, self.lease_ms())?;
+        if let Err(error) = self.recover_at(now) {
+            tracing::warn!(%error, "interrupted tickets could not be queued again yet");
+        }
+        now
+    }
+
+    /// As [`Desk::recover`], for a change that needs the write to succeed:
+    /// its failure is the change's.
+    fn recover_for_change(&self) -> Result<i64> {
+        let now = self.clock.now_ms();
+        self.recover_at(now)?;
         Ok(now)
+    }
+
+    fn recover_at(&self, now: i64) -> std::result::Result<usize, crate::OutboxError> {
+        let mine = format!("{}-", self.deliveries().config().process);
+        self.outbox()
+            .recover_interrupted(now, self.lease_ms(), Some(&mine))
     }
 
     /// Tells that the outbox changed, and ends a one-time start at login
     /// once nothing waits.
     fn changed(&self) {
         let waiting = self.waiting();
-        if let Ok(summary) = self.outbox.summary() {
+        if let Ok(summary) = self.outbox().summary() {
             let _ = self
                 .events
                 .send(DeskEvent::OutboxChanged { summary, waiting });
@@ -359,6 +566,28 @@ impl Desk {
         if waiting == 0 {
             self.nothing_waits();
         }
+    }
+}
+
+/// How often an outbox file that could not be opened is tried again.
+pub const REOPEN_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Engines {
+    /// Engines over `outbox`, for `base`, whose events go to `desk`.
+    fn over(
+        &self,
+        outbox: Arc<Outbox>,
+        base: std::result::Result<ApiBase, String>,
+        desk: std::sync::Weak<Desk>,
+        clock: &Clock,
+        tasks: &Tasks,
+    ) -> Deliveries {
+        Deliveries::new(outbox, base, self.keyring.clone())
+            .with_config(self.client.clone(), self.delivery.clone())
+            .with_clock(clock.clone())
+            .with_connect(self.connect.clone())
+            .with_tasks(tasks.clone())
+            .on_engine(forwarder(desk, tasks.clone()))
     }
 }
 
@@ -386,7 +615,7 @@ fn forwarder(desk: std::sync::Weak<Desk>, tasks: Tasks) -> crate::deliveries::On
 
 impl Desk {
     async fn tell_engine_event(&self, origin: &str, event: Event) {
-        let current = self.deliveries.is_current(origin);
+        let current = self.deliveries().is_current(origin);
         let told = match event {
             Event::Status(status) if current => DeskEvent::Status { status },
             Event::Quota(quota) if current => DeskEvent::Quota { quota },
@@ -403,7 +632,7 @@ impl Desk {
             Event::NeedsAttention { id, reason } => DeskEvent::NeedsAttention { id, reason },
             Event::WillRetry { .. } => return self.changed(),
             Event::OutboxChanged => {
-                let _ = self.deliveries.notice_token_changes().await;
+                let _ = self.deliveries().notice_token_changes().await;
                 return self.changed();
             }
         };

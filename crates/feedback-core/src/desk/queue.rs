@@ -12,9 +12,9 @@ use crate::outbox::Entry;
 impl Desk {
     /// Makes a queued or needs-attention ticket due now.
     pub async fn retry(&self, id: &str) -> Result<Entry> {
-        let now = self.recover()?;
-        let entry = self.outbox.retry(id, now)?;
-        self.deliveries.network_back();
+        let now = self.recover_for_change()?;
+        let entry = self.outbox().retry(id, now)?;
+        self.deliveries().network_back();
         self.changed();
         Ok(entry)
     }
@@ -22,8 +22,8 @@ impl Desk {
     /// Removes a ticket the server does not have; never a delivered one,
     /// nor one whose attempt is in flight.
     pub async fn discard(&self, id: &str) -> Result<Entry> {
-        self.recover()?;
-        let entry = self.outbox.discard(id)?;
+        self.recover_for_change()?;
+        let entry = self.outbox().discard(id)?;
         self.changed();
         Ok(entry)
     }
@@ -37,7 +37,7 @@ impl Desk {
             )));
         };
         let kept = self
-            .outbox
+            .outbox()
             .take_for_edit(id, |entry| form.save(&Draft::from(&entry.ticket)))?
             .map_err(DeskError::Draft)?;
         self.changed();
@@ -48,17 +48,17 @@ impl Desk {
     /// pause the server set lifted; tickets the server refused stay for an
     /// edit. Returns how many are due.
     pub async fn send_now(&self) -> Result<usize> {
-        let now = self.recover()?;
-        let due = self.outbox.send_now(now)?;
-        self.deliveries.network_back();
+        let now = self.recover_for_change()?;
+        let due = self.outbox().send_now(now)?;
+        self.deliveries().network_back();
         self.changed();
         Ok(due)
     }
 
     /// Every ticket, oldest first.
     pub fn list(&self) -> Result<Vec<Entry>> {
-        self.recover()?;
-        Ok(self.outbox.list()?)
+        self.recover();
+        Ok(self.outbox().list()?)
     }
 
     /// Writes the unsent tickets of `origin` (every server's when `None`)
@@ -81,7 +81,7 @@ impl Desk {
     /// Writes the unsent tickets (of `origin` only, when given) to `file`
     /// as JSON, whole or not at all. Returns how many.
     pub fn export(&self, file: &Path, origin: Option<&str>) -> Result<usize> {
-        self.recover()?;
-        Ok(self.outbox.export_unsent(file, origin)?)
+        self.recover();
+        Ok(self.outbox().export_unsent(file, origin)?)
     }
 }

@@ -42,7 +42,7 @@ impl Desk {
             .api_base(self.env_base.clone())
             .map_err(DeskError::InvalidBase)?;
         store
-            .save(settings.chosen(&policy))
+            .save(settings.chosen(&policy, &store.load()))
             .map_err(DeskError::Settings)?;
         self.apply_settings(&settings, Ok(base)).await?;
         Ok(settings)
@@ -80,7 +80,7 @@ impl Desk {
         if let Err(reason) = &base {
             self.notice(reason.clone());
         }
-        self.deliveries.switch(base).await?;
+        self.deliveries().switch(base).await?;
         self.changed();
         Ok(())
     }
@@ -88,7 +88,7 @@ impl Desk {
     /// How many days delivered tickets are kept, by every engine now and later.
     pub fn keep_delivered(&self, days: u32) {
         let keep = Duration::from_secs(u64::from(days.max(1)) * 86_400);
-        self.deliveries.set_keep_delivered(keep);
+        self.deliveries().set_keep_delivered(keep);
     }
 
     /// The policy's problems, each a sentence for the window: what was ignored.

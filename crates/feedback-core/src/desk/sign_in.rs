@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::{Desk, Result};
+use super::{Desk, DeskError, Result};
 use crate::api_base::ApiBase;
 use crate::delivery::TokenLookup;
 use crate::http::BoxFuture;
@@ -22,12 +22,11 @@ impl Desk {
         self.started().await;
         let token = Token::new(text)?;
         let base = self.base()?;
-        self.deliveries.keyring().save(&base, &token).await?;
+        self.deliveries().keyring().save(&base, &token).await?;
         let origin = base.origin();
-        self.deliveries
+        self.deliveries()
             .set_token(&origin, TokenLookup::Found(token));
-        self.tell_token_changed(&origin);
-        Ok(())
+        self.tell_token_changed(&origin)
     }
 
     /// Removes the configured server's token: nothing more goes to it with
@@ -35,27 +34,28 @@ impl Desk {
     pub async fn sign_out(&self) -> Result<()> {
         self.started().await;
         let base = self.base()?;
-        self.deliveries.keyring().delete(&base).await?;
+        self.deliveries().keyring().delete(&base).await?;
         let origin = base.origin();
-        self.deliveries.set_token(&origin, TokenLookup::SignedOut);
-        self.tell_token_changed(&origin);
-        Ok(())
+        self.deliveries().set_token(&origin, TokenLookup::SignedOut);
+        self.tell_token_changed(&origin)
     }
 
     /// What is known of the configured server's token.
     pub fn token_lookup(&self) -> TokenLookup {
         match self.base() {
-            Ok(base) => self.deliveries.token_lookup(&base.origin()),
+            Ok(base) => self.deliveries().token_lookup(&base.origin()),
             Err(error) => TokenLookup::Unavailable(error.to_string()),
         }
     }
 
-    fn tell_token_changed(&self, origin: &str) {
-        // The keyring has it either way; a process beside this one would
-        // only read it at its next start.
-        if let Err(error) = self.deliveries.tell_token_changed(origin) {
-            tracing::warn!("the sign-in could not be told to other processes: {error}");
-        }
+    /// Tells the other processes sharing the outbox (through it) that
+    /// `origin`'s token changed. The keyring and this process have it
+    /// either way; a process beside this one not told would only read it
+    /// at its next start, so that is said.
+    fn tell_token_changed(&self, origin: &str) -> Result<()> {
+        self.deliveries()
+            .tell_token_changed(origin)
+            .map_err(DeskError::NotTold)
     }
 }
 

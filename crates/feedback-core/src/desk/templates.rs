@@ -11,7 +11,7 @@ use crate::policy::{self, Listed};
 impl Desk {
     /// The organisation's templates, then the person's own.
     pub fn templates(&self) -> Result<Vec<Listed>> {
-        let own = self.outbox.templates()?;
+        let own = self.outbox().templates()?;
         Ok(policy::listed(self.policy().templates(), own))
     }
 
@@ -20,19 +20,21 @@ impl Desk {
     pub fn save_template(&self, name: &str, fields: &TemplateFields) -> Result<Template> {
         self.not_the_organisations_name(name)?;
         Ok(self
-            .outbox
+            .outbox()
             .save_template(name, fields, self.clock.now_ms())?)
     }
 
     pub fn rename_template(&self, id: &str, name: &str) -> Result<Template> {
         not_the_organisations(id)?;
         self.not_the_organisations_name(name)?;
-        Ok(self.outbox.rename_template(id, name, self.clock.now_ms())?)
+        Ok(self
+            .outbox()
+            .rename_template(id, name, self.clock.now_ms())?)
     }
 
     pub fn delete_template(&self, id: &str) -> Result<bool> {
         not_the_organisations(id)?;
-        Ok(self.outbox.delete_template(id)?)
+        Ok(self.outbox().delete_template(id)?)
     }
 
     /// Writes every template as JSON into `dir`; returns the file's path.
@@ -41,7 +43,7 @@ impl Desk {
             "wemasy-feedback-templates-{}.json",
             self.clock.now_ms()
         ));
-        self.outbox.export_templates(&file)?;
+        self.outbox().export_templates(&file)?;
         Ok(file)
     }
 
@@ -55,7 +57,7 @@ impl Desk {
             )));
         }
         Ok(self
-            .outbox
+            .outbox()
             .import_templates_text(json, self.clock.now_ms())?)
     }
 

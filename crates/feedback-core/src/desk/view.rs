@@ -69,16 +69,16 @@ impl Desk {
     /// The state as it is, the start-up keyring read done or not
     /// (`starting` says which): the form must not wait for the keyring.
     pub fn state_now(&self) -> Result<DeskState> {
-        let base = self.deliveries.current();
+        let base = self.deliveries().current();
         let origin = base.as_ref().map(ApiBase::origin).unwrap_or_default();
-        let deliveries = &self.deliveries;
+        let deliveries = &self.deliveries();
         Ok(DeskState {
             starting: !*self.ready.borrow(),
             signed_in: deliveries.token(&origin).is_some(),
             api_base: base.as_ref().map(ToString::to_string).unwrap_or_default(),
             invalid_base: base.as_ref().err().cloned(),
             is_production: origin == ApiBase::production().origin(),
-            outbox: self.outbox.summary()?,
+            outbox: self.outbox().summary()?,
             other_servers: deliveries.other_servers()?,
             status: deliveries.status(),
             quota: deliveries.quota(),
@@ -91,31 +91,31 @@ impl Desk {
 
     /// This server's unsent tickets, and other servers' apart.
     pub fn outbox_view(&self) -> Result<OutboxView> {
-        self.recover()?;
+        self.recover();
         let current = self
-            .deliveries
+            .deliveries()
             .current()
             .map(|base| base.origin())
             .unwrap_or_default();
         let other_servers = self
-            .deliveries
+            .deliveries()
             .other_servers()?
             .into_iter()
             .map(|server| {
-                let entries = self.outbox.list_unsent_of(&server.origin)?;
+                let entries = self.outbox().list_unsent_of(&server.origin)?;
                 Ok(OtherServerView { server, entries })
             })
             .collect::<Result<_>>()?;
         Ok(OutboxView {
-            entries: self.outbox.list_unsent_of(&current)?,
+            entries: self.outbox().list_unsent_of(&current)?,
             other_servers,
         })
     }
 
     /// A page of this server's sent history, newest first.
     pub fn sent(&self, search: String, offset: usize, limit: usize) -> Result<SentPage> {
-        let account = self.deliveries.current().ok().map(|base| base.origin());
-        Ok(self.outbox.sent(&SentQuery {
+        let account = self.deliveries().current().ok().map(|base| base.origin());
+        Ok(self.outbox().sent(&SentQuery {
             account,
             search,
             offset,
@@ -125,13 +125,13 @@ impl Desk {
 
     /// One ticket, whole, with the server's reply for a delivered one.
     pub fn ticket(&self, id: &str) -> Result<Entry> {
-        Ok(self.outbox.get(id)?)
+        Ok(self.outbox().get(id)?)
     }
 
     pub fn suggestions(&self) -> Result<Suggestions> {
         Ok(Suggestions {
-            channels: self.outbox.suggestions(SuggestionKind::Channel)?,
-            tool_keys: self.outbox.suggestions(SuggestionKind::ToolKey)?,
+            channels: self.outbox().suggestions(SuggestionKind::Channel)?,
+            tool_keys: self.outbox().suggestions(SuggestionKind::ToolKey)?,
         })
     }
 
@@ -140,15 +140,18 @@ impl Desk {
     /// ticket's text.
     pub async fn diagnostics(&self) -> String {
         self.started().await;
-        let base = self.deliveries.current();
+        let base = self.deliveries().current();
         let keyring = match self.token_lookup() {
             TokenLookup::Found(_) => KeyringState::HasToken,
             TokenLookup::SignedOut => KeyringState::NoToken,
             TokenLookup::Unavailable(reason) => KeyringState::Unavailable(reason),
+            TokenLookup::Rereading => {
+                KeyringState::Unavailable("being read again after a sign-in elsewhere".into())
+            }
         };
-        let status = self.deliveries.status();
+        let status = self.deliveries().status();
         Diagnostics::gather(
-            &self.outbox,
+            &self.outbox(),
             base.as_ref().map_err(String::as_str),
             keyring,
             status.as_ref(),

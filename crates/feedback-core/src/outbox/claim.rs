@@ -8,7 +8,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{Outbox, Result, SELECT, read_entry};
+use super::{Outbox, Result, SELECT, like_escape, read_entry};
 use crate::api_base::ApiBase;
 use crate::field_errors::FieldErrors;
 use crate::new_ticket::NewTicket;
@@ -298,12 +298,22 @@ impl Outbox {
     /// now, marked as possibly sent twice: the interrupted attempt may have
     /// reached the server. A process that only stalled finds its claim gone
     /// and records nothing. Returns how many.
-    pub fn recover_interrupted(&self, now: i64, lease_ms: i64) -> Result<usize> {
+    ///
+    /// `except`: the prefix of the claims of the caller's own engines,
+    /// which are alive, left as they are.
+    pub fn recover_interrupted(
+        &self,
+        now: i64,
+        lease_ms: i64,
+        except: Option<&str>,
+    ) -> Result<usize> {
+        let except = except.map(like_escape);
         Ok(self.lock().execute(
             "UPDATE tickets SET state = 'queued', lease_until = NULL, claimed_by = NULL,
                     possible_duplicate = 1, next_attempt_at = min(next_attempt_at, ?1)
-             WHERE state = 'sending' AND (lease_until < ?1 OR lease_until > ?1 + ?2)",
-            params![now, lease_ms],
+             WHERE state = 'sending' AND (lease_until < ?1 OR lease_until > ?1 + ?2)
+               AND (?3 IS NULL OR claimed_by IS NULL OR claimed_by NOT LIKE ?3 || '%' ESCAPE '\\')",
+            params![now, lease_ms, except],
         )?)
     }
 
@@ -338,6 +348,16 @@ impl Outbox {
             [account],
             |row| row.get(0),
         )?)
+    }
+
+    /// How many sign-ins and sign-outs `account` has seen, by any process.
+    pub fn token_changes_of(&self, account: &str) -> Result<i64> {
+        Ok(self
+            .lock()
+            .prepare_cached("SELECT token_changes FROM accounts WHERE account = ?1")?
+            .query_row([account], |row| row.get(0))
+            .optional()?
+            .unwrap_or(0))
     }
 
     /// How many sign-ins and sign-outs each account has seen, by any process.

@@ -70,6 +70,13 @@ impl Outbox {
     /// copied into a new one, and it is reported as [`OutboxError::Corrupt`];
     /// opening again then opens the new one.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_waiting(path, BUSY_TIMEOUT)
+    }
+
+    /// [`Outbox::open`], waiting at most `busy` for another process's
+    /// lock at each statement (the simulation, whose processes share one
+    /// thread, waits not at all: a lock held is an error at once).
+    pub fn open_waiting(path: &Path, busy: std::time::Duration) -> Result<Self> {
         if let Some(dir) = path.parent() {
             crate::data_dir::create_private(dir).map_err(|source| OutboxError::Open {
                 path: path.to_owned(),
@@ -80,12 +87,12 @@ impl Outbox {
         // find it locked where SQLite's busy handler does not wait (turning
         // on WAL): try again for as long as the busy timeout would have.
         let started = std::time::Instant::now();
-        let mut opened = Self::open_checked(path);
+        let mut opened = Self::open_checked(path, busy);
         while matches!(&opened, Err(OutboxError::Sqlite(error)) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
-            && started.elapsed() < BUSY_TIMEOUT
+            && started.elapsed() < busy
         {
             std::thread::sleep(std::time::Duration::from_millis(10 + fastrand::u64(0..40)));
-            opened = Self::open_checked(path);
+            opened = Self::open_checked(path, busy);
         }
         let corrupt = match opened {
             Err(OutboxError::Sqlite(error)) if is_corruption(&error) => {
@@ -114,12 +121,12 @@ impl Outbox {
     /// file cannot be opened, so that it can start and say so. Nothing may
     /// be accepted into it (the app refuses to submit meanwhile).
     pub fn in_memory() -> Result<Self> {
-        Self::open_checked(Path::new(":memory:"))
+        Self::open_checked(Path::new(":memory:"), BUSY_TIMEOUT)
     }
 
-    pub(super) fn open_checked(path: &Path) -> Result<Self> {
+    pub(super) fn open_checked(path: &Path, busy: std::time::Duration) -> Result<Self> {
         let mut connection = Connection::open(path)?;
-        connection.busy_timeout(BUSY_TIMEOUT)?;
+        connection.busy_timeout(busy)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         let check: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
@@ -524,7 +531,14 @@ fn move_aside(path: &Path, reason: String) -> OutboxError {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs();
-    let moved_to = path.with_extension(format!("sqlite3.corrupt-{stamp}"));
+    // Never over another file kept aside before (two in one second).
+    let moved_to = (0..)
+        .map(|n| match n {
+            0 => path.with_extension(format!("sqlite3.corrupt-{stamp}")),
+            n => path.with_extension(format!("sqlite3.corrupt-{stamp}-{n}")),
+        })
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_else(|| path.with_extension("sqlite3.corrupt"));
     if let Err(source) = fs::rename(path, &moved_to) {
         return OutboxError::Open {
             path: path.to_owned(),
@@ -552,6 +566,13 @@ impl Outbox {
     #[doc(hidden)]
     pub fn limit_pages_for_tests(&self, pages: i64) {
         let _ = self.lock().pragma_update(None, "max_page_count", pages);
+    }
+
+    /// Makes every write fail as on a read-only file (`query_only`), or
+    /// lets writes through again.
+    #[doc(hidden)]
+    pub fn read_only_for_tests(&self, read_only: bool) {
+        let _ = self.lock().pragma_update(None, "query_only", read_only);
     }
 
     #[doc(hidden)]

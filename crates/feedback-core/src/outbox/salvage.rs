@@ -34,7 +34,7 @@ pub(super) fn salvage(damaged: &Path, into: &Path) -> usize {
     if !readable {
         return 0;
     }
-    let Ok(outbox) = Outbox::open_checked(into) else {
+    let Ok(outbox) = Outbox::open_checked(into, super::BUSY_TIMEOUT) else {
         return 0;
     };
     let mut connection = outbox.lock();

@@ -290,3 +290,26 @@ async fn an_invalid_base_starts_nothing_and_says_why() {
     assert!(error.contains("not usable"), "{error}");
     assert_eq!(deliveries.status(), None);
 }
+
+/// Found with the simulation (issue 17): a switch whose waiting tickets
+/// could not be moved along (the outbox read-only for a moment) changed
+/// the server all the same, leaving them at the old path while new ones
+/// went to the new. Such a switch changes nothing, and says why.
+#[tokio::test]
+async fn a_switch_the_outbox_cannot_record_changes_nothing() {
+    let a = Server::accepting("token-a").await;
+    let desk = Desk::new();
+    let deliveries = desk.deliveries(&a, keyring(&[(&a, "token-a")]));
+    let corrected = ApiBase::parse(&a.base.to_string().replace("/api", "/v2/api")).unwrap();
+    desk.outbox.read_only_for_tests(true);
+    assert!(deliveries.switch(Ok(corrected.clone())).await.is_err());
+    assert_eq!(
+        deliveries.current(),
+        Ok(a.base.clone()),
+        "still the old base"
+    );
+    desk.outbox.read_only_for_tests(false);
+    assert!(deliveries.switch(Ok(corrected.clone())).await.unwrap());
+    assert_eq!(deliveries.current(), Ok(corrected));
+    deliveries.shutdown().await;
+}

@@ -357,3 +357,39 @@ async fn a_422_needs_attention_with_its_field_errors_and_the_rest_go_on() {
     );
     assert_eq!(run.outbox.get(&good.id).unwrap().state, State::Delivered);
 }
+
+/// Found by the simulation (issue 17, seed 65 of the first run): the
+/// server stored a ticket and said so, but the outbox could not record it
+/// (a read-only or full disk, a lock held elsewhere); the engine forgot the
+/// reply, its claim lapsed, and once the disk came back it claimed the
+/// ticket again and filed it twice. The reply it holds is recorded first.
+#[tokio::test]
+async fn a_delivery_the_disk_refused_to_record_is_recorded_later_not_sent_again() {
+    let sandbox = sandbox(Config {
+        faults: Faults {
+            slow_after_store: Duration::from_millis(1_500),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    let run = Run::new(&sandbox.base_url());
+    let [entry] = <[Entry; 1]>::try_from(run.enqueue(1)).unwrap();
+    let delivery = run.start(&sandbox.base_url(), fixed_token(), None);
+    // Stored; the reply is on its way, and the disk turns read-only.
+    while sandbox.tickets().is_empty() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    run.outbox.read_only_for_tests(true);
+    // Long enough for the claim to lapse (5 s) while nothing can be written.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    run.outbox.read_only_for_tests(false);
+    let entries = run.settled().await;
+    delivery.shutdown().await;
+    assert_eq!(entries[0].state, State::Delivered, "{entries:?}");
+    assert_eq!(
+        stored_keys(&sandbox).get(&entry.id),
+        Some(&1),
+        "the server holds it once: the reply it gave was recorded, not the ticket sent again"
+    );
+}

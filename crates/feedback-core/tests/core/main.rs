@@ -9,6 +9,7 @@ mod client;
 mod data_dir;
 mod deliveries;
 mod delivery;
+mod desk;
 mod desktop;
 mod diagnostics;
 mod history;

@@ -631,3 +631,80 @@ fn a_look_at_the_file_changes_nothing() {
         FileCheck::TooNew { version: 99 }
     );
 }
+
+/// Issue 17: tickets a stopped sender left "being sent" go back to the
+/// queue (flagged possibly twice) once their claim lapses, or when it was
+/// dated by a clock since set back; never the caller's own engines' claims.
+#[test]
+fn interrupted_sends_are_queued_again_but_not_the_callers_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = open(&dir);
+    const OTHER: &str = "http://127.0.0.1:2";
+    let theirs = outbox.enqueue(ACCOUNT, &doc_ticket(), 1_000).unwrap();
+    let mine = outbox.enqueue(OTHER, &doc_ticket(), 1_001).unwrap();
+    // A process that dies mid-send, and this one's engine for another server.
+    outbox
+        .claim(ACCOUNT, "dead-1", 2_000, LEASE)
+        .unwrap()
+        .unwrap();
+    outbox
+        .claim(OTHER, "me-7-2", 2_000, LEASE)
+        .unwrap()
+        .unwrap();
+    let lapsed = 2_000 + LEASE + 20_000;
+    assert_eq!(
+        outbox
+            .recover_interrupted(2_500, LEASE, Some("me-7-"))
+            .unwrap(),
+        0,
+        "not lapsed yet"
+    );
+    assert_eq!(
+        outbox
+            .recover_interrupted(lapsed, LEASE, Some("me-7-"))
+            .unwrap(),
+        1
+    );
+    let again = outbox.get(&theirs.id).unwrap();
+    assert_eq!(
+        again.state,
+        State::Queued,
+        "the dead sender's is queued again"
+    );
+    assert_eq!(
+        outbox.get(&mine.id).unwrap().state,
+        State::Sending,
+        "this process's own stays"
+    );
+    assert_eq!(
+        outbox.recover_interrupted(lapsed, LEASE, None).unwrap(),
+        1,
+        "anyone's, when asked"
+    );
+    let claim = outbox
+        .claim(ACCOUNT, "next", lapsed, LEASE)
+        .unwrap()
+        .unwrap();
+    assert_eq!(claim.entry.id, theirs.id);
+    assert!(delivered(&outbox, &claim, "TCK-1", lapsed + 1));
+    assert!(
+        outbox
+            .get(&theirs.id)
+            .unwrap()
+            .delivered
+            .unwrap()
+            .possible_duplicate,
+        "the interrupted attempt may have reached the server"
+    );
+    // A claim dated by a clock that has since stepped back by hours.
+    let third = outbox.enqueue(ACCOUNT, &doc_ticket(), 1_002).unwrap();
+    outbox
+        .claim(ACCOUNT, "later", 50_000_000, LEASE)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        outbox.recover_interrupted(40_000_000, LEASE, None).unwrap(),
+        1
+    );
+    assert_eq!(outbox.get(&third.id).unwrap().state, State::Queued);
+}

@@ -1,0 +1,127 @@
+//! The desk as a process uses it, over a real outbox file.
+
+use std::time::Duration;
+
+use feedback_core::desk::Opened;
+use feedback_core::{ApiBase, Desk, Draft, Submitted};
+
+use crate::support::Loader;
+
+fn draft() -> Draft {
+    Draft {
+        channel_slug: "feedback".into(),
+        subject: "The printer jams".into(),
+        message: "On every second page.".into(),
+        ..Draft::default()
+    }
+}
+
+/// Found by the simulation (issue 17, seed 93 of the first run): an app
+/// that started while another program held the outbox file's lock kept
+/// its stand-in for the rest of the day, taking no ticket and sending
+/// none, until someone restarted it. It opens the file again by itself.
+#[tokio::test(start_paused = true)]
+async fn an_outbox_locked_at_the_start_is_opened_once_the_lock_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    drop(feedback_core::Outbox::open(&path).unwrap());
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let opened = Opened::outbox(&path, Duration::ZERO).unwrap();
+    assert!(opened.unusable.is_some(), "the lock keeps it from opening");
+    let desk = Desk::over(opened, Loader::keyring(|_| Ok(None)))
+        .base(Ok(ApiBase::parse("http://127.0.0.1:9/api").unwrap()))
+        .build();
+    desk.start().await;
+    let refused = desk.file(&draft(), Duration::ZERO).await;
+    assert!(
+        refused.is_err(),
+        "nothing is taken that could not be kept: {refused:?}"
+    );
+
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    let filed = desk.file(&draft(), Duration::ZERO).await;
+    assert!(
+        matches!(filed, Ok(Submitted::Queued { .. })),
+        "the file was opened again: {filed:?}"
+    );
+    assert_eq!(
+        feedback_core::Outbox::open(&path)
+            .unwrap()
+            .list()
+            .unwrap()
+            .len(),
+        1,
+        "kept in the file itself"
+    );
+    assert!(
+        !desk
+            .state_now()
+            .unwrap()
+            .notices
+            .iter()
+            .any(|notice| notice.contains("cannot be opened")),
+        "the window no longer says it cannot be opened"
+    );
+}
+
+/// A keyring that never answers (a prompt nobody will see).
+#[derive(Debug)]
+struct Silent;
+
+impl feedback_core::Keyring for Silent {
+    fn load(
+        &self,
+        _: &ApiBase,
+    ) -> feedback_core::http::BoxFuture<
+        'static,
+        Result<Option<feedback_core::Token>, feedback_core::TokenStoreError>,
+    > {
+        Box::pin(std::future::pending())
+    }
+
+    fn save(
+        &self,
+        _: &ApiBase,
+        _: &feedback_core::Token,
+    ) -> feedback_core::http::BoxFuture<'static, Result<(), feedback_core::TokenStoreError>> {
+        Box::pin(std::future::pending())
+    }
+
+    fn delete(
+        &self,
+        _: &ApiBase,
+    ) -> feedback_core::http::BoxFuture<'static, Result<(), feedback_core::TokenStoreError>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// Found with the simulation (issue 17): filing read the keyring (for the
+/// engine that would send) before it saved the ticket, so a keyring slow
+/// to answer kept the ticket off the disk, and a process killed meanwhile
+/// lost it. The ticket is saved first.
+#[tokio::test(start_paused = true)]
+async fn a_ticket_is_saved_before_the_keyring_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    let opened = Opened::outbox(&path, Duration::ZERO).unwrap();
+    let desk = Desk::over(opened, std::sync::Arc::new(Silent))
+        .base(Ok(ApiBase::parse("http://127.0.0.1:9/api").unwrap()))
+        .build();
+    let typed = draft();
+    let filing = desk.file(&typed, Duration::from_secs(4));
+    // The keyring never answers: whatever filing waits for, the ticket is kept.
+    let _ = tokio::time::timeout(Duration::from_secs(60), filing).await;
+    assert_eq!(
+        feedback_core::Outbox::open(&path)
+            .unwrap()
+            .list()
+            .unwrap()
+            .len(),
+        1,
+        "saved, whatever the keyring does"
+    );
+}
