@@ -249,31 +249,33 @@ impl Deliveries {
     /// waiting and a token found now gets an engine. Returns the origins.
     pub async fn notice_token_changes(&self) -> Result<Vec<String>, OutboxError> {
         let counts = self.outbox.token_changes()?;
-        let changed: Vec<String> = {
-            let mut inner = self.lock();
+        let changed: Vec<(String, i64)> = {
+            let inner = self.lock();
             counts
                 .into_iter()
-                .filter(|(origin, count)| {
-                    inner.token_changes.insert(origin.clone(), *count) != Some(*count)
-                })
-                .map(|(origin, _)| origin)
+                .filter(|(origin, count)| inner.token_changes.get(origin) != Some(count))
                 .collect()
         };
-        for origin in &changed {
+        for (origin, count) in &changed {
+            // A token held here is read again, with the base it was read
+            // for; so is one this process is asked for (the configured
+            // server's, or one with tickets waiting).
+            // (The keyring keeps tokens by origin: any base on it reads it.)
+            let held = self.running(origin).map(|engine| engine.base().clone());
             let base = match self.current() {
                 Ok(base) if base.origin() == *origin => Some(base),
-                _ => self.outbox.base_of(origin)?,
+                _ => held
+                    .or(self.outbox.base_of(origin)?)
+                    .or_else(|| ApiBase::parse(origin).ok()),
             };
-            let Some(base) = base else { continue };
-            // Only an origin this process has looked at, or has tickets for.
-            let known = matches!(
-                self.tokens.get(origin),
-                TokenLookup::Found(_) | TokenLookup::SignedOut
-            ) || self.is_current(origin)
+            let wanted = !matches!(self.tokens.get(origin), TokenLookup::Unavailable(_))
+                || self.is_current(origin)
                 || self.outbox.has_waiting(origin)?;
-            if !known {
+            let Some(base) = base.filter(|_| wanted) else {
+                // Nothing of this origin's here to read it for.
+                self.seen_token_count(origin, Some(*count));
                 continue;
-            }
+            };
             // Nothing goes with the old token while the new one is read.
             self.tokens.set(origin, TokenLookup::Rereading);
             self.read_token(&base).await;
@@ -281,7 +283,7 @@ impl Deliveries {
                 let _ = self.start_engine(&base);
             }
         }
-        Ok(changed)
+        Ok(changed.into_iter().map(|(origin, _)| origin).collect())
     }
 
     /// `origin`'s token, if one was found.

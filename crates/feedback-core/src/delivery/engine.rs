@@ -36,7 +36,8 @@ use super::pacing::Pacing;
 use crate::api_base::ApiBase;
 use crate::client::{Client, Reply};
 use crate::outbox::{
-    AccountUpdate, AttemptResult, Claim, Outbox, OutboxError, Pause, PauseKind, RateState,
+    AccountUpdate, AttemptResult, Claim, HORIZON_MS, Outbox, OutboxError, Pause, PauseKind,
+    RateState,
 };
 use crate::outcome::{Class, Outcome};
 use crate::tasks::Tasks;
@@ -112,6 +113,8 @@ impl Default for DeliveryConfig {
 #[derive(Debug)]
 pub struct Delivery {
     account: String,
+    /// The base its client was made for.
+    base: ApiBase,
     wake: Arc<Notify>,
     network_back: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
@@ -152,6 +155,7 @@ impl Delivery {
             None => Backoff::new(config.backoff_base, config.backoff_cap),
         };
         let account = client.base().origin();
+        let base = client.base().clone();
         let keep_delivered_ms = Arc::new(AtomicU64::new(
             u64::try_from(config.keep_delivered.as_millis()).unwrap_or(u64::MAX),
         ));
@@ -176,6 +180,7 @@ impl Delivery {
         let task = tasks.spawn(engine.supervised(stopped));
         Self {
             account,
+            base,
             wake,
             network_back,
             stop,
@@ -197,6 +202,11 @@ impl Delivery {
     /// The account (API origin) this engine drains.
     pub fn account(&self) -> &str {
         &self.account
+    }
+
+    /// The base its client was made for (its tickets go to their own).
+    pub fn base(&self) -> &ApiBase {
+        &self.base
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
@@ -365,7 +375,9 @@ impl Engine {
                 let now = self.clock.now_ms();
                 let nap = match next {
                     Next::Now => break,
-                    Next::At(at) if at <= now => break,
+                    // A deadline further ahead than any wait set here was
+                    // set under a wall clock that has since stepped back.
+                    Next::At(at) if at <= now || at - now > HORIZON_MS => break,
                     Next::At(at) => self.config.nap.min(duration_ms(at - now)),
                     Next::Idle => self.config.nap,
                 };
@@ -484,8 +496,10 @@ impl Engine {
             self.client
                 .submit_to(&base, token, &claim.entry.ticket, Some(&claim.entry.id));
         tokio::pin!(attempt);
-        let mut renew = tokio::time::interval(self.config.drainer_lease / 3);
-        renew.tick().await;
+        // No await before the request is on its way: the base just read is
+        // the one it goes to, whatever the person changes next.
+        let every = self.config.drainer_lease / 3;
+        let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tokio::select! {
                 biased;
@@ -498,11 +512,13 @@ impl Engine {
     }
 
     /// Where `claim`'s ticket goes: the base it was filed for (or the one
-    /// the person corrected it to), on this engine's server; else the one
-    /// the account remembers; else the engine's own.
+    /// the person corrected it to since: read now), on this engine's
+    /// server; else the one the account remembers; else the engine's own.
     fn base_of(&self, claim: &Claim) -> ApiBase {
-        let own = claim
-            .entry
+        let now = self.outbox.get(&claim.entry.id).ok();
+        let own = now
+            .as_ref()
+            .unwrap_or(&claim.entry)
             .api_base
             .as_deref()
             .and_then(|text| ApiBase::parse(text).ok());

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{Desk, DeskError, Result};
+use super::{Desk, DeskError, Result, lock};
 use crate::draft::Draft;
 use crate::submission::{Submitted, save, wait_for};
 
@@ -33,6 +33,11 @@ impl Desk {
         // In the outbox, the form's draft has done its job: a crash from
         // here on leaves no second copy to send again.
         if let Some(form) = &self.form {
+            let mut filed = lock(&self.filed);
+            if filed.len() == 32 {
+                filed.remove(0);
+            }
+            filed.push(draft.clone());
             form.clear().map_err(DeskError::Draft)?;
         }
         self.changed();
@@ -42,6 +47,8 @@ impl Desk {
         };
         let submitted = wait_for(&outbox, engine.as_deref(), &entry.id, wait, &self.clock).await?;
         if let (Submitted::NeedsAttention { id, .. }, Some(_)) = (&submitted, &self.form) {
+            // Back in the form to be fixed: the form holds it again.
+            lock(&self.filed).retain(|filed| filed != draft);
             self.edit(id).await?;
         }
         self.changed();
@@ -57,12 +64,23 @@ impl Desk {
         )?)
     }
 
-    /// Keeps what the form holds, as typed.
+    /// Keeps what the form holds, as typed; but not a form this process
+    /// filed, which the window may still autosave while or after it is sent
+    /// (the ticket is in the outbox: kept again as the draft, it would come
+    /// back at the next start to be sent twice). A form typed to be exactly
+    /// one of the last 32 filed is thereby not kept either: it is a ticket
+    /// already sent.
     pub fn save_draft(&self, draft: &Draft) -> Result<()> {
-        match &self.form {
-            Some(form) => form.save(draft).map_err(DeskError::Draft),
-            None => Ok(()),
+        let Some(form) = &self.form else {
+            return Ok(());
+        };
+        // Held while the file is written, so that a filing clears the
+        // draft either before this save or after it, never between.
+        let filed = lock(&self.filed);
+        if filed.contains(draft) {
+            return Ok(());
         }
+        form.save(draft).map_err(DeskError::Draft)
     }
 
     /// What the form held when it was last kept.

@@ -48,6 +48,7 @@ use crate::api_base::ApiBase;
 use crate::client::ClientConfig;
 use crate::deliveries::{Connect, Deliveries, reqwest_clients};
 use crate::delivery::{Clock, DeliveryConfig, DeliveryStatus, Event};
+use crate::draft::Draft;
 use crate::draft_file::DraftFile;
 use crate::keyring::Keyring;
 use crate::outbox::Outbox;
@@ -68,6 +69,11 @@ pub struct Desk {
     me: std::sync::Weak<Desk>,
     /// The form's draft, where the process has a form (the app).
     form: Option<DraftFile>,
+    /// What the form held when its last 32 tickets were filed: the
+    /// window's autosave of such a form, arriving while or after it is
+    /// sent, is an echo and is not kept (it would bring the ticket back to
+    /// be sent twice).
+    filed: Mutex<Vec<Draft>>,
     /// The person's settings, where the process keeps them (the app); a
     /// desk without them files to the base it was given.
     settings: Option<Arc<dyn SettingsStore>>,
@@ -78,6 +84,9 @@ pub struct Desk {
     /// Why the outbox file could not be opened, if it could not (`outbox`
     /// is then a stand-in that keeps nothing, and no ticket is taken).
     unusable: Mutex<Option<String>>,
+    /// A server the person pointed at while the outbox could not be
+    /// opened: its waiting tickets are moved along once it opens.
+    pointed_meanwhile: Mutex<Option<ApiBase>>,
     notices: Arc<Mutex<Vec<String>>>,
     /// False while the start-up keyring read is under way: what depends on
     /// it waits (a locked keyring answers within its time limit).
@@ -266,11 +275,13 @@ impl DeskBuilder {
                 engines,
                 me: desk.clone(),
                 form: self.form,
+                filed: Mutex::new(Vec::new()),
                 settings: self.settings,
                 env_base: self.env_base,
                 login: self.login,
                 policy: Mutex::new(policy),
                 unusable: Mutex::new(self.unusable),
+                pointed_meanwhile: Mutex::new(None),
                 notices,
                 ready: watch::channel(!self.starting).0,
                 events: broadcast::channel(1024).0,
@@ -446,6 +457,14 @@ impl Desk {
         };
         // Its engines kept a stand-in that held nothing.
         old.deliveries.shutdown().await;
+        if let Some(base) = lock(&self.pointed_meanwhile).take()
+            && let Err(error) = self.outbox().point_to(&base)
+        {
+            self.notice(format!(
+                "The tickets waiting for {} could not be moved to {base}: {error}",
+                base.origin()
+            ));
+        }
         if let Some(reason) = lock(&self.unusable).take() {
             lock(&self.notices).retain(|notice| *notice != reason);
         }

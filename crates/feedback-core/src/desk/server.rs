@@ -80,6 +80,11 @@ impl Desk {
         if let Err(reason) = &base {
             self.notice(reason.clone());
         }
+        if self.unusable().is_some() {
+            // The stand-in holds none of the waiting tickets: they are
+            // moved along when the file opens.
+            *lock(&self.pointed_meanwhile) = base.clone().ok();
+        }
         self.deliveries().switch(base).await?;
         self.changed();
         Ok(())

@@ -54,6 +54,9 @@ pub struct Outbox {
     connection: Mutex<Connection>,
     path: PathBuf,
     capacity: usize,
+    /// Where ticket ids come from when not at random: a seed's draws, so
+    /// that a simulated day replays exactly.
+    ids: Mutex<Option<fastrand::Rng>>,
 }
 
 impl Outbox {
@@ -144,11 +147,39 @@ impl Outbox {
             connection: Mutex::new(connection),
             path: path.to_owned(),
             capacity: DEFAULT_CAPACITY,
+            ids: Mutex::new(None),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Ticket ids drawn from `seed` from now on, instead of at random: for a
+    /// simulation that replays a day exactly (each process its own seed).
+    pub fn seed_ids(&self, seed: u64) {
+        *self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(fastrand::Rng::with_seed(seed));
+    }
+
+    /// A new ticket id: a version 4 UUID.
+    fn new_id(&self) -> String {
+        let mut ids = self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match ids.as_mut() {
+            Some(rng) => {
+                let bytes = rng.u128(..).to_le_bytes();
+                uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .to_string()
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        }
     }
 
     /// Sets how many undelivered tickets are accepted.
@@ -185,7 +216,7 @@ impl Outbox {
         ticket: &NewTicket,
         now: i64,
     ) -> Result<Entry> {
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = self.new_id();
         let json = serde_json::to_string(ticket)?;
         let mut connection = self.lock();
         let transaction =

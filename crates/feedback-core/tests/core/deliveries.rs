@@ -313,3 +313,45 @@ async fn a_switch_the_outbox_cannot_record_changes_nothing() {
     assert_eq!(deliveries.current(), Ok(corrected));
     deliveries.shutdown().await;
 }
+
+/// Found by the simulation (issue 17, seed 12602): a token this process
+/// held for a server it no longer ran an engine for (it had been pointed
+/// elsewhere, then stopped and started again for an update) was not read
+/// again when another process signed in to that server: the count of
+/// sign-ins moved on without it, and the old token went out later.
+#[tokio::test]
+async fn a_sign_in_elsewhere_replaces_a_token_held_for_a_server_with_no_engine_here() {
+    let (a, b) = (
+        Server::accepting("token-a").await,
+        Server::accepting("token-b").await,
+    );
+    let kept = Arc::new(Mutex::new(HashMap::from([
+        (a.origin(), Token::new("a-old").unwrap()),
+        (b.origin(), Token::new("token-b").unwrap()),
+    ])));
+    let reading = kept.clone();
+    let keyring = crate::support::Loader::keyring(move |base| {
+        Ok(reading.lock().unwrap().get(&base.origin()).cloned())
+    });
+    let desk = Desk::new();
+    let deliveries = desk.deliveries(&a, keyring);
+    deliveries.start().await;
+    deliveries.tell_token_changed(&a.origin()).unwrap();
+    assert!(deliveries.switch(Ok(b.base.clone())).await.unwrap());
+    deliveries.shutdown().await;
+    deliveries.start().await;
+    // Another process signs in to the first server.
+    kept.lock()
+        .unwrap()
+        .insert(a.origin(), Token::new("a-new").unwrap());
+    desk.outbox.note_token_change(&a.origin()).unwrap();
+    deliveries.notice_token_changes().await.unwrap();
+    assert_eq!(
+        deliveries
+            .token(&a.origin())
+            .map(|token| token.expose().to_owned()),
+        Some("a-new".to_owned()),
+        "the token held here was read again"
+    );
+    deliveries.shutdown().await;
+}

@@ -616,3 +616,31 @@ async fn attention_reason(
         _ => unreachable!("until returns only what matches"),
     }
 }
+
+/// Found by the simulation (issue 17, seed 2881): a retry the engine was
+/// waiting for, the wall clock then set back by hours, was waited for by
+/// those hours (the engine napped until the wall clock caught up with the
+/// old deadline), and a reply it still had to record with it. A deadline
+/// further ahead than any wait the engine sets is now.
+#[tokio::test]
+async fn a_wall_clock_set_back_by_hours_does_not_hold_a_retry_back() {
+    let sandbox = failing_sandbox().await;
+    let desk = Desk::new(&sandbox).await;
+    let id = desk.enqueue("filed before the clock was set back");
+    let config = DeliveryConfig {
+        backoff_base: Duration::from_secs(3),
+        backoff_cap: Duration::from_secs(3),
+        ..DeliveryConfig::default()
+    };
+    let delivery = desk.start_with(token(), config);
+    let mut events = delivery.subscribe();
+    until(&mut events, 10, "a retry", |e| {
+        matches!(e, Event::WillRetry { .. })
+    })
+    .await;
+    sandbox.set_faults(Faults::default());
+    desk.wall.jump(-11 * 3_600_000);
+    until(&mut events, 10, "the delivery, within seconds", delivered).await;
+    assert_eq!(desk.state(&id), State::Delivered);
+    delivery.shutdown().await;
+}
