@@ -185,6 +185,8 @@ async function send(event) {
   event.preventDefault();
   if (state.sending) return;
   update({ sending: true });
+  // What is sent is filed, not autosaved as the draft again.
+  clearTimeout(saveTimer);
   try {
     const draft = readDraft();
     const outcome = await commands.submit(draft);
