@@ -70,8 +70,10 @@ pub struct TokenChange {
 pub struct Book {
     pub trace: Vec<String>,
     pub filed: Vec<Filed>,
-    /// Bases the person set, by event: the app's setting or the policy.
-    pub bases: Vec<(u64, String)>,
+    /// Bases the person set, by event: the app's setting or the policy
+    /// (`true`), or asked for in a process that died before it could say
+    /// (`false`: it may have taken effect).
+    pub bases: Vec<(u64, String, bool)>,
     /// The person's sign-ins and sign-outs: when (the day's ms), which
     /// origin, the token after, and whether it is sure to have happened
     /// (a keyring that answered after the app gave up may have done it anyway).

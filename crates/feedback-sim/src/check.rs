@@ -58,14 +58,20 @@ pub(crate) fn check(world: &World, book: &mut Book) {
             .filter(|exchange| exchange.ticket.as_deref() == Some(filed.id.as_str()))
             .collect();
         // The attempts the outbox had counted when a 2xx was acknowledged.
+        // The first 2xx acknowledged, the attempts the outbox had counted
+        // then, and whether the first exchange after it found that attempt
+        // recorded (none after it: the outbox at the discard will tell).
         let acknowledged = mine
             .iter()
-            .filter_map(|exchange| {
-                exchange
-                    .attempts_at_ack
-                    .map(|attempts| (exchange.seq, attempts))
-            })
-            .min();
+            .position(|exchange| exchange.attempts_at_ack.is_some())
+            .map(|at| {
+                let attempts = mine[at].attempts_at_ack.unwrap_or(i64::MAX);
+                (
+                    mine[at].seq,
+                    attempts,
+                    mine.get(at + 1).map(|next| next.after_recorded_ack),
+                )
+            });
         // 1. Never lost.
         let waits_for_a_person = row.is_some_and(|row| {
             row.state == "attention"
@@ -85,10 +91,10 @@ pub(crate) fn check(world: &World, book: &mut Book) {
         // Discarded after a 2xx reached its sender and the outbox recorded
         // that attempt (as anything but delivered, or it would have
         // refused the discard).
-        if let (Some((discarded, recorded)), Some((acknowledged, before))) =
+        if let (Some((discarded, counted)), Some((acknowledged, before, next))) =
             (filed.discarded, acknowledged)
             && acknowledged < discarded
-            && recorded > before
+            && next.unwrap_or(counted > before)
         {
             book.broke(
                 Invariant::NeverLost,
@@ -123,15 +129,23 @@ pub(crate) fn check(world: &World, book: &mut Book) {
         // 5. Each ticket to its own base: the one it was filed for, or the
         // last one the person set for its server since.
         for exchange in &mine {
-            let due = book
+            let since: Vec<&(u64, String, bool)> = book
                 .bases
                 .iter()
-                .filter(|(seq, base)| {
+                .filter(|(seq, base, _)| {
                     *seq > filed.seq && *seq < exchange.seq && same_origin(base, &filed.base)
                 })
-                .max_by_key(|(seq, _)| *seq)
-                .map_or(&filed.base, |(_, base)| base);
-            if exchange.base != *due {
+                .collect();
+            let last_sure = since
+                .iter()
+                .filter(|(_, _, sure)| *sure)
+                .max_by_key(|(seq, _, _)| *seq);
+            let due = last_sure.map_or(&filed.base, |(_, base, _)| base);
+            let after = last_sure.map_or(filed.seq, |(seq, _, _)| *seq);
+            let maybe = since
+                .iter()
+                .any(|(seq, base, sure)| !sure && *seq >= after && *base == exchange.base);
+            if exchange.base != *due && !maybe {
                 book.broke(
                     Invariant::TokensStayHome,
                     format!(

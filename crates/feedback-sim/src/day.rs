@@ -25,6 +25,10 @@ enum Undo {
     NotBusy,
     NoProxy,
     Allow(usize),
+    /// The person acts on the ticket a killed run left (retry or discard).
+    Unstick,
+    /// The person logs in again: the login entry, if there is one, starts the app.
+    Login,
 }
 
 /// The day's driver: the world and what is due to end.
@@ -159,24 +163,48 @@ impl Day {
                 }
             }
             56..=57 => {
-                let clis: Vec<String> = world
-                    .procs
-                    .values()
-                    .filter(|proc| proc.kind == crate::world::Kind::Cli)
-                    .map(|proc| proc.label.clone())
+                // A CLI run, one with a request out if any (killed mid-send).
+                let sending: Vec<String> = world
+                    .net
+                    .sending()
+                    .into_iter()
+                    .filter(|label| world.procs.contains_key(label))
                     .collect();
+                let clis: Vec<String> = if sending.is_empty() {
+                    world
+                        .procs
+                        .values()
+                        .filter(|proc| proc.kind == crate::world::Kind::Cli)
+                        .map(|proc| proc.label.clone())
+                        .collect()
+                } else {
+                    sending
+                };
                 if !clis.is_empty() {
                     let label = clis[world.rng.usize(..clis.len())].clone();
                     world.kill(&label);
+                    // The run hung; the person killed it, and soon turns to
+                    // the ticket it left.
+                    self.later(6..40, Undo::Unstick);
                 }
             }
             58..=59 => {
-                if let Some(label) = world.app().map(|app| app.label.clone()) {
+                // The app, or a run with a request out: stopped past its lease.
+                let sending = world.net.sending();
+                let label = sending
+                    .into_iter()
+                    .find(|label| world.procs.contains_key(label))
+                    .or_else(|| world.app().map(|app| app.label.clone()));
+                if let Some(label) = label {
                     world.stop(&label, true);
                     self.later(3..90, Undo::Resume(label));
                 }
             }
-            60..=61 => self.world.quit_app(),
+            60 => self.world.quit_app(),
+            61 => {
+                self.world.quit_and_send_at_next_login();
+                self.later(30..600, Undo::Login);
+            }
             62 => {
                 let pause = Duration::from_secs(world.rng.u64(1..20));
                 world.update_install(pause);
@@ -200,6 +228,7 @@ impl Day {
                     reset_after_status: world.rng.u32(0..300),
                     cut: world.rng.u32(0..300),
                     slow_body: world.rng.u32(0..150),
+                    bare_429: world.rng.u32(0..1000),
                 };
                 world.note(format_args!("replies break: {faults:?}"));
                 world.net.set_faults(faults);
@@ -317,6 +346,20 @@ impl Day {
             Undo::Disk => world.set_disk(Disk::Fine),
             Undo::NotBusy => world.set_busy(false),
             Undo::NoProxy => world.net.set_proxy_in_env(false),
+            Undo::Login => {
+                if world.login.wanted() {
+                    world.note("login: the entry starts the app");
+                    world.start_app();
+                }
+            }
+            Undo::Unstick => {
+                let in_app = world.rng.bool();
+                if world.rng.bool() {
+                    world.retry(in_app);
+                } else {
+                    world.discard(in_app);
+                }
+            }
             Undo::Allow(site) => {
                 let token = world.sites[site].token.clone();
                 world.sites[site].sandbox.app().set_forbidden(&token, false);

@@ -39,6 +39,8 @@ pub struct DayReport {
     pub seed: u64,
     pub violations: Vec<Violation>,
     pub trace: Vec<String>,
+    /// Every request the network carried, one line each.
+    pub exchanges: Vec<String>,
     /// Tickets filed, and requests the servers were sent.
     pub filed: usize,
     pub requests: usize,
@@ -85,8 +87,41 @@ pub fn run_day(seed: u64) -> DayReport {
         let world = &day.world;
         let mut book = std::mem::take(&mut *world.book());
         check::check(world, &mut book);
+        let exchanges = world
+            .net
+            .exchanges()
+            .iter()
+            .map(|exchange| {
+                format!(
+                    "#{} {:>9.3}s {} {} {} -> {}{}{}{}",
+                    exchange.seq,
+                    exchange.at_ms as f64 / 1000.0,
+                    exchange.process,
+                    exchange
+                        .ticket
+                        .as_deref()
+                        .map_or_else(String::new, |id| book.name_of(id)),
+                    exchange.base,
+                    exchange
+                        .status
+                        .map_or("no reply".to_owned(), |status| status.to_string()),
+                    if exchange.stored { ", stored" } else { "" },
+                    if exchange.acknowledged {
+                        ", acknowledged"
+                    } else {
+                        ""
+                    },
+                    if exchange.after_recorded_ack {
+                        ", after a recorded 2xx"
+                    } else {
+                        ""
+                    },
+                )
+            })
+            .collect();
         DayReport {
             seed,
+            exchanges,
             violations: book.violations,
             filed: book.filed.len(),
             trace: book.trace,

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let mut failed = 0;
     for report in &reports {
         if trace {
-            for line in &report.trace {
+            for line in report.trace.iter().chain(&report.exchanges) {
                 println!("{line}");
             }
         }

@@ -41,6 +41,9 @@ pub struct ReplyFaults {
     pub cut: u32,
     /// The body comes slower than any client waits.
     pub slow_body: u32,
+    /// A 429 comes without `Retry-After` and `X-RateLimit-Reset` (a proxy
+    /// or gateway that drops them).
+    pub bare_429: u32,
 }
 
 /// One request and what became of it.
@@ -151,6 +154,11 @@ impl Net {
         self.lock().killed.insert(process.to_owned());
     }
 
+    /// Whether `process` was killed.
+    pub fn is_killed(&self, process: &str) -> bool {
+        self.lock().killed.contains(process)
+    }
+
     pub fn stopped(&self, process: &str, stopped: bool) {
         let mut state = self.lock();
         if stopped {
@@ -176,6 +184,24 @@ impl Net {
     /// is not killed.
     pub fn in_flight(&self, ticket: &str) -> bool {
         self.lock().in_flight.contains_key(ticket)
+    }
+
+    /// The processes with a request out now.
+    pub fn sending(&self) -> Vec<String> {
+        let state = self.lock();
+        let mut sending: Vec<String> = state
+            .exchanges
+            .iter()
+            .filter(|exchange| {
+                exchange
+                    .ticket
+                    .as_ref()
+                    .is_some_and(|ticket| state.in_flight.contains_key(ticket))
+            })
+            .map(|exchange| exchange.process.clone())
+            .collect();
+        sending.dedup();
+        sending
     }
 
     pub fn servers(&self) -> impl Iterator<Item = &Server> {
@@ -306,6 +332,10 @@ impl Net {
         }
         let mut response = self.reply(index, &process, parts.status.as_u16(), body, plan.shape);
         response.headers = parts.headers;
+        if plan.bare_429 && response.status.as_u16() == 429 {
+            response.headers.remove("retry-after");
+            response.headers.remove("x-ratelimit-reset");
+        }
         Ok(response)
     }
 
@@ -390,23 +420,35 @@ impl Net {
         }
     }
 
-    /// An exchange of `ticket` begins: was an earlier 2xx for it recorded
-    /// by the outbox (as anything but delivered, or it would not be sent)?
+    /// An exchange of `ticket` begins. Was an earlier 2xx for it, one that
+    /// reached its sender, recorded by the outbox (as anything but
+    /// delivered, or it would not be sent again)? The first exchange after
+    /// that 2xx tells: the outbox has counted one more attempt than when
+    /// the 2xx arrived only if the sender recorded it. Later ones go by the
+    /// first's answer.
     fn after_ack(&self, index: usize, ticket: &str) {
-        let acked: Option<i64> = self
-            .lock()
-            .exchanges
-            .iter()
-            .filter(|exchange| exchange.ticket.as_deref() == Some(ticket))
-            .filter_map(|exchange| exchange.attempts_at_ack)
-            .min();
-        let Some(acked) = acked else { return };
-        if self
-            .row(ticket)
-            .is_some_and(|(_, _, attempts)| attempts > acked)
-        {
-            self.lock().exchanges[index].after_recorded_ack = true;
-        }
+        let verdict = {
+            let state = self.lock();
+            let mine: Vec<&Exchange> = state.exchanges[..index]
+                .iter()
+                .filter(|exchange| exchange.ticket.as_deref() == Some(ticket))
+                .collect();
+            let Some(acked) = mine
+                .iter()
+                .rposition(|exchange| exchange.attempts_at_ack.is_some())
+            else {
+                return;
+            };
+            match mine.get(acked + 1) {
+                Some(first) => Err(first.after_recorded_ack),
+                None => Ok(mine[acked].attempts_at_ack.unwrap_or(i64::MAX)),
+            }
+        };
+        let recorded = match verdict {
+            Err(first) => first,
+            Ok(attempts) => self.row(ticket).is_some_and(|(_, _, now)| now > attempts),
+        };
+        self.lock().exchanges[index].after_recorded_ack = recorded;
     }
 
     /// `ticket`'s state, claim holder and attempts, as the outbox file says.
@@ -458,6 +500,7 @@ struct Plan {
     there: Duration,
     back: Duration,
     shape: Shape,
+    bare_429: bool,
 }
 
 enum Route {
@@ -500,6 +543,7 @@ impl Plan {
             there: Duration::from_millis(rng.u64(5..120)),
             back: Duration::from_millis(rng.u64(5..120)),
             shape,
+            bare_429: rng.u32(0..1000) < faults.bare_429,
         }
     }
 }

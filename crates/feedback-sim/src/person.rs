@@ -86,11 +86,21 @@ impl Ledger {
 
     /// The app points elsewhere since `seq` than `before`: the tickets
     /// waiting for that server go there from now on.
-    fn pointed(&self, desk: &feedback_core::Desk, before: Option<ApiBase>, seq: u64) {
-        let now = desk.base().ok();
-        if let Some(now) = now.filter(|now| Some(now) != before.as_ref()) {
-            lock(&self.book).bases.push((seq, now.to_string()));
+    fn pointed(&self, before: Option<ApiBase>, asked: Option<ApiBase>, seq: u64) {
+        let mut book = lock(&self.book);
+        // The change asked for is known now, done or not. (The desk moves
+        // the waiting tickets along at once, before it awaits anything, so
+        // the order of the asking is the order of the moves.)
+        book.bases.retain(|(at, _, sure)| *at != seq || *sure);
+        if let Some(asked) = asked.filter(|asked| Some(asked) != before.as_ref()) {
+            book.bases.push((seq, asked.to_string(), true));
         }
+    }
+
+    /// The person asks for `base` at `seq`: until the process says how it
+    /// went, it may have taken effect (the process may die first).
+    fn asking(&self, base: &str, seq: u64) {
+        lock(&self.book).bases.push((seq, base.to_owned(), false));
     }
 
     /// A refusal to discard or retry `id`: the promise holds if the ticket
@@ -105,9 +115,17 @@ impl Ledger {
         if *state != State::Sending.describe() || self.net.in_flight(id) {
             return;
         }
-        let lapsed =
-            lease_until(&self.outbox, id).is_some_and(|until| until < self.clocks.desktop_ms());
-        if lapsed {
+        // A claim of a living process's whose lease has lapsed may hold a
+        // reply that process could not record yet (a full or locked disk):
+        // it records it the moment it can. A dead process's is the ticket
+        // stranded "being sent" for ever.
+        let (until, holder) = claim(&self.outbox, id);
+        let lapsed = until.is_some_and(|until| until < self.clocks.desktop_ms());
+        let dead = holder.is_none_or(|holder| {
+            self.net
+                .is_killed(holder.split('-').next().unwrap_or_default())
+        });
+        if lapsed && dead {
             lock(&self.book).broke(
                 Invariant::AlwaysInReach,
                 format!(
@@ -136,18 +154,17 @@ fn attempts(outbox: &std::path::Path, id: &str) -> i64 {
         .unwrap_or(0)
 }
 
-fn lease_until(outbox: &std::path::Path, id: &str) -> Option<i64> {
-    let connection =
-        rusqlite::Connection::open_with_flags(outbox, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .ok()?;
-    connection
-        .query_row(
-            "SELECT lease_until FROM tickets WHERE id = ?1",
-            [id],
-            |row| row.get(0),
-        )
-        .ok()
-        .flatten()
+/// Ticket `id`'s claim: until when, and whose.
+fn claim(outbox: &std::path::Path, id: &str) -> (Option<i64>, Option<String>) {
+    rusqlite::Connection::open_with_flags(outbox, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|connection| {
+            connection.query_row(
+                "SELECT lease_until, claimed_by FROM tickets WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+        })
+        .unwrap_or((None, None))
 }
 
 impl World {
@@ -168,7 +185,15 @@ impl World {
         };
         Draft {
             channel_slug: channel.into(),
-            subject: format!("{name}: the printer in room {} jams", self.rng.u32(1..400)),
+            subject: format!(
+                "{name}: the printer in room {} jams{}",
+                self.rng.u32(1..400),
+                if self.rng.u32(0..3) == 0 {
+                    " on every second page since the update"
+                } else {
+                    ""
+                }
+            ),
             message: match typed {
                 Typed::Incomplete => String::new(),
                 _ => "It jams on every second page since this morning.".into(),
@@ -184,9 +209,18 @@ impl World {
         let name = self.next_ticket();
         let draft = self.draft(&name, typed);
         let ledger = self.ledger();
+        // The window autosaves the form 400 ms after the last keystroke:
+        // sent sooner, that save lands while (or after) it is filed.
+        let autosave = (self.window_rng.u32(0..3) == 0)
+            .then(|| Duration::from_millis(self.window_rng.u64(0..6_000)));
         self.run_in(&label.clone(), async move {
             let (base, seq) = saving(&desk, &ledger);
-            let result = desk.file(&draft, WINDOW_WAIT).await;
+            let (result, ()) = tokio::join!(desk.file(&draft, WINDOW_WAIT), async {
+                if let Some(after) = autosave {
+                    tokio::time::sleep(after).await;
+                    let _ = desk.save_draft(&draft);
+                }
+            });
             ledger.filed(&label, &name, &base, seq, &result, true);
         });
     }
@@ -200,6 +234,11 @@ impl World {
         };
         let desk = self.procs[&label].desk.clone();
         let ledger = self.ledger();
+        if self.rng.u32(0..6) == 0 {
+            // Killed a moment in: mid-send, most likely.
+            let after = Duration::from_millis(self.rng.u64(0..400));
+            self.kill_after(&label, after);
+        }
         self.run_to_end(&label.clone(), async move {
             let (_, seq) = saving(&desk, &ledger);
             let result = desk.file(&draft, wait).await;
@@ -216,9 +255,15 @@ impl World {
         wanted: impl Fn(&State) -> bool,
     ) -> Option<String> {
         let entries = desk.list().ok()?;
+        // A ticket shown "being sent" for a while is the one a person
+        // reaches for.
+        let sending = self.rng.bool()
+            && entries
+                .iter()
+                .any(|entry| entry.state == State::Sending && wanted(&entry.state));
         let candidates: Vec<String> = entries
             .into_iter()
-            .filter(|entry| wanted(&entry.state))
+            .filter(|entry| wanted(&entry.state) && (!sending || entry.state == State::Sending))
             .map(|entry| entry.id)
             .collect();
         (!candidates.is_empty()).then(|| candidates[self.rng.usize(..candidates.len())].clone())
@@ -441,6 +486,7 @@ impl World {
         let who = label.clone();
         let work = async move {
             let label = who;
+            let before = desk.base().ok();
             let (what, result) = match &token {
                 Some(token) => ("signs in", desk.sign_in(token).await),
                 None => ("signs out", desk.sign_out().await),
@@ -454,14 +500,26 @@ impl World {
                 Err(DeskError::Keyring(feedback_core::TokenStoreError::TimedOut(_))) => Some(false),
                 Err(_) => None,
             };
-            if let (Some(sure), Ok(base)) = (sure, desk.base()) {
+            // The server it was for: the one the app pointed at, unless the
+            // person pointed it elsewhere meanwhile (then either, unsure).
+            let after = desk.base().ok();
+            let origins: Vec<(String, bool)> = match (before, after) {
+                (Some(before), Some(after)) if before.origin() != after.origin() => {
+                    vec![(before.origin(), false), (after.origin(), false)]
+                }
+                (_, Some(base)) | (Some(base), None) => vec![(base.origin(), true)],
+                (None, None) => Vec::new(),
+            };
+            if let Some(sure) = sure {
                 let at = u64::try_from(ledger.clocks.elapsed().as_millis()).unwrap_or(u64::MAX);
-                lock(&ledger.book).tokens.push(crate::book::TokenChange {
-                    at,
-                    origin: base.origin(),
-                    token,
-                    sure,
-                });
+                for (origin, certain) in origins {
+                    lock(&ledger.book).tokens.push(crate::book::TokenChange {
+                        at,
+                        origin,
+                        token: token.clone(),
+                        sure: sure && certain,
+                    });
+                }
             }
         };
         if in_app {
@@ -481,9 +539,14 @@ impl World {
             settings.api_base = Some(base.to_string());
             let before = desk.base().ok();
             let seq = ledger.net.tick();
+            ledger.asking(base.as_str(), seq);
             let result = desk.save_settings(settings).await;
             ledger.note(format_args!("{label} points at {base}: {}", result.is_ok()));
-            ledger.pointed(&desk, before, seq);
+            // What the settings now say (the policy may enforce another).
+            let applied = result
+                .ok()
+                .and_then(|settings| settings.api_base(None).ok());
+            ledger.pointed(before, applied, seq);
         });
     }
 
@@ -503,8 +566,9 @@ impl World {
         self.run_in(&label, async move {
             let before = desk.base().ok();
             let seq = ledger.net.tick();
-            let _ = desk.apply_policy(policy).await;
-            ledger.pointed(&desk, before, seq);
+            let applied = desk.apply_policy(policy).await;
+            let now = applied.ok().and(desk.base().ok());
+            ledger.pointed(before, now, seq);
         });
     }
 
@@ -513,7 +577,23 @@ impl World {
         let Some(app) = self.app() else { return };
         let (label, desk) = (app.label.clone(), app.desk.clone());
         self.note(format_args!("{label} quits"));
+        self.quitting.insert(label.clone());
         self.run_to_end(&label, async move { desk.shutdown().await });
+    }
+
+    /// Quits with tickets waiting, asking for them to be sent at the next
+    /// login (a one-time start that ends once nothing waits).
+    pub fn quit_and_send_at_next_login(&mut self) {
+        let Some(app) = self.app() else { return };
+        let (label, desk) = (app.label.clone(), app.desk.clone());
+        let ledger = self.ledger();
+        self.quitting.insert(label.clone());
+        self.run_to_end(&label.clone(), async move {
+            let result = desk.quit_and_send_at_next_login().await;
+            ledger.note(format_args!(
+                "{label} quits, to send at the next login: {result:?}"
+            ));
+        });
     }
 
     /// An update is installed: delivery stops after its attempt in flight,

@@ -59,6 +59,24 @@ pub enum Disk {
     ReadOnly,
 }
 
+/// The desktop's login entry for the app, as the desk asks for it.
+#[derive(Debug, Default)]
+pub struct SimLogin(Mutex<bool>);
+
+impl SimLogin {
+    /// Whether the app starts at the next login.
+    pub fn wanted(&self) -> bool {
+        *lock(&self.0)
+    }
+}
+
+impl feedback_core::desk::LoginEntry for SimLogin {
+    fn set(&self, wanted: bool) -> Result<(), String> {
+        *lock(&self.0) = wanted;
+        Ok(())
+    }
+}
+
 /// The person's settings, as the app keeps them (across its restarts).
 #[derive(Debug, Default)]
 pub struct SimSettings(Mutex<Map<String, Value>>);
@@ -83,6 +101,9 @@ impl feedback_core::SettingsStore for SimSettings {
 pub struct World {
     pub seed: u64,
     pub rng: fastrand::Rng,
+    /// The window's own timing (when its autosave lands), a stream apart
+    /// so that adding it left every other choice of a seed's day as it was.
+    pub window_rng: fastrand::Rng,
     _dir: tempfile::TempDir,
     pub outbox: PathBuf,
     pub clocks: Arc<Clocks>,
@@ -90,11 +111,14 @@ pub struct World {
     pub keyrings: Arc<Keyrings>,
     pub sites: Vec<Site>,
     pub settings: Arc<SimSettings>,
+    pub login: Arc<SimLogin>,
     pub policy: Policy,
     pub procs: BTreeMap<String, Proc>,
     next_process: u32,
     /// Processes that ended by themselves (a CLI run done, a quit).
     pub ended: Arc<Mutex<Vec<String>>>,
+    /// Apps quitting: no longer the app a person uses.
+    pub quitting: std::collections::BTreeSet<String>,
     pub book: Arc<Mutex<Book>>,
     /// A lock on the outbox file held by someone else.
     pub busy: Option<rusqlite::Connection>,
@@ -147,6 +171,16 @@ impl World {
                 window: Duration::from_secs(30),
             }
         };
+        // Some days the servers' rules are stricter than the documented
+        // ones: a 422 the app could not foresee.
+        let stricter = if rng.u32(0..5) == 0 {
+            vec![feedback_sandbox::MaxLength {
+                field: "subject".into(),
+                max: 40,
+            }]
+        } else {
+            Vec::new()
+        };
         let sites: Vec<Site> = [
             ("127.0.0.1", 8101, "token-a"),
             ("127.0.0.2", 8102, "token-b"),
@@ -159,6 +193,7 @@ impl World {
                     user_id: None,
                 }],
                 rate_limit,
+                max_lengths: stricter.clone(),
                 ..Config::default()
             };
             let server_clocks = clocks.clone();
@@ -192,6 +227,7 @@ impl World {
         Self {
             seed,
             rng,
+            window_rng: fastrand::Rng::with_seed(seed ^ 0x5749_4E44_4F57),
             _dir: dir,
             outbox,
             clocks,
@@ -199,10 +235,12 @@ impl World {
             keyrings: Arc::new(Keyrings::default()),
             sites,
             settings,
+            login: Arc::new(SimLogin::default()),
             policy: Policy::default(),
             procs: BTreeMap::new(),
             next_process: 0,
             ended: Arc::new(Mutex::new(Vec::new())),
+            quitting: std::collections::BTreeSet::new(),
             book: Arc::new(Mutex::new(Book::default())),
             busy: None,
             disk: Disk::Fine,
@@ -219,9 +257,11 @@ impl World {
         note(&self.book, &self.clocks, line);
     }
 
-    /// The app, if one runs.
+    /// The app, if one runs (and is not quitting).
     pub fn app(&self) -> Option<&Proc> {
-        self.procs.values().find(|proc| proc.kind == Kind::App)
+        self.procs
+            .values()
+            .find(|proc| proc.kind == Kind::App && !self.quitting.contains(&proc.label))
     }
 
     /// Starts the app (it is single-instance: a second start only shows the first).
@@ -230,9 +270,33 @@ impl World {
             return Some(app.label.clone());
         }
         let proc = self.process(Kind::App, None)?;
+        self.check_form(&proc);
         let desk = proc.desk.clone();
         proc.tasks.spawn(async move { desk.start().await });
         Some(self.adopt(proc))
+    }
+
+    /// The form a starting app shows holds no ticket already filed (one
+    /// taken back to be fixed aside): sent from there, it would go twice.
+    fn check_form(&mut self, proc: &Proc) {
+        let Ok(Some(draft)) = proc.desk.load_draft() else {
+            return;
+        };
+        let name = draft.subject.split(':').next().unwrap_or_default();
+        let mut book = lock(&self.book);
+        if book
+            .filed
+            .iter()
+            .any(|filed| filed.name == name && !filed.in_form)
+        {
+            book.broke(
+                crate::book::Invariant::NeverTwice,
+                format!(
+                    "{} starts with {name}, already filed, back in its form",
+                    proc.label
+                ),
+            );
+        }
     }
 
     /// Starts a CLI run for `base`.
@@ -276,6 +340,7 @@ impl World {
             self.note(format_args!("{label}: {notice}…"));
         }
         apply_disk(&opened.outbox, self.disk);
+        opened.outbox.seed_ids(self.rng.u64(..));
         let tasks = Tasks::new();
         let keyring = Arc::new(SimKeyring {
             keyrings: self.keyrings.clone(),
@@ -298,6 +363,10 @@ impl World {
             _ => builder
                 .settings(self.settings.clone(), None)
                 .form(DraftFile::beside(&self.outbox))
+                .login(
+                    self.login.clone(),
+                    self.outbox.with_file_name("send-at-next-login"),
+                )
                 .starting(),
         };
         Some(Proc {
@@ -316,6 +385,32 @@ impl World {
             proc.desk.kill();
             self.note(format_args!("{label} killed"));
         }
+    }
+
+    /// Kills `label` after `after`, wherever it then is (most likely in the
+    /// middle of a send, for a run just started).
+    pub fn kill_after(&self, label: &str, after: std::time::Duration) {
+        let Some(proc) = self.procs.get(label) else {
+            return;
+        };
+        let (tasks, net, ended, book, clocks, label) = (
+            proc.tasks.clone(),
+            self.net.clone(),
+            self.ended.clone(),
+            self.book.clone(),
+            self.clocks.clone(),
+            label.to_owned(),
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            if lock(&ended).contains(&label) {
+                return;
+            }
+            net.killed(&label);
+            tasks.abort_all();
+            note(&book, &clocks, format_args!("{label} killed"));
+            lock(&ended).push(label);
+        });
     }
 
     /// Stops (`true`) or resumes `label`: nothing of it runs meanwhile.
