@@ -204,19 +204,11 @@ fn history(exchanges: &[&Exchange]) -> String {
         .iter()
         .map(|exchange| {
             format!(
-                "#{} {} at {} s: {}{}{}",
+                "#{} {} at {} s: {}",
                 exchange.seq,
                 exchange.process,
                 exchange.at_ms / 1000,
-                exchange
-                    .status
-                    .map_or("no reply".to_owned(), |status| status.to_string()),
-                if exchange.stored { ", stored" } else { "" },
-                if exchange.acknowledged {
-                    ", acknowledged"
-                } else {
-                    ""
-                }
+                exchange.outcome()
             )
         })
         .collect::<Vec<_>>()

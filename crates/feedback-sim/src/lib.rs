@@ -93,7 +93,7 @@ pub fn run_day(seed: u64) -> DayReport {
             .iter()
             .map(|exchange| {
                 format!(
-                    "#{} {:>9.3}s {} {} {} -> {}{}{}{}",
+                    "#{} {:>9.3}s {} {} {} -> {}",
                     exchange.seq,
                     exchange.at_ms as f64 / 1000.0,
                     exchange.process,
@@ -102,20 +102,7 @@ pub fn run_day(seed: u64) -> DayReport {
                         .as_deref()
                         .map_or_else(String::new, |id| book.name_of(id)),
                     exchange.base,
-                    exchange
-                        .status
-                        .map_or("no reply".to_owned(), |status| status.to_string()),
-                    if exchange.stored { ", stored" } else { "" },
-                    if exchange.acknowledged {
-                        ", acknowledged"
-                    } else {
-                        ""
-                    },
-                    if exchange.after_recorded_ack {
-                        ", after a recorded 2xx"
-                    } else {
-                        ""
-                    },
+                    exchange.outcome(),
                 )
             })
             .collect();

@@ -74,6 +74,26 @@ pub struct Exchange {
     pub after_recorded_ack: bool,
 }
 
+impl Exchange {
+    /// What reached the client, and what the server and the sender made
+    /// of it: `201, stored, acknowledged`.
+    pub fn outcome(&self) -> String {
+        let mut said = self
+            .status
+            .map_or("no reply".to_owned(), |status| status.to_string());
+        for (held, words) in [
+            (self.stored, ", stored"),
+            (self.acknowledged, ", acknowledged"),
+            (self.after_recorded_ack, ", after a recorded 2xx"),
+        ] {
+            if held {
+                said.push_str(words);
+            }
+        }
+        said
+    }
+}
+
 #[derive(Debug)]
 pub struct Net {
     servers: BTreeMap<String, Server>,

@@ -347,11 +347,7 @@ impl World {
                 Err(error) => ledger.refused(&label, what, &id, &error),
             }
         };
-        if in_app {
-            self.run_in(&label, work);
-        } else {
-            self.run_to_end(&label, work);
-        }
+        self.run_as(in_app, &label, work);
     }
 
     /// Takes a ticket that needs attention back into the form, fixes its
@@ -406,11 +402,7 @@ impl World {
             let result = desk.send_now().await;
             ledger.note(format_args!("{label} sends queued now: {result:?}"));
         };
-        if in_app {
-            self.run_in(&label, work);
-        } else {
-            self.run_to_end(&label, work);
-        }
+        self.run_as(in_app, &label, work);
     }
 
     /// Exports the waiting tickets: every one of them is in the file.
@@ -522,11 +514,7 @@ impl World {
                 }
             }
         };
-        if in_app {
-            self.run_in(&label, work);
-        } else {
-            self.run_to_end(&label, work);
-        }
+        self.run_as(in_app, &label, work);
     }
 
     /// The person points the app at `base` in its settings.

@@ -440,6 +440,21 @@ impl World {
         }
     }
 
+    /// Runs `work` in the app (`in_app`: it may be killed with it) or as
+    /// a CLI run that ends when the work does.
+    pub fn run_as(
+        &self,
+        in_app: bool,
+        label: &str,
+        work: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        if in_app {
+            self.run_in(label, work);
+        } else {
+            self.run_to_end(label, work);
+        }
+    }
+
     /// Runs `work` in process `label`, which ends when it is done (a CLI run).
     pub fn run_to_end<F>(&self, label: &str, work: F)
     where

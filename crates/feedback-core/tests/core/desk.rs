@@ -16,6 +16,15 @@ fn draft() -> Draft {
     }
 }
 
+/// How many tickets the outbox file at `path` holds.
+fn tickets_in(path: &std::path::Path) -> usize {
+    feedback_core::Outbox::open(path)
+        .unwrap()
+        .list()
+        .unwrap()
+        .len()
+}
+
 /// Found by the simulation (issue 17, seed 93 of the first run): an app
 /// that started while another program held the outbox file's lock kept
 /// its stand-in for the rest of the day, taking no ticket and sending
@@ -48,15 +57,7 @@ async fn an_outbox_locked_at_the_start_is_opened_once_the_lock_is_gone() {
         matches!(filed, Ok(Submitted::Queued { .. })),
         "the file was opened again: {filed:?}"
     );
-    assert_eq!(
-        feedback_core::Outbox::open(&path)
-            .unwrap()
-            .list()
-            .unwrap()
-            .len(),
-        1,
-        "kept in the file itself"
-    );
+    assert_eq!(tickets_in(&path), 1, "kept in the file itself");
     assert!(
         !desk
             .state_now()
@@ -115,15 +116,7 @@ async fn a_ticket_is_saved_before_the_keyring_is_asked() {
     let filing = desk.file(&typed, Duration::from_secs(4));
     // The keyring never answers: whatever filing waits for, the ticket is kept.
     let _ = tokio::time::timeout(Duration::from_secs(60), filing).await;
-    assert_eq!(
-        feedback_core::Outbox::open(&path)
-            .unwrap()
-            .list()
-            .unwrap()
-            .len(),
-        1,
-        "saved, whatever the keyring does"
-    );
+    assert_eq!(tickets_in(&path), 1, "saved, whatever the keyring does");
 }
 
 /// Found by the installer test after the desk moved into the core: the
