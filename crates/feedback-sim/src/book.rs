@@ -79,11 +79,54 @@ pub struct Book {
     /// (a keyring that answered after the app gave up may have done it anyway).
     pub tokens: Vec<TokenChange>,
     pub violations: Vec<Violation>,
+    /// Tickets the person discarded, or took back into the form, before
+    /// their filing had returned (another process listed them first): kept
+    /// until the filing is recorded.
+    early: Vec<(String, Early)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Early {
+    Discarded(u64, i64),
+    InForm,
 }
 
 impl Book {
-    pub fn filed_mut(&mut self, id: &str) -> Option<&mut Filed> {
+    fn filed_mut(&mut self, id: &str) -> Option<&mut Filed> {
         self.filed.iter_mut().find(|filed| filed.id == id)
+    }
+
+    /// Records a ticket filed, with what the person did to it before the
+    /// filing returned.
+    pub fn file(&mut self, mut filed: Filed) {
+        for (id, early) in &self.early {
+            if *id == filed.id {
+                match *early {
+                    Early::Discarded(seq, attempts) => filed.discarded = Some((seq, attempts)),
+                    Early::InForm => filed.in_form = true,
+                }
+            }
+        }
+        self.filed.push(filed);
+    }
+
+    /// The person discarded ticket `id` at event `seq`, after `attempts`
+    /// recorded attempts.
+    pub fn discarded(&mut self, id: &str, seq: u64, attempts: i64) {
+        match self.filed_mut(id) {
+            Some(filed) => filed.discarded = Some((seq, attempts)),
+            None => self
+                .early
+                .push((id.to_owned(), Early::Discarded(seq, attempts))),
+        }
+    }
+
+    /// The person took ticket `id` back into the form.
+    pub fn taken_into_form(&mut self, id: &str) {
+        match self.filed_mut(id) {
+            Some(filed) => filed.in_form = true,
+            None => self.early.push((id.to_owned(), Early::InForm)),
+        }
     }
 
     pub fn name_of(&self, id: &str) -> String {

@@ -73,7 +73,7 @@ impl Ledger {
         };
         self.note(format_args!("{who} files {name} for {base}: {said}"));
         if let Some(id) = id {
-            lock(&self.book).filed.push(Filed {
+            lock(&self.book).file(Filed {
                 name: name.to_owned(),
                 id: id.clone(),
                 base: base.to_owned(),
@@ -215,13 +215,16 @@ impl World {
             .then(|| Duration::from_millis(self.window_rng.u64(0..6_000)));
         self.run_in(&label.clone(), async move {
             let (base, seq) = saving(&desk, &ledger);
-            let (result, ()) = tokio::join!(desk.file(&draft, WINDOW_WAIT), async {
+            let filing = async {
+                let result = desk.file(&draft, WINDOW_WAIT).await;
+                ledger.filed(&label, &name, &base, seq, &result, true);
+            };
+            tokio::join!(filing, async {
                 if let Some(after) = autosave {
                     tokio::time::sleep(after).await;
                     let _ = desk.save_draft(&draft);
                 }
             });
-            ledger.filed(&label, &name, &base, seq, &result, true);
         });
     }
 
@@ -336,10 +339,8 @@ impl World {
                 Ok(()) => {
                     let mut book = lock(&ledger.book);
                     let name = book.name_of(&id);
-                    if what == "discard"
-                        && let Some(filed) = book.filed_mut(&id)
-                    {
-                        filed.discarded = Some((seq, attempts));
+                    if what == "discard" {
+                        book.discarded(&id, seq, attempts);
                     }
                     drop(book);
                     ledger.note(format_args!("{label} {what}s {name}"));
@@ -365,9 +366,7 @@ impl World {
                 Ok(mut draft) => {
                     let old = {
                         let mut book = lock(&ledger.book);
-                        if let Some(filed) = book.filed_mut(&id) {
-                            filed.in_form = true;
-                        }
+                        book.taken_into_form(&id);
                         book.name_of(&id)
                     };
                     ledger.note(format_args!("{label} takes {old} back into the form"));
