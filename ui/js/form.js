@@ -191,6 +191,8 @@ async function send(event) {
     const draft = readDraft();
     const outcome = await commands.submit(draft);
     if (outcome.kind === "invalid") {
+      // Not filed: the form is still the person's draft, to the last key.
+      saveDraftNow();
       showFieldErrors(outcome.fieldErrors);
       return;
     }
@@ -207,6 +209,8 @@ async function send(event) {
     update({ undo: null });
     $("draft-state").textContent = "";
   } catch (error) {
+    // Not filed (or filed, and then the desk keeps no echo of it).
+    saveDraftNow();
     showError(errorText(error));
   } finally {
     update({ sending: false });

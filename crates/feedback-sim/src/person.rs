@@ -296,6 +296,14 @@ impl World {
         );
     }
 
+    /// The app (`in_app`), if it runs, or a new CLI run for `base`.
+    fn process_for(&mut self, in_app: bool, base: ApiBase) -> Option<String> {
+        match in_app {
+            true => self.app().map(|app| app.label.clone()),
+            false => self.start_cli(base),
+        }
+    }
+
     fn on_a_ticket(
         &mut self,
         in_app: bool,
@@ -309,17 +317,9 @@ impl World {
         + Send
         + 'static,
     ) {
-        let label = if in_app {
-            match self.app() {
-                Some(app) => app.label.clone(),
-                None => return,
-            }
-        } else {
-            let base = self.sites[0].base.clone();
-            match self.start_cli(base) {
-                Some(label) => label,
-                None => return,
-            }
+        let base = self.sites[0].base.clone();
+        let Some(label) = self.process_for(in_app, base) else {
+            return;
         };
         let desk = self.procs[&label].desk.clone();
         let Some(id) = self.pick(&desk, wanted) else {
@@ -382,16 +382,9 @@ impl World {
 
     /// "Send queued now", in the app or as `feedback outbox retry --all`.
     pub fn send_now(&mut self, in_app: bool) {
-        let label = match (in_app, self.app()) {
-            (true, Some(app)) => app.label.clone(),
-            (true, None) => return,
-            (false, _) => {
-                let base = self.sites[0].base.clone();
-                match self.start_cli(base) {
-                    Some(label) => label,
-                    None => return,
-                }
-            }
+        let base = self.sites[0].base.clone();
+        let Some(label) = self.process_for(in_app, base) else {
+            return;
         };
         let desk = self.procs[&label].desk.clone();
         let ledger = self.ledger();
@@ -464,13 +457,8 @@ impl World {
     /// Signs in (with the server's token, or a mistyped one) or out, in
     /// the app or with `feedback login`/`logout` for `base`.
     pub fn sign(&mut self, in_app: bool, base: ApiBase, token: Option<String>) {
-        let label = match (in_app, self.app()) {
-            (true, Some(app)) => app.label.clone(),
-            (true, None) => return,
-            (false, _) => match self.start_cli(base) {
-                Some(label) => label,
-                None => return,
-            },
+        let Some(label) = self.process_for(in_app, base) else {
+            return;
         };
         let desk = self.procs[&label].desk.clone();
         let ledger = self.ledger();
