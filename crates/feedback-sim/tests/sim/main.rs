@@ -11,8 +11,12 @@ const CI_DAYS: u64 = 3_000;
 /// grown since they were found (each new fault or action changes what a
 /// seed's day holds), so they are extra days now, not replays of their
 /// defect. Which CI days break a promise with a fix taken out, on this
-/// generator, is in the README.
-const REGRESSIONS: &[u64] = &[4_225, 9_020, 12_602, 16_013, 20_224, 27_959, 28_564];
+/// generator, is in the README. Day 1,002,665 is on this generator: it
+/// counted a ticket the person discarded while another process's filing
+/// of it had not yet returned as lost (a hole in the checker, not the app).
+const REGRESSIONS: &[u64] = &[
+    4_225, 9_020, 12_602, 16_013, 20_224, 27_959, 28_564, 1_002_665,
+];
 
 #[test]
 fn the_ci_days_keep_every_promise() {
