@@ -198,7 +198,7 @@ async fn the_quota_and_the_server_are_in_sight() {
     let status = app
         .wait_for_text(
             By::TestId("status-line"),
-            "9 of 10 left · window resets at ",
+            "9 of 10 sends left · 10 again at ",
         )
         .await;
     assert!(status.contains("Connected to"), "{status}");
@@ -264,11 +264,11 @@ async fn quick_capture_from_the_tray_and_a_new_ticket_that_can_be_undone() {
 
     // The global shortcut, pressed on the desktop, does it from anywhere.
     app.click(By::Button("Settings")).await;
-    app.wait_for_text(
-        By::TestId("shortcut-state"),
-        "Active: CommandOrControl+Alt+N",
-    )
-    .await;
+    app.wait_for_text(By::TestId("shortcut-state"), "Active: Ctrl+Alt+N")
+        .await;
+    // Said as the keyboard says it, and kept as it was when saved unchanged.
+    app.wait_for_value(By::Label("Quick capture shortcut"), "Ctrl+Alt+N")
+        .await;
     app.press(crate::webdriver::ESCAPE).await;
     app.click(By::TestId("nav-templates")).await;
     world.press_on_desktop("ctrl+alt+n");

@@ -66,6 +66,17 @@ async fn a_server_refusal_lands_on_its_fields() {
     app.end().await;
 }
 
+/// Waits up to 5 s for `css` to say nothing.
+async fn wait_for_no_text(app: &Session, css: &str) {
+    for _ in 0..25 {
+        if app.text(css).await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("{css} still says {:?}", app.text(css).await);
+}
+
 /// What has the focus: its id, or else its text.
 async fn focused(app: &Session) -> String {
     let value = app
@@ -168,6 +179,96 @@ async fn a_ticket_can_be_filed_with_the_keyboard_alone() {
         .await;
     app.press(crate::webdriver::ESCAPE).await;
     app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    app.end().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn enter_in_the_subject_moves_on_and_sends_nothing() {
+    let (world, app) = World::start().await;
+    sign_in(&app).await;
+
+    // Enter at the end of a one-line field moves on, as a fast agent
+    // expects: the subject is not the whole ticket.
+    app.type_into(By::Label("Subject"), "Checkout page blank")
+        .await;
+    app.press(ENTER).await;
+    assert_eq!(focused(&app).await, "message", "Enter moves to the message");
+    app.type_keys("Since the update.").await;
+    app.wait_for_value(By::Label("Message"), "Since the update.")
+        .await;
+    // A send would have reached the local sandbox well within this.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(world.sandbox().tickets().is_empty(), "nothing was sent");
+    assert_eq!(app.text(By::TestId("result")).await, "", "nothing was sent");
+
+    // The Send button says how to send from the keyboard, and that sends.
+    let hint = app.text("#send-shortcut").await;
+    assert!(hint.contains("Enter"), "the Send button's hint: {hint:?}");
+    app.chord(crate::webdriver::CONTROL, ENTER).await;
+    let result = app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    assert_eq!(
+        world.sandbox().tickets()[0].ticket.subject,
+        "Checkout page blank"
+    );
+    // The channel by its name, not the server's number for it.
+    assert!(result.contains("feedback"), "{result}");
+    assert!(!result.contains("(#"), "{result}");
+    app.end().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_blank_form_shows_no_error_until_a_field_is_judged() {
+    let (world, app) = World::start().await;
+    sign_in(&app).await;
+    let settle = || tokio::time::sleep(std::time::Duration::from_millis(600));
+
+    // Passing through empty fields judges nothing.
+    app.click(By::Label("Subject")).await;
+    app.press(TAB).await;
+    app.press(TAB).await;
+    settle().await;
+    assert_eq!(
+        app.text("#subject-error").await,
+        "",
+        "a blank subject passed through"
+    );
+    assert_eq!(
+        app.text("#message-error").await,
+        "",
+        "a blank message passed through"
+    );
+
+    // A send tried judges every field; an error goes as soon as it no
+    // longer holds, before the field is left.
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text("#subject-error", "Required").await;
+    app.wait_for_text("#message-error", "Required").await;
+    app.type_into(By::Label("Subject"), "Printer offline").await;
+    wait_for_no_text(&app, "#subject-error").await;
+    assert_eq!(focused(&app).await, "subject", "still in the subject");
+    assert!(
+        !app.text("#message-error").await.is_empty(),
+        "the message is still empty"
+    );
+
+    // After a send, the next ticket's blank form is not judged.
+    app.type_into(By::Label("Message"), "Since nine.").await;
+    app.chord(crate::webdriver::CONTROL, ENTER).await;
+    app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    settle().await;
+    assert_eq!(
+        app.text("#subject-error").await,
+        "",
+        "the next ticket's subject"
+    );
+    assert_eq!(
+        app.text("#message-error").await,
+        "",
+        "the next ticket's message"
+    );
+    assert_eq!(world.sandbox().tickets().len(), 1);
     app.end().await;
 }
 

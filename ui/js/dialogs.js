@@ -82,12 +82,35 @@ const CONTROLS = {
   quickCaptureShortcut: "setting-shortcut",
 };
 
+// A shortcut as the keyboard says it ("Ctrl+Alt+N", "⌘+Alt+N" on macOS),
+// and back as the accelerator the app registers ("CommandOrControl+Alt+N").
+const IN_WORDS = {
+  CommandOrControl: "Ctrl", CmdOrCtrl: "Ctrl", CommandOrCtrl: "Ctrl", CmdOrControl: "Ctrl",
+  Control: "Ctrl", Option: "Alt", Command: "Super", Cmd: "Super", Meta: "Super",
+};
+const IN_WORDS_MAC = {
+  CommandOrControl: "⌘", CmdOrCtrl: "⌘", CommandOrCtrl: "⌘", CmdOrControl: "⌘",
+  Command: "⌘", Cmd: "⌘", Super: "⌘", Meta: "⌘", Control: "Ctrl", Option: "Alt",
+};
+const onMac = () => state.app?.os === "macos";
+
+export function keysInWords(accelerator) {
+  const words = onMac() ? IN_WORDS_MAC : IN_WORDS;
+  return accelerator.split("+").map((key) => words[key.trim()] ?? key.trim()).join("+");
+}
+
+function keysAsAccelerator(text) {
+  const ctrl = onMac() ? { "⌘": "CommandOrControl", Ctrl: "Control" } : { Ctrl: "CommandOrControl" };
+  return text.split("+").map((key) => key.trim()).filter(Boolean).map((key) => ctrl[key] ?? key).join("+");
+}
+
 // Puts setting `name`'s value in its control.
 function showSetting(name, settings) {
   const control = $(CONTROLS[name]);
   const value = settings[name];
   if (control.type === "checkbox") control.checked = Boolean(value);
   else if (name === "keepDeliveredDays") control.value = String(value ?? 90);
+  else if (name === "quickCaptureShortcut") control.value = keysInWords(value ?? "");
   else control.value = value ?? "";
 }
 
@@ -136,9 +159,9 @@ function renderShortcut() {
   if (!shortcut || !shortcut.accelerator) {
     line.textContent = "";
   } else if (shortcut.available) {
-    line.textContent = t("settings.shortcutActive", { shortcut: shortcut.accelerator });
+    line.textContent = t("settings.shortcutActive", { shortcut: keysInWords(shortcut.accelerator) });
   } else if (shortcut.pending) {
-    line.textContent = t("settings.shortcutPending", { shortcut: shortcut.accelerator });
+    line.textContent = t("settings.shortcutPending", { shortcut: keysInWords(shortcut.accelerator) });
   } else {
     line.textContent = t("settings.shortcutUnavailable", { reason: shortcut.reason });
   }
@@ -187,7 +210,7 @@ export function startDialogs({ refresh }) {
       defaultPriority: $("setting-priority").value || null,
       defaultType: $("setting-type").value || null,
       keepDeliveredDays: Math.min(3650, Math.max(1, Number.parseInt($("setting-keep-days").value, 10) || 90)),
-      quickCaptureShortcut: $("setting-shortcut").value.trim() || null,
+      quickCaptureShortcut: keysAsAccelerator($("setting-shortcut").value) || null,
     };
     // Switching servers: tickets waiting for the old one stay its own.
     const oldBase = state.app.apiBase;

@@ -15,6 +15,10 @@ const REQUIRED = new Set(["channel_slug", "subject", "message"]);
 export const TEMPLATE_FIELDS = ["channel_slug", "type", "priority", "tool_key", "page", "subject", "message"];
 
 let saveTimer = null;
+// The fields judged when left: those the person changed since the form
+// was filled, and every one once a send was tried. A blank form, or one
+// the app just filled, shows no error for a field merely passed through.
+const judged = new Set();
 
 // Lengths as the server counts them (PHP mb_strlen): code points, after
 // trimming. A browser's maxlength counts UTF-16 units, so it is not used.
@@ -55,6 +59,7 @@ export function fillDraft(draft) {
     }
     showFieldError(field, "");
   }
+  judged.clear();
   FIELDS.forEach(updateCount);
 }
 
@@ -185,6 +190,7 @@ async function send(event) {
   event.preventDefault();
   if (state.sending) return;
   update({ sending: true });
+  FIELDS.forEach((field) => judged.add(field));
   // What is sent is filed, not autosaved as the draft again.
   clearTimeout(saveTimer);
   try {
@@ -256,6 +262,23 @@ export async function loadSuggestions() {
   }
 }
 
+// The form's next control after `from` that a person can reach, as Tab
+// would: a group of radio buttons is one stop, at its checked one.
+function focusNextControl(form, from) {
+  const grouped = (control) => control.type === "radio" && control.name === from.name;
+  const reachable = [...form.elements].filter(
+    (control) =>
+      control === from ||
+      (!grouped(control) && !control.disabled && control.tabIndex >= 0 && control.getClientRects().length > 0),
+  );
+  const next = reachable[reachable.indexOf(from) + 1];
+  if (next?.type === "radio") {
+    (form.querySelector(`input[name="${next.name}"]:checked`) || next).focus();
+  } else if (next) {
+    next.focus();
+  }
+}
+
 // Fills the form (from the saved `draft`, if any) and listens to it.
 export function startForm(draft) {
   fillDraft({ ...defaults(), ...(draft || {}) });
@@ -265,20 +288,34 @@ export function startForm(draft) {
 
   const form = $("ticket-form");
   form.addEventListener("submit", send);
-  // Ctrl+Enter (⌘+Enter on macOS) sends from any field, the message included.
+  // Ctrl+Enter (⌘+Enter on macOS) sends from any field, the message
+  // included; Enter alone in a one-line field moves on to the next one
+  // (a browser would send the form: a subject is not a ticket).
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    if (event.key !== "Enter" || event.isComposing) return;
+    if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
       form.requestSubmit();
+    } else if (!event.altKey && !event.shiftKey && event.target instanceof HTMLInputElement) {
+      event.preventDefault();
+      focusNextControl(form, event.target);
     }
   });
   form.addEventListener("input", (event) => {
-    if (FIELDS.includes(event.target.name)) updateCount(event.target.name);
+    const field = event.target.name;
+    if (FIELDS.includes(field)) {
+      updateCount(field);
+      judged.add(field);
+      // An error Rust's rules gave goes as soon as it no longer holds (the
+      // server's words stay until the field is left: its rules may be stricter).
+      const input = control(field);
+      if (input?.getAttribute("aria-invalid") === "true" && !input.dataset.refused) validateField(field);
+    }
     scheduleDraftSave();
   });
   form.addEventListener("focusout", (event) => {
     const field = event.target.name;
-    if (FIELDS.includes(field) && field !== "rating") validateField(field);
+    if (FIELDS.includes(field) && field !== "rating" && judged.has(field)) validateField(field);
   });
   $("new-ticket").addEventListener("click", newTicket);
   $("undo-clear").addEventListener("click", undoClear);

@@ -41,7 +41,7 @@ function delivered(id, number, ticket, possibleDuplicate, draft) {
     title: number ? t("result.delivered", { number }) : t("result.deliveredNoNumber"),
     details: [
       [t("field.subject"), ticket.subject ?? draft?.subject],
-      [t("field.channel"), channel + (ticket.channel_id ? ` (#${ticket.channel_id})` : "")],
+      [t("field.channel"), channel],
       [t("field.priority"), wordsFor("priority", ticket.priority ?? draft?.priority)],
       [t("result.status"), ticket.status],
       [t("result.created"), dateTimeOf(ticket.created_at)],

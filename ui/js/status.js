@@ -1,6 +1,6 @@
 // The header and the status line: which server and account, since when
 // the token works, the outbox badge, the view tabs, and how delivery
-// stands, quota included ("7 of 10 left · window resets 14:05").
+// stands, quota included ("7 of 10 sends left · 10 again at 14:05").
 
 import { $ } from "./dom.js";
 import { onRender } from "./state.js";
@@ -68,7 +68,7 @@ function renderStatus({ app }) {
   if (line.textContent !== text) line.textContent = text;
 }
 
-// "Connected to … · 7 of 10 left · window resets 14:05".
+// "Connected to … · 7 of 10 sends left · 10 again at 14:05".
 function withQuota(text, quota) {
   if (!quota) return text;
   const left = quota.resetsAt
