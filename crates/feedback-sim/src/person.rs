@@ -296,12 +296,19 @@ impl World {
         );
     }
 
-    /// The app (`in_app`), if it runs, or a new CLI run for `base`.
-    fn process_for(&mut self, in_app: bool, base: ApiBase) -> Option<String> {
-        match in_app {
+    /// The app (`in_app`), if it runs, or a new CLI run for `base`, and
+    /// its desk.
+    fn process_for(
+        &mut self,
+        in_app: bool,
+        base: ApiBase,
+    ) -> Option<(String, Arc<feedback_core::Desk>)> {
+        let label = match in_app {
             true => self.app().map(|app| app.label.clone()),
             false => self.start_cli(base),
-        }
+        }?;
+        let desk = self.procs[&label].desk.clone();
+        Some((label, desk))
     }
 
     fn on_a_ticket(
@@ -318,10 +325,9 @@ impl World {
         + 'static,
     ) {
         let base = self.sites[0].base.clone();
-        let Some(label) = self.process_for(in_app, base) else {
+        let Some((label, desk)) = self.process_for(in_app, base) else {
             return;
         };
-        let desk = self.procs[&label].desk.clone();
         let Some(id) = self.pick(&desk, wanted) else {
             if !in_app {
                 lock(&self.ended).push(label);
@@ -383,10 +389,9 @@ impl World {
     /// "Send queued now", in the app or as `feedback outbox retry --all`.
     pub fn send_now(&mut self, in_app: bool) {
         let base = self.sites[0].base.clone();
-        let Some(label) = self.process_for(in_app, base) else {
+        let Some((label, desk)) = self.process_for(in_app, base) else {
             return;
         };
-        let desk = self.procs[&label].desk.clone();
         let ledger = self.ledger();
         let who = label.clone();
         let work = async move {
@@ -457,10 +462,9 @@ impl World {
     /// Signs in (with the server's token, or a mistyped one) or out, in
     /// the app or with `feedback login`/`logout` for `base`.
     pub fn sign(&mut self, in_app: bool, base: ApiBase, token: Option<String>) {
-        let Some(label) = self.process_for(in_app, base) else {
+        let Some((label, desk)) = self.process_for(in_app, base) else {
             return;
         };
-        let desk = self.procs[&label].desk.clone();
         let ledger = self.ledger();
         let who = label.clone();
         let work = async move {
