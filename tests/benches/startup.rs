@@ -7,6 +7,10 @@
 //! `scripts/in-test-session.sh cargo bench -p feedback-e2e --bench startup`
 //! (it builds both binaries in release first). `STARTUP_ROUNDS` sets the
 //! number of launches of each (default 7); launches alternate.
+//! `STARTUP_BEFORE=/path/to/an/older/wemasy-feedback` measures an older
+//! build of the app too, alternating with the others in the same run, and
+//! reports it as "before": a regression is then told apart from a slower
+//! machine or a noisier hour.
 //!
 //! Start-up is the time from asking tauri-driver for a session (which
 //! launches the binary) until the page has marked itself ready: for the app,
@@ -76,10 +80,24 @@ async fn main() {
     // The bare window gets a world of its own (a data directory, a display).
     let (bare_world, first) = World::start_binary(bare.clone(), Config::default(), &[]).await;
     first.end().await;
+    let before = std::env::var_os("STARTUP_BEFORE").map(std::path::PathBuf::from);
+    let mut before_samples = Vec::new();
+    let before_world = match &before {
+        Some(binary) => {
+            let (world, first) = World::start_binary(binary.clone(), Config::default(), &[]).await;
+            first.end().await;
+            Some(world)
+        }
+        None => None,
+    };
     for _ in 0..rounds {
         bare_samples.push(measure(&bare_world, &bare).await);
         app_samples.push(measure(&app_world, &app).await);
+        if let (Some(world), Some(binary)) = (&before_world, &before) {
+            before_samples.push(measure(world, binary).await);
+        }
     }
+    drop(before_world);
     drop(bare_world);
     drop(app_world);
 
@@ -113,7 +131,20 @@ async fn main() {
          bare window {bare_pss:.1} MiB, ratio {:.2}",
         app_pss / bare_pss
     );
-    for (name, samples) in [("app", &app_samples), ("bare", &bare_samples)] {
+    if !before_samples.is_empty() {
+        let before_start = median(&before_samples, start_ms);
+        println!(
+            "  the app before (STARTUP_BEFORE): {before_start:.0} ms, ratio {:.2}; \
+             this build against it: {:.2}",
+            before_start / bare_start,
+            app_start / before_start
+        );
+    }
+    let mut reports = vec![("app", &app_samples), ("bare", &bare_samples)];
+    if !before_samples.is_empty() {
+        reports.push(("before", &before_samples));
+    }
+    for (name, samples) in reports {
         // Each milestone's median, in ms since the session request.
         let names: Vec<String> = samples[0].phases.iter().map(|(n, _)| n.clone()).collect();
         let at: Vec<String> = names
