@@ -8,6 +8,7 @@ fn main() {
         "sign_in",
         "sign_out",
         "submit_ticket",
+        "ticket_outcome",
         "validate_draft",
         "outbox_view",
         "sent_page",

@@ -14,7 +14,7 @@ use crate::ipc_error::IpcError;
 use crate::state::{AppState, Shell, WindowStart};
 use crate::{setup, tray, updates, words};
 
-/// How long `submit_ticket` waits for the server before answering "queued".
+/// How long `ticket_outcome` waits for the server before answering "queued".
 const SUBMIT_WAIT: Duration = Duration::from_secs(4);
 
 #[tauri::command]
@@ -50,7 +50,16 @@ pub(crate) async fn submit_ticket(
     shell: State<'_, Shell>,
     draft: Draft,
 ) -> Result<Submitted, IpcError> {
-    Ok(shell.desk.file(&draft, SUBMIT_WAIT).await?)
+    Ok(shell.desk.keep(&draft)?)
+}
+
+/// What became of a ticket just saved, after a short wait for the server.
+#[tauri::command]
+pub(crate) async fn ticket_outcome(
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<Submitted, IpcError> {
+    Ok(shell.desk.outcome(&id, SUBMIT_WAIT).await?)
 }
 
 /// Rust's validation of the form as it stands (the window shows it as

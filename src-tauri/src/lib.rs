@@ -63,6 +63,7 @@ pub fn run() {
             commands::sign_in,
             commands::sign_out,
             commands::submit_ticket,
+            commands::ticket_outcome,
             commands::validate_draft,
             commands::outbox_view,
             commands::sent_page,

@@ -186,6 +186,9 @@ async function saveDraftNow() {
   }
 }
 
+// Sends the form: once the ticket is saved in the outbox (a moment, before
+// the server is asked) the form is the next ticket's, and what the person
+// types there is their draft; the result panel follows the saved ticket.
 async function send(event) {
   event.preventDefault();
   if (state.sending) return;
@@ -193,34 +196,63 @@ async function send(event) {
   FIELDS.forEach((field) => judged.add(field));
   // What is sent is filed, not autosaved as the draft again.
   clearTimeout(saveTimer);
+  const draft = readDraft();
+  let saved;
   try {
-    const draft = readDraft();
-    const outcome = await commands.submit(draft);
-    if (outcome.kind === "invalid") {
-      // Not filed: the form is still the person's draft, to the last key.
-      saveDraftNow();
-      showFieldErrors(outcome.fieldErrors);
-      return;
-    }
-    // Saved in the outbox (or back in the form): a pending autosave of the
-    // sent form must not bring it back.
-    clearTimeout(saveTimer);
-    if (outcome.kind === "needsAttention") {
-      showOutcome(outcome, draft);
-      showFieldErrors(outcome.fieldErrors);
-      return;
-    }
-    showOutcome(outcome, draft);
-    fillDraft(defaults());
-    update({ undo: null });
-    $("draft-state").textContent = "";
+    saved = await commands.submit(draft);
   } catch (error) {
-    // Not filed (or filed, and then the desk keeps no echo of it).
+    // Not saved: the form is still the person's draft, to the last key.
     saveDraftNow();
     showError(errorText(error));
+    return;
   } finally {
     update({ sending: false });
   }
+  if (saved.kind === "invalid") {
+    saveDraftNow();
+    showFieldErrors(saved.fieldErrors);
+    return;
+  }
+  // In the outbox: a pending autosave of the sent form must not bring it back.
+  clearTimeout(saveTimer);
+  fillDraft(defaults());
+  update({ undo: null });
+  $("draft-state").textContent = "";
+  showOutcome(saved, draft, { sending: true });
+  focusField("subject");
+  followOutcome(saved.id, draft);
+}
+
+// What became of ticket `id`, once the server answered (or the short wait
+// ended): said in the panel while it is still about this ticket. A refused
+// ticket comes back into the form only if the form is still empty; else it
+// waits in the outbox, and what the person typed meanwhile stays.
+async function followOutcome(id, draft) {
+  let outcome;
+  try {
+    outcome = await commands.outcome(id);
+  } catch (error) {
+    if (state.result?.id === id) showError(errorText(error));
+    return;
+  }
+  if (state.result?.id !== id) return;
+  if (outcome.kind !== "needsAttention") {
+    showOutcome(outcome, draft);
+    return;
+  }
+  if (!formIsEmpty(readDraft())) {
+    showOutcome(outcome, draft, { inOutbox: true });
+    return;
+  }
+  try {
+    putInForm(await commands.edit(id));
+  } catch (error) {
+    // Edited or discarded elsewhere meanwhile: the outbox says where it is.
+    showOutcome(outcome, draft, { inOutbox: true });
+    return;
+  }
+  showOutcome(outcome, draft);
+  showFieldErrors(outcome.fieldErrors);
 }
 
 // Asks Rust about the field just left; shows only that field's error.

@@ -18,6 +18,7 @@ export const commands = {
   signOut: () => invoke("sign_out"),
   validate: (draft) => invoke("validate_draft", { draft }),
   submit: (draft) => invoke("submit_ticket", { draft }),
+  outcome: (id) => invoke("ticket_outcome", { id }),
   outbox: () => invoke("outbox_view"),
   exportOutbox: (origin) => invoke("outbox_export", { origin }),
   retry: (id) => invoke("outbox_retry", { id }),

@@ -7,18 +7,20 @@ import { $, el, button, errorText, differs } from "./dom.js";
 import { state, update, onRender } from "./state.js";
 import { t, atTime, dateTimeOf, wordsFor } from "./i18n.js";
 
-// The panel for what `submit_ticket` answered about `draft`.
-export function showOutcome(outcome, draft) {
+// The panel for where ticket `outcome.id`, filed from `draft`, stands:
+// saved and being sent (`sending`), or what the server said. The focus
+// stays where the person is: in the form, on the next ticket.
+export function showOutcome(outcome, draft, { sending = false, inOutbox = false } = {}) {
   if (outcome.kind === "delivered") {
     update({ result: delivered(outcome.id, outcome.ticketNumber, outcome.ticket, outcome.possibleDuplicate, draft) });
+  } else if (outcome.kind === "queued" && sending) {
+    update({ result: { kind: "queued", id: outcome.id, draft, title: t("result.sending"), note: "" } });
   } else if (outcome.kind === "queued") {
-    update({ result: { kind: "queued", id: outcome.id, title: queuedTitle(outcome), note: queuedNote(outcome) } });
+    update({ result: { kind: "queued", id: outcome.id, draft, title: queuedTitle(outcome), note: queuedNote(outcome) } });
   } else if (outcome.kind === "needsAttention") {
-    // The focus goes to the first refused field instead (form.js).
-    update({ result: { kind: "attention", id: outcome.id, title: t("result.attention"), note: outcome.reason } });
-    return;
+    const title = inOutbox ? t("result.attentionInOutbox") : t("result.attention");
+    update({ result: { kind: "attention", id: outcome.id, title, note: outcome.reason } });
   }
-  focusResult();
 }
 
 export function showError(message, note = "") {
@@ -68,13 +70,16 @@ function queuedNote(outcome) {
 // it now says it was created, with what the server returned.
 export async function followDelivery({ id, ticketNumber, possibleDuplicate }) {
   if (state.result?.id !== id || state.result.kind === "delivered") return;
+  const { draft } = state.result;
   let ticket = null;
   try {
     ticket = (await commands.sentTicket(id)).delivered?.ticket;
   } catch {
     // The number alone says enough.
   }
-  update({ result: delivered(id, ticketNumber, ticket, possibleDuplicate, null) });
+  // Said meanwhile (the send's own answer came first): nothing to add.
+  if (state.result?.id !== id || state.result.kind === "delivered") return;
+  update({ result: delivered(id, ticketNumber, ticket, possibleDuplicate, draft) });
 }
 
 function focusResult() {

@@ -5,6 +5,7 @@
 //! that leaves a ticket out of the person's reach is written down as a
 //! broken promise at once.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,6 +38,9 @@ struct Ledger {
     clocks: Arc<Clocks>,
     net: Arc<Net>,
     outbox: std::path::PathBuf,
+    /// How many times the person's form was emptied or replaced by a
+    /// filing or an edit: typing is checked only between two of them.
+    form_moves: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Ledger {
@@ -52,7 +56,6 @@ impl Ledger {
         base: &str,
         seq: u64,
         result: &Result<Submitted, DeskError>,
-        form: bool,
     ) {
         let (id, said) = match result {
             Ok(Submitted::Delivered {
@@ -79,7 +82,7 @@ impl Ledger {
                 base: base.to_owned(),
                 seq,
                 discarded: None,
-                in_form: form && matches!(result, Ok(Submitted::NeedsAttention { .. })),
+                in_form: false,
             });
         }
     }
@@ -174,6 +177,7 @@ impl World {
             clocks: self.clocks.clone(),
             net: self.net.clone(),
             outbox: self.outbox.clone(),
+            form_moves: self.form_moves.clone(),
         }
     }
 
@@ -202,7 +206,11 @@ impl World {
         }
     }
 
-    /// Files a ticket from the app's window, which waits a few seconds.
+    /// Files a ticket from the app's window: saved (the form is the next
+    /// ticket's at once, and the person may start typing it), then its
+    /// outcome awaited a few seconds. A refused ticket comes back into the
+    /// form only if nothing was typed meanwhile; what was typed is the
+    /// form's draft after the outcome, whatever it was.
     pub fn file_in_app(&mut self, typed: Typed) {
         let Some(app) = self.app() else { return };
         let (label, desk) = (app.label.clone(), app.desk.clone());
@@ -213,16 +221,63 @@ impl World {
         // sent sooner, that save lands while (or after) it is filed.
         let autosave = (self.window_rng.u32(0..3) == 0)
             .then(|| Duration::from_millis(self.window_rng.u64(0..6_000)));
+        let next = (self.window_rng.u32(0..2) == 0).then(|| {
+            let after = Duration::from_millis(self.window_rng.u64(0..5_000));
+            let next = Draft {
+                subject: format!("typed after {name}"),
+                ..Draft::default()
+            };
+            (after, next)
+        });
         self.run_in(&label.clone(), async move {
             let (base, seq) = saving(&desk, &ledger);
             let filing = async {
-                let result = desk.file(&draft, WINDOW_WAIT).await;
-                ledger.filed(&label, &name, &base, seq, &result, true);
+                ledger.form_moves.fetch_add(1, Ordering::SeqCst);
+                let mut typed = None;
+                let result = match desk.keep(&draft) {
+                    Ok(Submitted::Queued { id, .. }) => {
+                        let typing = async {
+                            let (after, next) = next.as_ref()?;
+                            tokio::time::sleep(*after).await;
+                            desk.save_draft(next).ok()?;
+                            let moves = ledger.form_moves.fetch_add(1, Ordering::SeqCst) + 1;
+                            Some((next.clone(), moves))
+                        };
+                        let (result, saved) = tokio::join!(desk.outcome(&id, WINDOW_WAIT), typing);
+                        typed = saved;
+                        result
+                    }
+                    other => other,
+                };
+                ledger.filed(&label, &name, &base, seq, &result);
+                // As the window does: back into the form only if it is
+                // empty (not counted as a move: over typing, it is the loss
+                // checked below).
+                let empty = matches!(desk.load_draft(), Ok(None));
+                if let (Ok(Submitted::NeedsAttention { id, .. }), true) = (&result, empty) {
+                    match desk.edit(id).await {
+                        Ok(_) => lock(&ledger.book).taken_into_form(id),
+                        Err(error) => ledger.note(format_args!("{label} cannot take {name} back: {error}")),
+                    }
+                }
+                // Nothing else emptied, replaced or saved the form after the
+                // typing: it holds what was typed.
+                if let Some((typed, moves)) = typed
+                    && ledger.form_moves.load(Ordering::SeqCst) == moves
+                    && let Ok(kept) = desk.load_draft()
+                    && kept.as_ref() != Some(&typed)
+                {
+                    lock(&ledger.book).broke(
+                        Invariant::NeverLost,
+                        format!("{label}: what the person typed while {name} was sent is gone from the form (it holds {kept:?})"),
+                    );
+                }
             };
             tokio::join!(filing, async {
                 if let Some(after) = autosave {
                     tokio::time::sleep(after).await;
                     let _ = desk.save_draft(&draft);
+                    ledger.form_moves.fetch_add(1, Ordering::SeqCst);
                 }
             });
         });
@@ -247,7 +302,7 @@ impl World {
             let result = desk.file(&draft, wait).await;
             // An attempt in flight is finished and recorded, never cut off.
             desk.shutdown().await;
-            ledger.filed(&label, &name, base.as_str(), seq, &result, false);
+            ledger.filed(&label, &name, base.as_str(), seq, &result);
         });
     }
 
@@ -368,6 +423,7 @@ impl World {
         let name = self.next_ticket();
         let ledger = self.ledger();
         self.run_in(&label.clone(), async move {
+            ledger.form_moves.fetch_add(1, Ordering::SeqCst);
             match desk.edit(&id).await {
                 Ok(mut draft) => {
                     let old = {
@@ -377,9 +433,10 @@ impl World {
                     };
                     ledger.note(format_args!("{label} takes {old} back into the form"));
                     draft.channel_slug = "feedback".into();
+                    ledger.form_moves.fetch_add(1, Ordering::SeqCst);
                     let (base, seq) = saving(&desk, &ledger);
                     let result = desk.file(&draft, WINDOW_WAIT).await;
-                    ledger.filed(&label, &name, &base, seq, &result, true);
+                    ledger.filed(&label, &name, &base, seq, &result);
                 }
                 Err(error) => ledger.note(format_args!("{label} cannot edit: {error}")),
             }

@@ -120,6 +120,9 @@ pub struct World {
     /// Apps quitting: no longer the app a person uses.
     pub quitting: std::collections::BTreeSet<String>,
     pub book: Arc<Mutex<Book>>,
+    /// How many times the app's form was emptied or replaced (see
+    /// [`person`](crate::person)).
+    pub form_moves: Arc<std::sync::atomic::AtomicU64>,
     /// A lock on the outbox file held by someone else.
     pub busy: Option<rusqlite::Connection>,
     pub disk: Disk,
@@ -242,6 +245,7 @@ impl World {
             ended: Arc::new(Mutex::new(Vec::new())),
             quitting: std::collections::BTreeSet::new(),
             book: Arc::new(Mutex::new(Book::default())),
+            form_moves: Arc::default(),
             busy: None,
             disk: Disk::Fine,
             tickets: 0,

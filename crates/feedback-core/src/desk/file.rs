@@ -1,6 +1,6 @@
-//! Filing a ticket: validated, saved in the outbox, tried, and reported
-//! after a short wait; and the form's draft, which holds what the person
-//! types until it is filed.
+//! Filing a ticket: validated and saved in the outbox (the form is free
+//! at once), tried, and its outcome reported after a short wait; and the
+//! form's draft, which holds what the person types until it is filed.
 
 use std::time::Duration;
 
@@ -10,15 +10,28 @@ use crate::submission::{Submitted, save, wait_for};
 
 impl Desk {
     /// Validates, saves and tries to deliver `draft`, waiting up to `wait`
-    /// for the outcome (an attempt still in flight then goes on).
-    ///
-    /// The ticket is saved before anything else is asked (the keyring
-    /// included). Where the desk has a form, it follows the ticket: once
-    /// the ticket is in the outbox the form's draft has done its job; a
-    /// ticket the server refused while the person looks at it goes back
-    /// into the form to be fixed, instead of lingering in the outbox as a
-    /// second copy.
+    /// for the outcome (an attempt still in flight then goes on): what
+    /// [`Desk::keep`] and then [`Desk::outcome`] do, for a caller with no
+    /// form to give back (the CLI).
     pub async fn file(&self, draft: &Draft, wait: Duration) -> Result<Submitted> {
+        match self.keep(draft)? {
+            Submitted::Queued { id, .. } => self.outcome(&id, wait).await,
+            other => Ok(other),
+        }
+    }
+
+    /// Validates `draft` and saves it in the outbox, due at once: `Invalid`
+    /// (nothing saved), or where the saved ticket stands (queued for its
+    /// first attempt). Returns as soon as the ticket is on disk, before the
+    /// keyring or the server is asked: the person's form is free for the
+    /// next ticket from this moment.
+    ///
+    /// Where the desk has a form, its draft has done its job once the
+    /// ticket is in the outbox, and is cleared: a crash from here on leaves
+    /// no second copy to send again. A ticket the server refuses stays in
+    /// the outbox; it comes back into the form only when the person edits
+    /// it ([`Desk::edit`]), never over what they have typed since.
+    pub fn keep(&self, draft: &Draft) -> Result<Submitted> {
         if let Some(reason) = self.unusable() {
             // A ticket taken now could not be kept: refuse it, say why.
             return Err(DeskError::OutboxUnavailable(reason));
@@ -30,8 +43,6 @@ impl Desk {
             Ok(entry) => entry,
             Err(field_errors) => return Ok(Submitted::Invalid { field_errors }),
         };
-        // In the outbox, the form's draft has done its job: a crash from
-        // here on leaves no second copy to send again.
         if let Some(form) = &self.form {
             let mut filed = lock(&self.filed);
             if filed.len() == 32 {
@@ -41,16 +52,19 @@ impl Desk {
             form.clear().map_err(DeskError::Draft)?;
         }
         self.changed();
+        self.standing(&entry.id)
+    }
+
+    /// What became of ticket `id`, waiting up to `wait` for its attempt
+    /// (delivery is woken for it; an attempt still in flight when the wait
+    /// ends goes on). A zero wait says where it stands now.
+    pub async fn outcome(&self, id: &str, wait: Duration) -> Result<Submitted> {
         let engine = match wait.is_zero() {
             true => None,
             false => self.deliveries().engine().await.ok(),
         };
-        let submitted = wait_for(&outbox, engine.as_deref(), &entry.id, wait, &self.clock).await?;
-        if let (Submitted::NeedsAttention { id, .. }, Some(_)) = (&submitted, &self.form) {
-            // Back in the form to be fixed: the form holds it again.
-            lock(&self.filed).retain(|filed| filed != draft);
-            self.edit(id).await?;
-        }
+        let outbox = self.outbox();
+        let submitted = wait_for(&outbox, engine.as_deref(), id, wait, &self.clock).await?;
         self.changed();
         Ok(submitted)
     }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Desk, DeskError, Result};
+use super::{Desk, DeskError, Result, lock};
 use crate::draft::Draft;
 use crate::outbox::Entry;
 
@@ -40,8 +40,11 @@ impl Desk {
             .outbox()
             .take_for_edit(id, |entry| form.save(&Draft::from(&entry.ticket)))?
             .map_err(DeskError::Draft)?;
+        let draft = Draft::from(&kept.ticket);
+        // The form holds it again: what it holds is kept as typed.
+        lock(&self.filed).retain(|filed| *filed != draft);
         self.changed();
-        Ok(Draft::from(&kept.ticket))
+        Ok(draft)
     }
 
     /// "Send queued now": every queued ticket due now, and any wait or

@@ -166,3 +166,67 @@ async fn a_filed_ticket_autosaved_while_it_is_sent_does_not_come_back_as_the_dra
         "the next one is kept"
     );
 }
+
+/// Issue 18: the window cleared the form when a send finished, seconds
+/// after it began, wiping what the agent had typed for the next caller
+/// meanwhile; and a refused ticket came back over it. A ticket leaves the
+/// form once it is saved; what is typed after is the draft, whatever the
+/// server then says; a refused ticket waits in the outbox until the
+/// person edits it.
+#[tokio::test]
+async fn typing_while_a_ticket_is_sent_stays_the_draft_whatever_the_server_says() {
+    let server = crate::support::sandbox(feedback_sandbox::Config::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    let opened = Opened::outbox(&path, Duration::ZERO).unwrap();
+    let token = crate::support::token();
+    let desk = Desk::over(opened, Loader::keyring(move |_| Ok(Some(token.clone()))))
+        .base(Ok(ApiBase::parse(&server.base_url()).unwrap()))
+        .form(feedback_core::DraftFile::beside(&path))
+        .build();
+    desk.start().await;
+    let refused = Draft {
+        channel_slug: "suport".into(),
+        ..draft()
+    };
+    desk.save_draft(&refused).unwrap();
+
+    let kept = desk.keep(&refused).unwrap();
+    let Submitted::Queued { id, .. } = kept else {
+        panic!("saved, not yet sent: {kept:?}")
+    };
+    assert_eq!(
+        desk.load_draft().unwrap(),
+        None,
+        "the form is free once saved"
+    );
+    let next = Draft {
+        subject: "The next caller".into(),
+        ..Draft::default()
+    };
+    desk.save_draft(&next).unwrap();
+    let outcome = desk.outcome(&id, Duration::from_secs(10)).await.unwrap();
+    assert!(
+        matches!(outcome, Submitted::NeedsAttention { .. }),
+        "the server has no such channel: {outcome:?}"
+    );
+    assert_eq!(
+        desk.load_draft().unwrap(),
+        Some(next),
+        "what was typed meanwhile is the draft"
+    );
+    assert_eq!(
+        desk.list().unwrap()[0].state,
+        feedback_core::outbox::State::NeedsAttention,
+        "the refused ticket waits in the outbox"
+    );
+
+    let back = desk.edit(&id).await.unwrap();
+    assert_eq!(back.channel_slug, "suport");
+    desk.save_draft(&back).unwrap();
+    assert_eq!(
+        desk.load_draft().unwrap(),
+        Some(back),
+        "taken back into the form, it is kept as typed again"
+    );
+}
