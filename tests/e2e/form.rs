@@ -116,6 +116,38 @@ async fn typing_during_a_send_is_kept() {
     app.end().await;
 }
 
+/// Issue 18 (one moment, one message): with the form free once a ticket is
+/// saved, the next can be sent before the first is answered. The first's
+/// outcome is still said, below the later ticket's panel, in the window's
+/// words.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_ticket_answered_after_the_next_was_sent_still_gets_its_confirmation() {
+    let (_world, app) = World::start_with(Config {
+        faults: feedback_sandbox::Faults {
+            latency: std::time::Duration::from_millis(2_500),
+            ..Default::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    sign_in(&app).await;
+
+    for subject in ["First caller", "Second caller"] {
+        app.type_into(By::Label("Subject"), subject).await;
+        app.type_into(By::Label("Message"), "Cannot log in.").await;
+        app.click(By::Button("Send ticket")).await;
+        app.wait_for_value(By::Label("Subject"), "").await;
+    }
+    app.wait_for_text(By::TestId("result"), "TCK-000002").await;
+    let earlier = app
+        .wait_for_text(By::TestId("earlier"), "First caller")
+        .await;
+    assert!(earlier.contains("TCK-000001"), "{earlier}");
+    app.screenshot(&screenshot_path("earlier-ticket")).await;
+    app.end().await;
+}
+
 /// Waits up to 5 s for `css` to say nothing.
 async fn wait_for_no_text(app: &Session, css: &str) {
     for _ in 0..25 {

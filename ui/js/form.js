@@ -7,7 +7,7 @@ import { $, el, errorText, differs } from "./dom.js";
 import { state, update, onRender, renderNow } from "./state.js";
 import { t } from "./i18n.js";
 import { ask } from "./dialogs.js";
-import { showOutcome, showError } from "./result.js";
+import { showOutcome, showError, tellEarlier } from "./result.js";
 
 export const FIELDS = ["channel_slug", "subject", "message", "priority", "rating", "type", "tool_key", "page", "user_agent"];
 const REQUIRED = new Set(["channel_slug", "subject", "message"]);
@@ -235,7 +235,11 @@ async function followOutcome(id, draft) {
     if (state.result?.id === id) showError(errorText(error));
     return;
   }
-  if (state.result?.id !== id) return;
+  if (state.result?.id !== id) {
+    // The panel is about a later ticket: this one's outcome goes below it.
+    tellEarlier(id, outcome);
+    return;
+  }
   if (outcome.kind !== "needsAttention") {
     showOutcome(outcome, draft);
     return;

@@ -11,6 +11,7 @@ import { t, atTime, dateTimeOf, wordsFor } from "./i18n.js";
 // saved and being sent (`sending`), or what the server said. The focus
 // stays where the person is: in the form, on the next ticket.
 export function showOutcome(outcome, draft, { sending = false, inOutbox = false } = {}) {
+  if (sending) sentHere.set(outcome.id, draft?.subject?.trim() || "");
   if (outcome.kind === "delivered") {
     update({ result: delivered(outcome.id, outcome.ticketNumber, outcome.ticket, outcome.possibleDuplicate, draft) });
   } else if (outcome.kind === "queued" && sending) {
@@ -66,10 +67,38 @@ function queuedNote(outcome) {
   return outcome.waitingFor === "retry" || outcome.waitingFor === "permission" ? outcome.reason : "";
 }
 
+// Tickets sent from this window (id to subject), whose outcome is told
+// even once the panel is about another one.
+const sentHere = new Map();
+
+// What became of ticket `id`, sent from this window, while the panel is
+// about a later one: said in a line below it (the last three are kept).
+export function tellEarlier(id, outcome) {
+  if (!sentHere.has(id)) return;
+  const subject = sentHere.get(id);
+  let text;
+  if (outcome.kind === "delivered") {
+    text = outcome.ticketNumber
+      ? t("result.earlierDelivered", { subject, number: outcome.ticketNumber })
+      : t("result.earlierDeliveredNoNumber", { subject });
+  } else if (outcome.kind === "needsAttention") {
+    text = t("result.earlierAttention", { subject });
+  } else {
+    text = t("result.earlierQueued", { subject });
+  }
+  const earlier = [...state.earlier.filter((line) => line.id !== id), { id, text }].slice(-3);
+  update({ earlier });
+}
+
 // A ticket the engine delivered: if the panel is still saying it waits,
-// it now says it was created, with what the server returned.
+// it now says it was created, with what the server returned; a ticket sent
+// here before the panel's gets its line below it.
 export async function followDelivery({ id, ticketNumber, possibleDuplicate }) {
-  if (state.result?.id !== id || state.result.kind === "delivered") return;
+  if (state.result?.id !== id) {
+    tellEarlier(id, { kind: "delivered", ticketNumber });
+    return;
+  }
+  if (state.result.kind === "delivered") return;
   const { draft } = state.result;
   let ticket = null;
   try {
@@ -86,11 +115,11 @@ function focusResult() {
   queueMicrotask(() => $("result").focus());
 }
 
-function renderResult({ result }) {
+function renderResult({ result, earlier }) {
   const panel = $("result");
   panel.hidden = !result;
   if (!result) return;
-  if (!differs(panel, result)) return;
+  if (!differs(panel, { result, earlier })) return;
   panel.dataset.kind = result.kind;
   const parts = [el("h2", { text: result.title })];
   if (result.note) parts.push(el("p", { text: result.note }));
@@ -102,6 +131,10 @@ function renderResult({ result }) {
   }
   if (result.number) {
     parts.push(el("div", { class: "buttons" }, button(t("result.copyNumber"), () => copyNumber(result.number), { onError: (e) => showError(errorText(e)) })));
+  }
+  const before = earlier.filter((line) => line.id !== result.id);
+  if (before.length) {
+    parts.push(el("ul", { class: "earlier", dataset: { testid: "earlier" } }, before.map((line) => el("li", { text: line.text }))));
   }
   panel.replaceChildren(...parts);
 }

@@ -13,6 +13,7 @@ export const state = {
   templates: [],
   suggestions: { channels: [], toolKeys: [] },
   result: null, // what the result panel says: { kind, id, title, details, note, number }
+  earlier: [], // what became of tickets sent before the panel's, said below it: { id, text }
   undo: null, // the draft "New ticket" cleared, until undone or replaced
   sending: false,
 };
