@@ -148,6 +148,82 @@ async fn a_ticket_answered_after_the_next_was_sent_still_gets_its_confirmation()
     app.end().await;
 }
 
+/// Issue 18 (say it as the person would): the window said "Connection
+/// refused (os error 111)" for a ticket saved offline, "not found (Channel
+/// not found.)" for a mistyped channel, and offered Retry for a ticket the
+/// server refuses whatever is tried. Each outcome is said in the person's
+/// words, the technical detail one click away; Retry only where it helps.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
+    let (mut world, app) = World::start_with(Config {
+        faults: feedback_sandbox::Faults {
+            latency: std::time::Duration::from_millis(1_500),
+            ..Default::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    sign_in(&app).await;
+
+    crate::harness::file_while_offline(&mut world, &app, "Filed while down").await;
+    let said = shown(&app, "[data-testid=result]").await;
+    assert!(!said.contains("os error"), "{said}");
+    assert!(!said.contains("could not connect"), "{said}");
+    app.click("#result summary").await;
+    app.wait_for_text(By::TestId("result"), "could not connect")
+        .await;
+    app.click(By::TestId("outbox-toggle")).await;
+    app.wait_for_text(By::TestId("outbox-item"), "tried again by itself")
+        .await;
+    let listed = shown(&app, "[data-testid=outbox-item]").await;
+    assert!(!listed.contains("os error"), "{listed}");
+    assert!(
+        listed.contains("Retry now"),
+        "a waiting ticket can be tried now"
+    );
+    app.click(By::TestId("nav-ticket")).await;
+    world.restart_sandbox().await;
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
+
+    // A channel the server does not have, refused while the agent types on.
+    app.type_into(By::Label("Channel"), "suport").await;
+    app.type_into(By::Label("Subject"), "Refund missing").await;
+    app.type_into(By::Label("Message"), "Invoice 2024-0031.")
+        .await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_value(By::Label("Subject"), "").await;
+    app.type_into(By::Label("Subject"), "Next caller").await;
+    let said = app
+        .wait_for_text(By::TestId("result"), "Unknown channel “suport”")
+        .await;
+    assert!(said.contains("waits in the Outbox"), "{said}");
+    let said = shown(&app, "[data-testid=result]").await;
+    assert!(!said.contains("not found ("), "{said}");
+    app.click(By::TestId("outbox-toggle")).await;
+    app.wait_for_text(By::TestId("outbox-item"), "Unknown channel “suport”")
+        .await;
+    let listed = shown(&app, "[data-testid=outbox-item]").await;
+    assert!(!listed.contains("not found ("), "{listed}");
+    assert!(
+        !listed.contains("Retry now"),
+        "a refused ticket is edited, not tried again as it is: {listed}"
+    );
+    assert!(listed.contains("Edit"), "{listed}");
+    app.end().await;
+}
+
+/// What the person sees of `css`'s element: its rendered text (a closed
+/// disclosure's content is not rendered).
+async fn shown(app: &Session, css: &str) -> String {
+    let script = format!("return document.querySelector('{css}').innerText;");
+    app.script(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Waits up to 5 s for `css` to say nothing.
 async fn wait_for_no_text(app: &Session, css: &str) {
     for _ in 0..25 {

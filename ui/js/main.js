@@ -6,7 +6,7 @@ import { $, errorText } from "./dom.js";
 import { state, update } from "./state.js";
 import { t } from "./i18n.js";
 import { startForm, newTicket, loadSuggestions } from "./form.js";
-import { startResult, showNotice, followDelivery, copyNumber, showError } from "./result.js";
+import { startResult, showNotice, followDelivery, followAttention, copyNumber, showError } from "./result.js";
 import { startOutbox, loadOutbox } from "./outbox.js";
 import { startSent, loadSent } from "./sent.js";
 import { startTemplates, loadTemplates } from "./templates.js";
@@ -94,6 +94,7 @@ async function start() {
     followDelivery(delivered);
     loadSuggestions();
   });
+  on("needsAttention", followAttention);
   on("newTicket", () => newTicket());
   // The organisation's policy changed: its locks, defaults, server and
   // templates, as Rust now has them.

@@ -7,7 +7,7 @@ import { state, update, onRender } from "./state.js";
 import { t, plural, timeOf } from "./i18n.js";
 import { ask } from "./dialogs.js";
 import { mayReplaceForm, putInForm, showFieldErrors } from "./form.js";
-import { showError, showNotice } from "./result.js";
+import { showError, showNotice, problemWords, detailsOf } from "./result.js";
 
 export async function loadOutbox() {
   if (state.view !== "outbox") return;
@@ -46,13 +46,18 @@ function renderOutbox(current) {
 function outboxItem(entry) {
   const parts = [plural("outbox.attempts", entry.attempts)];
   if (entry.state === "queued") parts.push(t("outbox.next", { time: timeOf(entry.nextAttemptAt) }));
-  const why = entry.attention?.reason || entry.lastError;
-  if (why) parts.push(why);
+  // The person's words in the list; the server's (or the network's) one click away.
+  const detail = entry.attention?.reason || entry.lastError;
+  if (entry.state === "needsAttention") {
+    parts.push(problemWords(entry.attention?.problem, entry.ticket.channel_slug) ?? t("outbox.refused"));
+  } else if (entry.lastError) {
+    parts.push(t("outbox.willRetry"));
+  }
   const subject = entry.ticket.subject;
   const buttons = [];
-  const refused = Object.keys(entry.attention?.fieldErrors || {}).length > 0 || entry.unreadable;
-  // A ticket the server refused field by field is edited, not resent as it is.
-  if (!refused) {
+  // Only a waiting ticket is helped by trying again now: one the server
+  // refused would be refused again as it is; it is edited or discarded.
+  if (entry.state === "queued") {
     buttons.push(button(t("outbox.retry"), () => act(() => commands.retry(entry.id)), { "aria-label": `${t("outbox.retry")}: ${subject}` }));
   }
   if (entry.state === "needsAttention" && !entry.unreadable) {
@@ -72,6 +77,7 @@ function outboxItem(entry) {
       el("span", { class: "subject", text: subject }),
       el("span", { class: "state", dataset: { state: entry.state }, text: t(`state.${entry.state}`) })),
     el("div", { class: "hint", text: parts.join(" · ") }),
+    ...(detail ? [detailsOf(detail)] : []),
     el("div", { class: "buttons" }, buttons));
 }
 

@@ -17,11 +17,27 @@ export function showOutcome(outcome, draft, { sending = false, inOutbox = false 
   } else if (outcome.kind === "queued" && sending) {
     update({ result: { kind: "queued", id: outcome.id, draft, title: t("result.sending"), note: "" } });
   } else if (outcome.kind === "queued") {
-    update({ result: { kind: "queued", id: outcome.id, draft, title: queuedTitle(outcome), note: queuedNote(outcome) } });
+    update({ result: { kind: "queued", id: outcome.id, draft, title: queuedTitle(outcome), note: "", detail: queuedDetail(outcome) } });
   } else if (outcome.kind === "needsAttention") {
-    const title = inOutbox ? t("result.attentionInOutbox") : t("result.attention");
-    update({ result: { kind: "attention", id: outcome.id, title, note: outcome.reason } });
+    const channel = draft?.channel_slug?.trim() || "";
+    const said = problemWords(outcome.problem, channel);
+    const where = inOutbox ? t("result.waitsInOutbox") : t("result.backInForm");
+    const title = said ?? (inOutbox ? t("result.attentionInOutbox") : t("result.attention"));
+    update({ result: { kind: "attention", id: outcome.id, draft, title, note: said ? where : "", detail: outcome.reason } });
   }
+}
+
+// A refusal in the person's words, where the window has words of its own
+// for it (else `null`: the general "did not accept" is said).
+export function problemWords(problem, channel) {
+  if (problem === "unknownChannel") return t("problem.unknownChannel", { channel });
+  if (problem === "notFound") return t("problem.notFound");
+  return null;
+}
+
+// The technical detail, one click away: a disclosure the person opens.
+export function detailsOf(detail) {
+  return el("details", { class: "detail" }, [el("summary", { text: t("result.details") }), el("p", { text: detail })]);
 }
 
 export function showError(message, note = "") {
@@ -62,8 +78,8 @@ function queuedTitle(outcome) {
   return t("result.queuedOffline");
 }
 
-function queuedNote(outcome) {
-  // The technical cause stays visible, below the plain-language title.
+function queuedDetail(outcome) {
+  // The technical cause, one click away below the plain-language title.
   return outcome.waitingFor === "retry" || outcome.waitingFor === "permission" ? outcome.reason : "";
 }
 
@@ -88,6 +104,23 @@ export function tellEarlier(id, outcome) {
   }
   const earlier = [...state.earlier.filter((line) => line.id !== id), { id, text }].slice(-3);
   update({ earlier });
+}
+
+// A ticket the server refused later (after the send's short wait): the
+// panel still saying it waits says so; a ticket sent here before the
+// panel's gets its line below it.
+export async function followAttention({ id }) {
+  const onPanel = state.result?.id === id;
+  if ((onPanel && state.result.kind === "attention") || (!onPanel && !sentHere.has(id))) return;
+  let outcome;
+  try {
+    outcome = await commands.outcome(id);
+  } catch {
+    return; // Edited or discarded meanwhile: the outbox says where it is.
+  }
+  if (outcome.kind !== "needsAttention") return;
+  if (state.result?.id !== id) tellEarlier(id, outcome);
+  else if (state.result.kind !== "attention") showOutcome(outcome, state.result.draft, { inOutbox: true });
 }
 
 // A ticket the engine delivered: if the panel is still saying it waits,
@@ -123,6 +156,7 @@ function renderResult({ result, earlier }) {
   panel.dataset.kind = result.kind;
   const parts = [el("h2", { text: result.title })];
   if (result.note) parts.push(el("p", { text: result.note }));
+  if (result.detail) parts.push(detailsOf(result.detail));
   if (result.details?.length) {
     parts.push(el("dl", {}, result.details.flatMap(([term, description]) => [
       el("dt", { text: term }),

@@ -112,6 +112,9 @@ impl Outcome {
     }
 }
 
+/// How a 404 begins in [`Outcome`]'s words (the outbox keeps them).
+pub const NOT_FOUND: &str = "not found ";
+
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -123,7 +126,7 @@ impl fmt::Display for Outcome {
                 )
             }
             Self::Forbidden { message } => write!(f, "not allowed to file tickets ({message})"),
-            Self::NotFound { message } => write!(f, "not found ({message})"),
+            Self::NotFound { message } => write!(f, "{NOT_FOUND}({message})"),
             Self::Invalid { message, .. } => write!(f, "the server rejected the ticket: {message}"),
             Self::RateLimited { retry_after, .. } => match retry_after {
                 Some(RetryAfter::Delay(delay)) => {

@@ -11,7 +11,7 @@ use crate::api_base::ApiBase;
 use crate::delivery::{Clock, Delivery, Pacing};
 use crate::draft::Draft;
 use crate::field_errors::FieldErrors;
-use crate::outbox::{Entry, Outbox, OutboxError, PauseKind, State};
+use crate::outbox::{Entry, Outbox, OutboxError, PauseKind, Problem, State};
 use crate::ticket::Ticket;
 use crate::validation::validate;
 
@@ -42,6 +42,7 @@ pub enum Submitted {
         id: String,
         reason: String,
         field_errors: FieldErrors,
+        problem: Problem,
     },
     /// Local validation failed: nothing was saved or sent.
     #[serde(rename_all = "camelCase")]
@@ -134,6 +135,7 @@ pub fn standing(outbox: &Outbox, id: &str, now: i64) -> Result<Submitted, Outbox
                 id: entry.id,
                 reason: attention.reason,
                 field_errors: attention.field_errors,
+                problem: attention.problem,
             }
         }
         State::Queued | State::Sending => {

@@ -45,9 +45,55 @@ impl State {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attention {
+    /// The server's words, as the technical detail.
     pub reason: String,
     /// The server's per-field errors, for a 422.
     pub field_errors: FieldErrors,
+    /// What it comes to for the person, for the window to say in its words.
+    pub problem: Problem,
+}
+
+impl Attention {
+    pub fn new(reason: String, field_errors: FieldErrors) -> Self {
+        let problem = Problem::of(&reason, &field_errors);
+        Self {
+            reason,
+            field_errors,
+            problem,
+        }
+    }
+}
+
+/// What a refusal comes to for the person: the window says each in its
+/// own words, with the server's as the detail one click away.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Problem {
+    /// The server named fields it does not accept (a 422).
+    Fields,
+    /// The server has no channel of the ticket's slug (its 404).
+    UnknownChannel,
+    /// The server found nothing where tickets go (a 404 that is not about
+    /// the channel: a wrong path in the server's address, say).
+    NotFound,
+    /// Any other refusal (another 4xx, a redirect).
+    #[default]
+    Refused,
+}
+
+impl Problem {
+    /// From a refusal as the outbox keeps it: the attempt's outcome in
+    /// [`Outcome`](crate::outcome::Outcome)'s words, and the field errors.
+    pub fn of(reason: &str, field_errors: &FieldErrors) -> Self {
+        if !field_errors.is_empty() {
+            return Self::Fields;
+        }
+        match reason.strip_prefix(crate::outcome::NOT_FOUND) {
+            Some(message) if message.to_lowercase().contains("channel") => Self::UnknownChannel,
+            Some(_) => Self::NotFound,
+            None => Self::Refused,
+        }
+    }
 }
 
 /// What the server made of a delivered ticket.
@@ -119,5 +165,39 @@ impl Summary {
             State::Delivered => self.delivered += count,
             State::NeedsAttention => self.needs_attention += count,
         }
+    }
+}
+
+#[cfg(test)]
+mod problem_tests {
+    use super::*;
+    use crate::outcome::Outcome;
+
+    /// Issue 18: the window said "not found (Channel not found.)"; each
+    /// refusal now comes with what it means, for the window's own words.
+    #[test]
+    fn a_refusal_comes_to_what_it_means_for_the_person() {
+        let said = |outcome: Outcome| Problem::of(&outcome.to_string(), &FieldErrors::new());
+        let not_found = |message: &str| Outcome::NotFound {
+            message: message.into(),
+        };
+        assert_eq!(
+            said(not_found("Channel not found.")),
+            Problem::UnknownChannel
+        );
+        assert_eq!(
+            said(not_found("The route api/wrong could not be found.")),
+            Problem::NotFound
+        );
+        assert_eq!(
+            Problem::of("unexpected reply, HTTP 409: conflict", &FieldErrors::new()),
+            Problem::Refused
+        );
+        let mut fields = FieldErrors::new();
+        fields.add("subject", "Too long.");
+        assert_eq!(
+            Problem::of("the server rejected the ticket", &fields),
+            Problem::Fields
+        );
     }
 }

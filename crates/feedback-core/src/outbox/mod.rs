@@ -26,7 +26,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, Row, params};
 
 pub use claim::{AccountUpdate, AttemptResult, Claim, HORIZON_MS, Pause, PauseKind, RateState};
-pub use entry::{Attention, Delivered, Entry, State, Summary};
+pub use entry::{Attention, Delivered, Entry, Problem, State, Summary};
 pub use error::{OutboxError, Result};
 pub use file_check::FileCheck;
 pub use history::{MAX_SENT_PAGE, SentItem, SentPage, SentQuery};
@@ -478,10 +478,7 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
             let field_errors = errors
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default();
-            Some(Attention {
-                reason,
-                field_errors,
-            })
+            Some(Attention::new(reason, field_errors))
         }
         None => None,
     };
@@ -498,10 +495,10 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
         None => None,
     };
     let attention = match (&unreadable, attention) {
-        (Some(problem), None) if state == State::NeedsAttention => Some(Attention {
-            reason: format!("the stored copy of this ticket cannot be read ({problem})"),
-            field_errors: FieldErrors::new(),
-        }),
+        (Some(problem), None) if state == State::NeedsAttention => Some(Attention::new(
+            format!("the stored copy of this ticket cannot be read ({problem})"),
+            FieldErrors::new(),
+        )),
         (_, attention) => attention,
     };
     Ok(Entry {
