@@ -65,6 +65,21 @@ async fn sent_tickets_are_found_copied_opened_and_filed_again() {
     app.wait_for_text(By::TestId("sent-list"), "Invoice missing")
         .await;
     app.click(By::Button("Open")).await;
+    // The ticket as a ticket (issue 18: it was JSON); the server's JSON one
+    // click away.
+    let summary = app
+        .wait_for_text(By::TestId("ticket-summary"), "Invoice missing")
+        .await;
+    assert!(!summary.contains('{'), "{summary}");
+    app.wait_for_text(By::TestId("ticket-dialog"), "TCK-000003")
+        .await;
+    assert!(
+        !app.shown("[data-testid=ticket-dialog]")
+            .await
+            .contains("\"subject\""),
+        "no JSON in sight"
+    );
+    app.click("#ticket-raw summary").await;
     let whole = app
         .wait_for_text(
             By::TestId("ticket-json"),

@@ -167,7 +167,7 @@ async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
     sign_in(&app).await;
 
     crate::harness::file_while_offline(&mut world, &app, "Filed while down").await;
-    let said = shown(&app, "[data-testid=result]").await;
+    let said = app.shown("[data-testid=result]").await;
     assert!(!said.contains("os error"), "{said}");
     assert!(!said.contains("could not connect"), "{said}");
     app.click("#result summary").await;
@@ -176,7 +176,7 @@ async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
     app.click(By::TestId("outbox-toggle")).await;
     app.wait_for_text(By::TestId("outbox-item"), "tried again by itself")
         .await;
-    let listed = shown(&app, "[data-testid=outbox-item]").await;
+    let listed = app.shown("[data-testid=outbox-item]").await;
     assert!(!listed.contains("os error"), "{listed}");
     assert!(
         listed.contains("Retry now"),
@@ -198,12 +198,12 @@ async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
         .wait_for_text(By::TestId("result"), "Unknown channel “suport”")
         .await;
     assert!(said.contains("waits in the Outbox"), "{said}");
-    let said = shown(&app, "[data-testid=result]").await;
+    let said = app.shown("[data-testid=result]").await;
     assert!(!said.contains("not found ("), "{said}");
     app.click(By::TestId("outbox-toggle")).await;
     app.wait_for_text(By::TestId("outbox-item"), "Unknown channel “suport”")
         .await;
-    let listed = shown(&app, "[data-testid=outbox-item]").await;
+    let listed = app.shown("[data-testid=outbox-item]").await;
     assert!(!listed.contains("not found ("), "{listed}");
     assert!(
         !listed.contains("Retry now"),
@@ -211,17 +211,6 @@ async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
     );
     assert!(listed.contains("Edit"), "{listed}");
     app.end().await;
-}
-
-/// What the person sees of `css`'s element: its rendered text (a closed
-/// disclosure's content is not rendered).
-async fn shown(app: &Session, css: &str) -> String {
-    let script = format!("return document.querySelector('{css}').innerText;");
-    app.script(&script)
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// Waits up to 5 s for `css` to say nothing.

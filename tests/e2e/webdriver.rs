@@ -274,6 +274,18 @@ impl Session {
             .await;
     }
 
+    /// What the person sees of the element `css` finds: its rendered text.
+    /// (WebKitWebDriver's element text includes a closed disclosure's
+    /// content, which is not shown.)
+    pub(crate) async fn shown(&self, css: &str) -> String {
+        let script = format!("return document.querySelector('{css}').innerText;");
+        self.script(&script)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub(crate) async fn text(&self, by: impl Into<By>) -> String {
         let id = self.find(by).await;
         self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)

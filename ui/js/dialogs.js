@@ -5,7 +5,7 @@
 import { commands } from "./ipc.js";
 import { $, el, errorText } from "./dom.js";
 import { state, update } from "./state.js";
-import { t, plural, chooseLanguage, dateTimeOf } from "./i18n.js";
+import { t, plural, chooseLanguage, dateTimeOf, wordsFor } from "./i18n.js";
 
 export function openDialog(id) {
   const dialog = $(id);
@@ -172,14 +172,31 @@ export function openTicket(entry) {
   const record = entry.delivered || {};
   const number = record.ticketNumber || t("sent.noNumber");
   $("sent-ticket-heading").textContent = t("sent.detailTitle", { number });
+  // The ticket as a ticket: what the server made of it where it said,
+  // else what was sent.
+  const sent = entry.ticket;
+  const server = record.ticket || {};
   const rows = [
-    [t("field.subject"), entry.ticket.subject],
-    [t("field.channel"), entry.ticket.channel_slug],
+    [t("field.subject"), server.subject ?? sent.subject],
+    [t("field.channel"), server.channel?.slug ?? sent.channel_slug],
+    [t("field.priority"), wordsFor("priority", server.priority ?? sent.priority)],
+    [t("field.type"), wordsFor("type", server.type ?? sent.type)],
+    [t("field.rating"), server.rating ?? sent.rating],
+    [t("field.toolKey"), server.tool_key ?? sent.tool_key],
+    [t("field.page"), server.page ?? sent.page],
+    [t("result.status"), server.status],
+    [t("result.created"), server.created_at ? dateTimeOf(server.created_at) : null],
     [t("sent.when"), dateTimeOf(new Date(record.at).toISOString())],
   ];
-  $("ticket-summary").replaceChildren(...rows.flatMap(([term, text]) => [el("dt", { text: term }), el("dd", { text: text ?? "—" })]));
-  // Exactly what the server sent back (or, for an unreadable 2xx, why not).
+  $("ticket-summary").replaceChildren(...rows.flatMap(([term, text]) => [
+    el("dt", { text: term }),
+    el("dd", { text: text === null || text === undefined || text === "" ? "—" : String(text) }),
+  ]));
+  $("ticket-message").textContent = server.message ?? sent.message;
+  // Exactly what the server sent back (or, for an unreadable 2xx, why
+  // not): the detail, one click away.
   $("ticket-json").textContent = record.ticket ? JSON.stringify(record.ticket, null, 2) : (record.note || "");
+  $("ticket-raw").open = false;
   openDialog("ticket-dialog");
 }
 

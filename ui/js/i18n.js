@@ -55,6 +55,7 @@ const STRINGS = {
     "sent.close": "Close",
     "sent.at": "Sent {time}",
     "sent.when": "Sent",
+    "sent.raw": "What the server returned",
     "sent.shortcut": "Ctrl+Shift+C copies the latest ticket number.",
 
     "templates.title": "Templates",
@@ -278,6 +279,7 @@ const STRINGS = {
     "sent.close": "Sluiten",
     "sent.at": "Verstuurd {time}",
     "sent.when": "Verstuurd",
+    "sent.raw": "Wat de server teruggaf",
     "sent.shortcut": "Ctrl+Shift+C kopieert het laatste ticketnummer.",
 
     "templates.title": "Sjablonen",
