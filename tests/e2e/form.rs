@@ -75,15 +75,7 @@ async fn a_server_refusal_lands_on_its_fields() {
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn typing_during_a_send_is_kept() {
-    let (world, app) = World::start_with(Config {
-        faults: feedback_sandbox::Faults {
-            latency: std::time::Duration::from_millis(2_500),
-            ..Default::default()
-        },
-        ..Config::default()
-    })
-    .await;
-    sign_in(&app).await;
+    let (world, app) = signed_in_with_latency(2_500).await;
 
     app.type_into(By::Label("Subject"), "Printer jams").await;
     app.type_into(By::Label("Message"), "On every second page.")
@@ -123,15 +115,7 @@ async fn typing_during_a_send_is_kept() {
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn a_ticket_answered_after_the_next_was_sent_still_gets_its_confirmation() {
-    let (_world, app) = World::start_with(Config {
-        faults: feedback_sandbox::Faults {
-            latency: std::time::Duration::from_millis(2_500),
-            ..Default::default()
-        },
-        ..Config::default()
-    })
-    .await;
-    sign_in(&app).await;
+    let (_world, app) = signed_in_with_latency(2_500).await;
 
     for subject in ["First caller", "Second caller"] {
         app.type_into(By::Label("Subject"), subject).await;
@@ -156,15 +140,7 @@ async fn a_ticket_answered_after_the_next_was_sent_still_gets_its_confirmation()
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
 async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
-    let (mut world, app) = World::start_with(Config {
-        faults: feedback_sandbox::Faults {
-            latency: std::time::Duration::from_millis(1_500),
-            ..Default::default()
-        },
-        ..Config::default()
-    })
-    .await;
-    sign_in(&app).await;
+    let (mut world, app) = signed_in_with_latency(1_500).await;
 
     crate::harness::file_while_offline(&mut world, &app, "Filed while down").await;
     let said = app.shown("[data-testid=result]").await;
@@ -211,6 +187,20 @@ async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
     );
     assert!(listed.contains("Edit"), "{listed}");
     app.end().await;
+}
+
+/// The app, signed in, beside a sandbox that answers `ms` late.
+async fn signed_in_with_latency(ms: u64) -> (World, Session) {
+    let (world, app) = World::start_with(Config {
+        faults: feedback_sandbox::Faults {
+            latency: std::time::Duration::from_millis(ms),
+            ..Default::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    sign_in(&app).await;
+    (world, app)
 }
 
 /// Waits up to 5 s for `css` to say nothing.
