@@ -110,8 +110,14 @@ export function showFieldErrors(fieldErrors, { focus = true } = {}) {
   return first;
 }
 
+// Where the keyboard lands in a group of radio buttons, as Tab lands: its
+// checked one, else its first.
+function radioStop(name) {
+  return document.querySelector(`input[name="${name}"]:checked`) || document.querySelector(`input[name="${name}"]`);
+}
+
 export function focusField(field) {
-  const target = control(field) || document.querySelector('input[name="rating"]:checked') || document.querySelector('input[name="rating"]');
+  const target = control(field) || radioStop("rating");
   // A field folded away under "Tool, page and user agent" is unfolded first.
   const folded = target.closest("details");
   if (folded) folded.open = true;
@@ -120,7 +126,7 @@ export function focusField(field) {
 
 // Whether the form holds anything typed beyond its defaults.
 export function formHasTyping() {
-  return ["subject", "message", "tool_key", "page"].some((field) => value(field).trim() !== "");
+  return !formIsEmpty(readDraft());
 }
 
 function defaults() {
@@ -308,11 +314,7 @@ function focusNextControl(form, from) {
       (!grouped(control) && !control.disabled && control.tabIndex >= 0 && control.getClientRects().length > 0),
   );
   const next = reachable[reachable.indexOf(from) + 1];
-  if (next?.type === "radio") {
-    (form.querySelector(`input[name="${next.name}"]:checked`) || next).focus();
-  } else if (next) {
-    next.focus();
-  }
+  (next?.type === "radio" ? radioStop(next.name) : next)?.focus();
 }
 
 // Fills the form (from the saved `draft`, if any) and listens to it.
