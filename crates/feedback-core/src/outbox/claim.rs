@@ -21,6 +21,15 @@ use crate::ticket::Ticket;
 /// days), and counts as now, so that the step cannot hold a ticket back.
 pub const HORIZON_MS: i64 = 10 * 60 * 1000;
 
+/// How far past its lease a claim (or a drainer's lease) may be dated
+/// before it counts as written under a clock that has since stepped back.
+/// Another process's "now" can lag this one's by a moment (it was read
+/// before that process waited for the file's lock, or was scheduled out):
+/// that is no step, and taking the claim over for it would send a ticket in
+/// flight twice. A smaller step back is waited out: the claim lapses at
+/// most this much later.
+const STEP_BACK_MS: i64 = 60 * 1000;
+
 /// What the last replies said about an account's quota.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateState {
@@ -143,8 +152,8 @@ impl Outbox {
         )?;
         let taken = transaction.execute(
             "UPDATE accounts SET drainer = ?2, drainer_until = ?3
-             WHERE account = ?1 AND (drainer IS NULL OR drainer = ?2 OR drainer_until < ?4 OR drainer_until > ?3)",
-            params![account, owner, now.saturating_add(lease_ms), now],
+             WHERE account = ?1 AND (drainer IS NULL OR drainer = ?2 OR drainer_until < ?4 OR drainer_until > ?3 + ?5)",
+            params![account, owner, now.saturating_add(lease_ms), now, STEP_BACK_MS],
         )?;
         if taken == 0 {
             return Ok(None);
@@ -163,9 +172,9 @@ impl Outbox {
                     "SELECT id, state FROM tickets
                      WHERE account = ?1
                        AND ((state = 'queued' AND (next_attempt_at <= ?2 OR next_attempt_at > ?2 + ?3))
-                            OR (state = 'sending' AND (lease_until < ?2 OR lease_until > ?2 + ?4)))
+                            OR (state = 'sending' AND (lease_until < ?2 OR lease_until > ?2 + ?4 + ?5)))
                      ORDER BY created_at, rowid LIMIT 1",
-                    params![account, now, HORIZON_MS, lease_ms],
+                    params![account, now, HORIZON_MS, lease_ms, STEP_BACK_MS],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
@@ -311,9 +320,9 @@ impl Outbox {
         Ok(self.lock().execute(
             "UPDATE tickets SET state = 'queued', lease_until = NULL, claimed_by = NULL,
                     possible_duplicate = 1, next_attempt_at = min(next_attempt_at, ?1)
-             WHERE state = 'sending' AND (lease_until < ?1 OR lease_until > ?1 + ?2)
+             WHERE state = 'sending' AND (lease_until < ?1 OR lease_until > ?1 + ?2 + ?4)
                AND (?3 IS NULL OR claimed_by IS NULL OR claimed_by NOT LIKE ?3 || '%' ESCAPE '\\')",
-            params![now, lease_ms, except],
+            params![now, lease_ms, except, STEP_BACK_MS],
         )?)
     }
 

@@ -367,6 +367,41 @@ fn two_processes_never_claim_the_same_ticket() {
     assert_eq!(after.state, State::Sending);
 }
 
+/// Found by `crash::two_drains_at_once_send_each_ticket_once` under load
+/// (1 run in 12): a process reads "now", is held up for a few
+/// milliseconds (the other's transaction, the scheduler), and then finds
+/// the other's drainer lease and claim dated a little after its "now". That
+/// was taken for a clock stepped back: it took the lease over and sent the
+/// ticket in flight again. A time in the file counts as from a clock since
+/// stepped back only when it is far ahead, beyond any such delay.
+#[test]
+fn a_now_read_a_moment_before_another_process_claimed_is_no_clock_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (open(&dir), open(&dir));
+    a.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    a.enqueue(ACCOUNT, &doc_ticket(), 1).unwrap();
+    let at = 1_000_000;
+    a.claim(ACCOUNT, "a", at, LEASE).unwrap().unwrap();
+    let read_before = at - 40;
+    assert!(
+        b.claim(ACCOUNT, "b", read_before, LEASE).unwrap().is_none(),
+        "a drains this account; b waits"
+    );
+    assert_eq!(
+        b.recover_interrupted(read_before, LEASE, Some("b"))
+            .unwrap(),
+        0,
+        "a's attempt is in flight, not interrupted"
+    );
+    // A clock really stepped back (by an hour) still frees the account.
+    let stepped_back = at - 3_600_000;
+    assert!(
+        b.claim(ACCOUNT, "b", stepped_back, LEASE)
+            .unwrap()
+            .is_some()
+    );
+}
+
 #[test]
 fn a_dead_drainers_ticket_is_retried_as_a_possible_duplicate() {
     let dir = tempfile::tempdir().unwrap();
