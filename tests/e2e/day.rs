@@ -100,7 +100,7 @@ async fn sent_tickets_are_found_copied_opened_and_filed_again() {
         .await;
 
     // Ctrl+Shift+C: the newest ticket's number, from anywhere.
-    app.shortcut(&[CONTROL, SHIFT, 'c']).await;
+    app.shortcut(&[CONTROL, SHIFT], 'c').await;
     app.wait_for_text(By::TestId("copy-status"), "Copied TCK-000003")
         .await;
     assert_eq!(world.clipboard(), "TCK-000003");
@@ -271,7 +271,7 @@ async fn quick_capture_from_the_tray_and_a_new_ticket_that_can_be_undone() {
         .await;
 
     // Ctrl+N does the same from the keyboard.
-    app.shortcut(&[CONTROL, 'n']).await;
+    app.shortcut(&[CONTROL], 'n').await;
     app.wait_for_value(By::Label("Subject"), "").await;
     app.click(By::Button("Undo")).await;
     app.wait_for_value(By::Label("Subject"), "Half a thought")

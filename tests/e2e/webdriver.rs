@@ -1,25 +1,30 @@
-//! A small WebDriver client over reqwest: the W3C calls these tests need
-//! (session, find, click, type, read, screenshot), nothing more.
+//! The steps these tests take in the window, as a person would (find a
+//! control by its label, click it, type into it, read it), over fantoccini's
+//! WebDriver client.
 
+use std::fmt::Display;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 /// WebDriver's key codes.
-pub(crate) const TAB: char = '\u{E004}';
-pub(crate) const ENTER: char = '\u{E007}';
-pub(crate) const ESCAPE: char = '\u{E00C}';
-pub(crate) const CONTROL: char = '\u{E009}';
-pub(crate) const SHIFT: char = '\u{E008}';
+pub(crate) const TAB: Key = Key::Tab;
+pub(crate) const ENTER: Key = Key::Enter;
+pub(crate) const ESCAPE: Key = Key::Escape;
+pub(crate) const CONTROL: Key = Key::Control;
+pub(crate) const SHIFT: Key = Key::Shift;
 
 /// How long one WebDriver command may take before the test fails.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a launch may take to become a session.
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The W3C key for a web element reference.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How a test finds a control: the way a person does, by its label or its
 /// text, or by `data-testid` for things without either. While a modal dialog
@@ -42,8 +47,23 @@ impl From<&str> for By {
     }
 }
 
+/// A [`By`] as WebDriver looks for it.
+enum Query {
+    XPath(String),
+    Css(String),
+}
+
+impl Query {
+    fn locator(&self) -> Locator<'_> {
+        match self {
+            Query::XPath(xpath) => Locator::XPath(xpath),
+            Query::Css(css) => Locator::Css(css),
+        }
+    }
+}
+
 impl By {
-    fn query(&self) -> (&'static str, String) {
+    fn query(&self) -> Query {
         // Inside the open dialog if there is one, else outside every dialog.
         let scoped = |inner: &str| {
             format!(
@@ -53,24 +73,18 @@ impl By {
         match self {
             By::Label(text) => {
                 let label = format!("label[normalize-space()={}]", xpath_literal(text));
-                (
-                    "xpath",
-                    format!(
-                        "{} | {}",
-                        scoped(&format!("//*[@id = //{label}/@for]")),
-                        scoped(&format!("//{label}//input"))
-                    ),
-                )
+                Query::XPath(format!(
+                    "{} | {}",
+                    scoped(&format!("//*[@id = //{label}/@for]")),
+                    scoped(&format!("//{label}//input"))
+                ))
             }
-            By::Button(text) => (
-                "xpath",
-                scoped(&format!(
-                    "//*[self::button or self::summary][normalize-space()={}]",
-                    xpath_literal(text)
-                )),
-            ),
-            By::TestId(id) => ("css selector", format!("[data-testid=\"{id}\"]")),
-            By::Css(css) => ("css selector", css.clone()),
+            By::Button(text) => Query::XPath(scoped(&format!(
+                "//*[self::button or self::summary][normalize-space()={}]",
+                xpath_literal(text)
+            ))),
+            By::TestId(id) => Query::Css(format!("[data-testid=\"{id}\"]")),
+            By::Css(css) => Query::Css(css.clone()),
         }
     }
 }
@@ -84,9 +98,16 @@ fn xpath_literal(text: &str) -> String {
     }
 }
 
+/// What a command answered, or a failed test if the driver gives no answer
+/// within [`COMMAND_TIMEOUT`].
+async fn answer<T>(what: impl Display, command: impl Future<Output = T>) -> T {
+    tokio::time::timeout(COMMAND_TIMEOUT, command)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: the driver did not answer within {COMMAND_TIMEOUT:?}"))
+}
+
 pub(crate) struct Session {
-    http: reqwest::Client,
-    base: String,
+    client: Client,
 }
 
 impl Session {
@@ -98,37 +119,25 @@ impl Session {
         application: &std::path::Path,
         args: &[&str],
     ) -> Session {
-        let http = reqwest::Client::builder()
-            .timeout(COMMAND_TIMEOUT)
-            .build()
-            .expect("an HTTP client");
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "wry",
-            "tauri:options": {"application": application, "args": args}
-        }}});
-        let reply: Value = http
-            .post(format!("{driver}/session"))
-            .timeout(LAUNCH_TIMEOUT)
-            .json(&capabilities)
-            .send()
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".to_owned(), json!("wry"));
+        capabilities.insert(
+            "tauri:options".to_owned(),
+            json!({"application": application, "args": args}),
+        );
+        // tauri-driver listens on 127.0.0.1: plain HTTP, no TLS.
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let client = tokio::time::timeout(LAUNCH_TIMEOUT, builder.connect(driver))
             .await
-            .unwrap_or_else(|error| {
+            .unwrap_or_else(|_| {
                 panic!(
-                    "no session for {} within {LAUNCH_TIMEOUT:?}: {error}",
+                    "no session for {} within {LAUNCH_TIMEOUT:?}",
                     application.display()
                 )
             })
-            .json()
-            .await
-            .expect("a JSON reply");
-        let id = reply["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {reply}"))
-            .to_owned();
-        Session {
-            http,
-            base: format!("{driver}/session/{id}"),
-        }
+            .unwrap_or_else(|error| panic!("no session for {}: {error}", application.display()));
+        Session { client }
     }
 
     /// Waits until the page has marked itself ready (its controls listen),
@@ -139,47 +148,42 @@ impl Session {
         loop {
             // The page notes when a poll first found it ready (a mark the
             // start-up benchmark reads: how long the answer then took).
-            let ready = self
-                .script(
+            let ready = answer(
+                "is the page ready",
+                self.client.execute(
                     "const ready = document.documentElement.dataset.ready === 'true';
                      if (ready && !performance.getEntriesByName('start:poll').length)
                        performance.mark('start:poll');
                      return ready;",
-                )
-                .await;
-            if ready == Value::Bool(true) {
+                    Vec::new(),
+                ),
+            )
+            .await;
+            // An error (the page not there yet) is not ready either.
+            if matches!(ready, Ok(Value::Bool(true))) {
                 return;
             }
             if Instant::now() >= deadline {
                 let shot = self.failure_screenshot().await;
-                panic!("the page never became ready (screenshot: {shot})");
+                panic!("the page never became ready: {ready:?} (screenshot: {shot})");
             }
             tokio::time::sleep(poll).await;
         }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let reply: Value = request
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("{path}: the driver did not answer: {error}"))
-            .json()
-            .await
-            .expect("JSON");
-        reply["value"].clone()
-    }
-
-    /// A call that must succeed: an element that cannot be clicked or typed
-    /// into fails the test instead of being skipped.
-    async fn act(&self, path: &str, body: Value) {
-        let value = self.call(reqwest::Method::POST, path, Some(body)).await;
-        if value.get("error").is_some() {
-            let shot = self.failure_screenshot().await;
-            panic!("{path}: {value} (screenshot: {shot})");
+    /// A step that must succeed: an element that cannot be clicked or typed
+    /// into fails the test (with a screenshot) instead of being skipped.
+    async fn must<T>(
+        &self,
+        what: impl Display,
+        step: impl Future<Output = Result<T, CmdError>>,
+    ) -> T {
+        match answer(&what, step).await {
+            Ok(value) => value,
+            Err(error) => {
+                let shot = self.failure_screenshot().await;
+                panic!("{what}: {error} (screenshot: {shot})");
+            }
         }
     }
 
@@ -193,30 +197,28 @@ impl Session {
                 .map(|d| d.as_millis())
                 .unwrap_or_default()
         ));
-        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        if let Some(data) = data.as_str() {
-            let _ = std::fs::write(&shot, base64_decode(data));
+        if let Ok(Ok(png)) = tokio::time::timeout(COMMAND_TIMEOUT, self.client.screenshot()).await {
+            let _ = std::fs::write(&shot, png);
         }
         shot.display().to_string()
     }
 
     /// The element `by` finds, waiting up to 15 s for it to appear.
-    pub(crate) async fn find(&self, by: impl Into<By>) -> String {
+    pub(crate) async fn find(&self, by: impl Into<By>) -> Element {
         let by = by.into();
-        let (using, value) = by.query();
+        let query = by.query();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let found = self
-                .call(
-                    reqwest::Method::POST,
-                    "/element",
-                    Some(json!({"using": using, "value": value})),
-                )
-                .await;
-            if let Some(id) = found[ELEMENT].as_str() {
-                return id.to_owned();
-            }
-            assert!(Instant::now() < deadline, "no element {by:?}: {found}");
+            let found = answer(
+                format_args!("find {by:?}"),
+                self.client.find(query.locator()),
+            )
+            .await;
+            let error = match found {
+                Ok(element) => return element,
+                Err(error) => error,
+            };
+            assert!(Instant::now() < deadline, "no element {by:?}: {error}");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -227,19 +229,16 @@ impl Session {
     pub(crate) async fn click(&self, by: impl Into<By>) {
         let by = by.into();
         for _ in 0..5 {
-            let id = self.find(by.clone()).await;
-            let path = format!("/element/{id}/click");
-            let value = self
-                .call(reqwest::Method::POST, &path, Some(json!({})))
-                .await;
-            if value.get("error").and_then(Value::as_str) == Some("stale element reference") {
-                continue;
+            let element = self.find(by.clone()).await;
+            let clicked = answer(format_args!("click {by:?}"), element.click()).await;
+            match clicked {
+                Ok(()) => return,
+                Err(error) if error.is_stale_element_reference() => {}
+                Err(error) => {
+                    let shot = self.failure_screenshot().await;
+                    panic!("click {by:?}: {error} (screenshot: {shot})");
+                }
             }
-            if value.get("error").is_some() {
-                let shot = self.failure_screenshot().await;
-                panic!("{path}: {value} (screenshot: {shot})");
-            }
-            return;
         }
         let shot = self.failure_screenshot().await;
         panic!("{by:?} was redrawn under every click (screenshot: {shot})");
@@ -248,29 +247,26 @@ impl Session {
     /// Clicks a control that ends the app: the click's own reply may never
     /// come, so only finding the control must succeed.
     pub(crate) async fn click_to_quit(&self, by: impl Into<By>) {
-        let id = self.find(by).await;
-        let _ = self
-            .http
-            .post(format!("{}/element/{id}/click", self.base))
-            .json(&json!({}))
-            .send()
-            .await;
+        let element = self.find(by).await;
+        let _ = tokio::time::timeout(COMMAND_TIMEOUT, element.click()).await;
     }
 
     pub(crate) async fn type_into(&self, by: impl Into<By>, text: &str) {
-        let id = self.find(by).await;
+        let by = by.into();
+        let element = self.find(by.clone()).await;
         // WebKitWebDriver clears only what is in view (a click scrolls by itself).
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({
-                "script": "arguments[0].scrollIntoView({block: 'center'});",
-                "args": [{ELEMENT: id}]
-            })),
+        let target = serde_json::to_value(&element).expect("an element reference");
+        let _ = answer(
+            format_args!("scroll to {by:?}"),
+            self.client.execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![target],
+            ),
         )
         .await;
-        self.act(&format!("/element/{id}/clear"), json!({})).await;
-        self.act(&format!("/element/{id}/value"), json!({"text": text}))
+        self.must(format_args!("clear {by:?}"), element.clear())
+            .await;
+        self.must(format_args!("type into {by:?}"), element.send_keys(text))
             .await;
     }
 
@@ -286,13 +282,23 @@ impl Session {
             .to_owned()
     }
 
+    /// The element's text; one the page redrew while it was read is found
+    /// again.
     pub(crate) async fn text(&self, by: impl Into<By>) -> String {
-        let id = self.find(by).await;
-        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let by = by.into();
+        for _ in 0..5 {
+            let element = self.find(by.clone()).await;
+            match answer(format_args!("text of {by:?}"), element.text()).await {
+                Ok(text) => return text,
+                Err(error) if error.is_stale_element_reference() => {}
+                Err(error) => {
+                    let shot = self.failure_screenshot().await;
+                    panic!("text of {by:?}: {error} (screenshot: {shot})");
+                }
+            }
+        }
+        let shot = self.failure_screenshot().await;
+        panic!("{by:?} was redrawn under every read (screenshot: {shot})");
     }
 
     /// Waits up to 20 s for the element's text to contain `wanted`.
@@ -317,20 +323,14 @@ impl Session {
         let by = by.into();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let id = self.find(by.clone()).await;
-            let value = self
-                .call(
-                    reqwest::Method::GET,
-                    &format!("/element/{id}/property/value"),
-                    None,
-                )
-                .await;
-            if value.as_str() == Some(wanted) {
+            let element = self.find(by.clone()).await;
+            let value = answer(format_args!("value of {by:?}"), element.prop("value")).await;
+            if matches!(&value, Ok(Some(value)) if value == wanted) {
                 return;
             }
             assert!(
                 Instant::now() < deadline,
-                "{by:?} never held {wanted:?}; it holds {value}"
+                "{by:?} never held {wanted:?}; it holds {value:?}"
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -341,15 +341,9 @@ impl Session {
         let by = by.into();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let id = self.find(by.clone()).await;
-            let shown = self
-                .call(
-                    reqwest::Method::GET,
-                    &format!("/element/{id}/displayed"),
-                    None,
-                )
-                .await;
-            if shown == Value::Bool(false) {
+            let element = self.find(by.clone()).await;
+            let shown = answer(format_args!("is {by:?} shown"), element.is_displayed()).await;
+            if matches!(shown, Ok(false)) {
                 return;
             }
             assert!(Instant::now() < deadline, "{by:?} stayed visible");
@@ -357,131 +351,89 @@ impl Session {
         }
     }
 
+    /// Presses and releases the keys of `actions` in order, as a keyboard would.
+    async fn keys(&self, actions: impl IntoIterator<Item = KeyAction>) {
+        let keyboard = actions
+            .into_iter()
+            .fold(KeyActions::new("keyboard".to_owned()), InputSource::then);
+        self.must("key presses", self.client.perform_actions(keyboard))
+            .await;
+    }
+
     /// Presses and releases `key` (a WebDriver key code such as [`TAB`]), on
     /// whatever has the focus, as a keyboard would.
-    pub(crate) async fn press(&self, key: char) {
-        let key = key.to_string();
-        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
-            {"type": "keyDown", "value": key},
-            {"type": "keyUp", "value": key}
-        ]}]});
-        self.act("/actions", actions).await;
+    pub(crate) async fn press(&self, key: impl Into<char>) {
+        let value = key.into();
+        self.keys([KeyAction::Down { value }, KeyAction::Up { value }])
+            .await;
     }
 
     /// Holds `modifier` while pressing `key`: Ctrl+Enter.
-    pub(crate) async fn chord(&self, modifier: char, key: char) {
-        let (modifier, key) = (modifier.to_string(), key.to_string());
-        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
-            {"type": "keyDown", "value": modifier},
-            {"type": "keyDown", "value": key},
-            {"type": "keyUp", "value": key},
-            {"type": "keyUp", "value": modifier}
-        ]}]});
-        self.act("/actions", actions).await;
+    pub(crate) async fn chord(&self, modifier: Key, key: impl Into<char>) {
+        self.shortcut(&[modifier], key).await;
     }
 
-    /// Holds every key of `keys` down in order, then lets go: Ctrl+Shift+C.
-    pub(crate) async fn shortcut(&self, keys: &[char]) {
-        let mut actions: Vec<Value> = keys
+    /// Holds every key of `modifiers` down in order, presses `key`, then lets
+    /// go: Ctrl+Shift+C.
+    pub(crate) async fn shortcut(&self, modifiers: &[Key], key: impl Into<char>) {
+        let held: Vec<char> = modifiers
             .iter()
-            .map(|key| json!({"type": "keyDown", "value": key.to_string()}))
+            .map(|&modifier| char::from(modifier))
+            .chain([key.into()])
             .collect();
-        actions.extend(
-            keys.iter()
-                .rev()
-                .map(|key| json!({"type": "keyUp", "value": key.to_string()})),
-        );
-        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
-        self.act("/actions", actions).await;
+        let down = held.iter().map(|&value| KeyAction::Down { value });
+        let up = held.iter().rev().map(|&value| KeyAction::Up { value });
+        self.keys(down.chain(up)).await;
     }
 
     /// Picks `file` in a file input, as the file chooser does.
     pub(crate) async fn upload(&self, by: impl Into<By>, file: &std::path::Path) {
-        let id = self.find(by).await;
+        let by = by.into();
+        let element = self.find(by.clone()).await;
         let path = file.display().to_string();
-        self.act(&format!("/element/{id}/value"), json!({"text": path}))
-            .await;
+        self.must(
+            format_args!("pick {path} in {by:?}"),
+            element.send_keys(&path),
+        )
+        .await;
     }
 
     /// Runs `script` (a function body whose last argument is a callback)
     /// in the window and returns what it passes to the callback.
     pub(crate) async fn script_async(&self, script: &str) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/async",
-            Some(json!({"script": script, "args": []})),
-        )
-        .await
+        self.must("script", self.client.execute_async(script, Vec::new()))
+            .await
     }
 
     /// Types `text` into whatever has the focus.
     pub(crate) async fn type_keys(&self, text: &str) {
-        let mut keys = Vec::new();
-        for c in text.chars() {
-            keys.push(json!({"type": "keyDown", "value": c.to_string()}));
-            keys.push(json!({"type": "keyUp", "value": c.to_string()}));
-        }
-        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": keys}]});
-        self.act("/actions", actions).await;
+        self.keys(
+            text.chars()
+                .flat_map(|value| [KeyAction::Down { value }, KeyAction::Up { value }]),
+        )
+        .await;
     }
 
     /// Runs `script` (a function body) in the window and returns its value.
     pub(crate) async fn script(&self, script: &str) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": []})),
-        )
-        .await
+        self.must("script", self.client.execute(script, Vec::new()))
+            .await
     }
 
     /// Saves a PNG of the window to `path`, once the page has painted what
     /// the DOM holds (a screenshot right after a change can show the frame
     /// before it).
     pub(crate) async fn screenshot(&self, path: &std::path::Path) {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/async",
-            Some(json!({
-                "script": "const done = arguments[arguments.length - 1]; \
-                           requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
-                "args": []
-            })),
+        self.script_async(
+            "const done = arguments[arguments.length - 1]; \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
         )
         .await;
-        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64_decode(data.as_str().expect("base64 PNG data"));
+        let png = self.must("screenshot", self.client.screenshot()).await;
         std::fs::write(path, png).expect("the screenshot is written");
     }
 
     pub(crate) async fn end(self) {
-        let _ = self.http.delete(&self.base).send().await;
+        let _ = tokio::time::timeout(COMMAND_TIMEOUT, self.client.close()).await;
     }
-}
-
-/// Standard base64, as WebDriver sends screenshots.
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| -> u32 {
-        match c {
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            _ => 63,
-        }
-    };
-    let clean: Vec<u8> = text
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut bits = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            bits |= value(*c) << (18 - 6 * i);
-        }
-        let bytes = bits.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    out
 }
