@@ -7,7 +7,7 @@ use feedback_core::desk::{OutboxView, Suggestions};
 use feedback_core::outbox::{ImportReport, SentPage, Template, TemplateFields};
 use feedback_core::policy::Listed;
 use feedback_core::updates::UpdateView;
-use feedback_core::{Draft, Entry, FieldErrors, Settings, Submitted};
+use feedback_core::{Draft, Entry, FieldErrors, Settings, SignedIn, Submitted};
 use tauri::{AppHandle, Manager, State};
 
 use crate::ipc_error::IpcError;
@@ -34,9 +34,10 @@ pub(crate) async fn window_start(
     shell.window_start(&handle)
 }
 
-/// Keeps the token in the OS keyring; it is never sent back to the window.
+/// Checks the token with the server, then keeps it in the OS keyring
+/// unless the server refused it; it is never sent back to the window.
 #[tauri::command]
-pub(crate) async fn sign_in(shell: State<'_, Shell>, token: String) -> Result<(), IpcError> {
+pub(crate) async fn sign_in(shell: State<'_, Shell>, token: String) -> Result<SignedIn, IpcError> {
     Ok(shell.desk.sign_in(&token).await?)
 }
 

@@ -24,7 +24,8 @@ async fn until_stored(world: &World, count: usize, what: &str) {
 async fn a_ticket_the_cli_queues_while_the_app_runs_is_sent_by_the_app() {
     let (world, app) = World::start().await;
     sign_in(&app).await;
-    app.wait_for_text(By::TestId("status-line"), "Ready").await;
+    app.wait_for_text(By::TestId("status-line"), "Wemasy accepted the token")
+        .await;
 
     // `feedback submit --wait 0`: saved in the shared outbox, not sent.
     let outbox = world
@@ -168,11 +169,15 @@ async fn a_servers_tickets_go_to_that_server_with_its_own_token_after_a_switch()
         world.sandbox().tickets()[0].ticket.subject,
         "For the first server"
     );
+    // Sign-in asked the second server about its own token (a 422: taken,
+    // nothing filed); nothing else went there, no other token (a 401).
+    let seen = second.stats();
     assert_eq!(
-        second.stats().requests,
-        0,
-        "nothing (and no token) went to the second server"
+        (seen.requests, seen.by_status.get(&422)),
+        (1, Some(&1)),
+        "only the sign-in's check of its own token went to the second server: {seen:?}"
     );
+    assert!(second.tickets().is_empty());
     app.end().await;
 }
 

@@ -32,6 +32,8 @@ async fn sign_in_file_a_ticket_and_sign_out() {
     sign_in(&app).await;
     assert!(keyring_has_token(&origin), "the token is in the OS keyring");
 
+    let checked = world.sandbox().stats().requests;
+    assert_eq!(checked, 1, "sign-in checked the token, filing nothing");
     app.type_into(By::Label("Subject"), "   ").await;
     app.type_into(By::Label("Message"), "It fails.").await;
     app.click(By::Button("Send ticket")).await;
@@ -39,7 +41,7 @@ async fn sign_in_file_a_ticket_and_sign_out() {
     app.screenshot(&screenshot_path("errors")).await;
     assert_eq!(
         world.sandbox().stats().requests,
-        0,
+        checked,
         "an invalid field sends nothing"
     );
 
@@ -251,5 +253,95 @@ async fn an_outbox_that_cannot_be_opened_is_told_and_no_ticket_is_taken() {
     app.wait_for_value(By::Label("Subject"), "Kept in the form")
         .await;
     assert!(world.sandbox().tickets().is_empty(), "nothing sent");
+    app.end().await;
+}
+
+/// Issue 18: a mistyped token was taken ("Ready") and the agent learned at
+/// the first ticket. The token is checked when it is entered, filing
+/// nothing: a refused one is said in the dialog (in the window's
+/// language) and not kept; an accepted one says the send its check used;
+/// offline, it is kept and said to be checked later, never "Ready".
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_token_is_checked_when_it_is_entered() {
+    let (mut world, app) = World::start().await;
+    let origin = world.origin();
+    app.wait_for_text(By::TestId("status-line"), "Not signed in")
+        .await;
+    app.click(By::Button("Sign in")).await;
+    app.type_into(By::Label("API token"), "demo-tokne").await;
+    app.click(By::Button("Sign in")).await;
+    app.wait_for_text(
+        By::TestId("sign-in-said"),
+        "Wemasy did not accept this token",
+    )
+    .await;
+    assert!(
+        !app.shown("[data-testid=sign-in-said]")
+            .await
+            .contains("401"),
+        "the server's words are one click away, not in sight"
+    );
+    app.screenshot(&screenshot_path("sign-in-refused")).await;
+    assert!(!keyring_has_token(&origin), "a refused token is not kept");
+    assert_eq!(world.sandbox().stats().by_status.get(&401), Some(&1));
+
+    app.type_into(By::Label("API token"), "demo-token").await;
+    app.click(By::Button("Sign in")).await;
+    // Said in the status line, which does not move the page.
+    let said = app
+        .wait_for_text(By::TestId("status-line"), "Wemasy accepted the token")
+        .await;
+    assert!(
+        said.contains("checking it used one send") && said.contains("9 of 10 sends left"),
+        "the send its check used: {said}"
+    );
+    assert!(
+        app.text(By::TestId("result")).await.is_empty(),
+        "no panel pushes the form down"
+    );
+    assert!(keyring_has_token(&origin));
+    assert!(world.sandbox().tickets().is_empty(), "nothing was filed");
+
+    // Offline: kept, and said to be checked later; never "Ready".
+    app.click(By::Button("Sign out")).await;
+    world.stop_sandbox().await;
+    app.click(By::Button("Sign in")).await;
+    app.type_into(By::Label("API token"), "demo-token").await;
+    app.click(By::Button("Sign in")).await;
+    let status = app
+        .wait_for_text(
+            By::TestId("status-line"),
+            "will be checked when Wemasy can be reached",
+        )
+        .await;
+    assert!(!status.contains("Ready"), "{status}");
+    assert!(keyring_has_token(&origin), "kept, to be checked");
+    app.end().await;
+}
+
+/// The same refusal in a Dutch window.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_refused_token_is_said_in_dutch_in_a_dutch_window() {
+    let desktop = [("LANG", "nl_NL.UTF-8")];
+    let (_world, app) = World::start_in(feedback_sandbox::Config::default(), &desktop).await;
+    app.wait_for_text(By::TestId("status-line"), "Niet ingelogd")
+        .await;
+    app.click(By::Button("Inloggen")).await;
+    app.type_into(By::Label("API-token"), "demo-tokne").await;
+    app.click(By::Button("Inloggen")).await;
+    app.wait_for_text(
+        By::TestId("sign-in-said"),
+        "Wemasy heeft dit token niet geaccepteerd",
+    )
+    .await;
+    app.type_into(By::Label("API-token"), "demo-token").await;
+    app.click(By::Button("Inloggen")).await;
+    app.wait_for_text(
+        By::TestId("status-line"),
+        "Wemasy heeft het token geaccepteerd",
+    )
+    .await;
     app.end().await;
 }

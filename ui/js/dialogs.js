@@ -6,6 +6,7 @@ import { commands } from "./ipc.js";
 import { $, el, errorText } from "./dom.js";
 import { state, update } from "./state.js";
 import { t, plural, chooseLanguage, dateTimeOf, wordsFor } from "./i18n.js";
+import { detailsOf } from "./result.js";
 
 export function openDialog(id) {
   const dialog = $(id);
@@ -52,7 +53,7 @@ export function useLanguage(setting) {
 
 export function openSignIn() {
   $("token").value = "";
-  $("sign-in-error").textContent = "";
+  $("sign-in-error").replaceChildren();
   $("sign-in-base").textContent = t("account.base", { base: state.app.apiBase });
   openDialog("sign-in-dialog");
 }
@@ -203,13 +204,28 @@ export function openTicket(entry) {
 export function startDialogs({ refresh }) {
   $("sign-in-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const submit = event.submitter || $("sign-in-form").querySelector("[type=submit]");
+    const said = $("sign-in-error");
+    submit.disabled = true;
+    said.className = "hint";
+    said.replaceChildren(t("account.checking"));
     try {
-      await commands.signIn($("token").value);
+      const signedIn = await commands.signIn($("token").value);
       $("token").value = "";
+      said.replaceChildren();
       $("sign-in-dialog").close();
+      // Said in the status line, which does not move the page.
+      update({ signedIn });
       refresh();
     } catch (error) {
-      $("sign-in-error").textContent = errorText(error);
+      // A refused token is said in words, the server's own one click away;
+      // the dialog stays open with the token, to be corrected.
+      said.className = "error";
+      if (error?.code === "token_refused") said.replaceChildren(t("signIn.refused"), detailsOf(errorText(error)));
+      else said.replaceChildren(errorText(error));
+      $("token").focus();
+    } finally {
+      submit.disabled = false;
     }
   });
 

@@ -222,7 +222,7 @@ async function send(event) {
   // In the outbox: a pending autosave of the sent form must not bring it back.
   clearTimeout(saveTimer);
   fillDraft(defaults());
-  update({ undo: null });
+  update({ undo: null, signedIn: null });
   $("draft-state").textContent = "";
   showOutcome(saved, draft, { sending: true });
   focusField("subject");

@@ -79,6 +79,7 @@ async function start() {
     if (!state.app.signedIn) return openSignIn();
     try {
       await commands.signOut();
+      update({ signedIn: null });
     } catch (error) {
       showError(errorText(error));
     }

@@ -15,6 +15,7 @@ export const state = {
   result: null, // what the result panel says: { kind, id, title, details, note, number }
   earlier: [], // what became of tickets sent before the panel's, said below it: { id, text }
   undo: null, // the draft "New ticket" cleared, until undone or replaced
+  signedIn: null, // what the server said of the token just entered, until a ticket is sent
   sending: false,
 };
 

@@ -1,6 +1,7 @@
 // The header and the status line: which server and account, since when
 // the token works, the outbox badge, the view tabs, and how delivery
-// stands, quota included ("7 of 10 sends left · 10 again at 14:05").
+// stands, quota included ("7 of 10 sends left · 10 again at 14:05"), or
+// what the server said of a token just entered.
 
 import { $ } from "./dom.js";
 import { onRender } from "./state.js";
@@ -28,7 +29,7 @@ function renderHeader({ app, view }) {
   }
 }
 
-function renderStatus({ app }) {
+function renderStatus({ app, signedIn }) {
   const line = $("status-line");
   if (!app) return;
   const status = app.status;
@@ -47,9 +48,21 @@ function renderStatus({ app }) {
     // A keyring that did not answer, or a failing outbox file, is not "signed out".
     kind = "signIn";
     text = t("status.signedOut");
+  } else if (signedIn && (!status || ["ready", "online"].includes(status.kind))) {
+    // What the server said of the token just entered, until a ticket is
+    // sent: accepted (with the send its check used), known but not
+    // allowed to file, or kept to be checked.
+    kind = { accepted: "ready", notAllowed: "forbidden" }[signedIn.kind] || "unchecked";
+    if (signedIn.kind === "accepted") {
+      text = withQuota(t(signedIn.spent ? "signIn.acceptedSpent" : "signIn.accepted"), app.quota);
+    } else {
+      text = t(signedIn.kind === "notAllowed" ? "signIn.notAllowed" : "signIn.unchecked");
+    }
+    line.title = signedIn.message || signedIn.reason || "";
   } else {
     text = {
-      ready: () => withQuota(t("status.ready", { base }), app.quota),
+      // A token this server has not accepted yet is never "ready".
+      ready: () => (app.lastAccepted ? withQuota(t("status.ready", { base }), app.quota) : t("status.unchecked", { base })),
       online: () => withQuota(t("status.online", { base }), app.quota),
       offline: () => t("status.offline", { time: atTime(status.retryAt) }),
       serverError: () => t("status.serverError", { time: atTime(status.retryAt) }),

@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Read};
 
-use feedback_core::{ApiBase, Desk, Token};
+use feedback_core::{ApiBase, Desk, SignedIn, Token};
 
 use crate::failure::Failure;
 
@@ -29,7 +29,8 @@ pub(crate) fn sign_in_hint(base: &ApiBase) -> String {
     )
 }
 
-/// Stores the token. A queue paused because the server refused the old
+/// Asks the server whether it takes the token, then stores it unless it
+/// was refused. A queue paused because the server refused the old
 /// token goes again by itself: the pause is tied to that token. An app
 /// running beside this reads the keyring again (the outbox tells it).
 pub(crate) async fn login(desk: &Desk, base: &ApiBase) -> Result<String, Failure> {
@@ -45,8 +46,31 @@ pub(crate) async fn login(desk: &Desk, base: &ApiBase) -> Result<String, Failure
         })?;
         text
     };
-    desk.sign_in(&text).await?;
-    Ok(format!("signed in to {}", base.origin()))
+    let origin = base.origin();
+    Ok(match desk.sign_in(&text).await? {
+        SignedIn::Accepted { spent, quota } => {
+            let spent = if spent {
+                "; checking it used one request"
+            } else {
+                ""
+            };
+            let left = quota
+                .map(|quota| {
+                    format!(
+                        " ({} of {} left in this window)",
+                        quota.remaining, quota.limit
+                    )
+                })
+                .unwrap_or_default();
+            format!("signed in to {origin}: the server accepted the token{spent}{left}")
+        }
+        SignedIn::NotAllowed { message, .. } => format!(
+            "signed in to {origin}, but the server says this token may not file tickets ({message}); tickets wait until it may"
+        ),
+        SignedIn::Unchecked { reason } => format!(
+            "signed in to {origin}; the token could not be checked yet ({reason}): the first ticket sent checks it"
+        ),
+    })
 }
 
 pub(crate) async fn logout(desk: &Desk, base: &ApiBase) -> Result<String, Failure> {

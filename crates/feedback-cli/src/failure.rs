@@ -52,6 +52,9 @@ impl From<DeskError> for Failure {
         match error {
             DeskError::Token(error) => error.into(),
             DeskError::InvalidBase(reason) => Self::Usage(reason),
+            refused @ DeskError::TokenRefused(_) => {
+                Self::Usage(format!("{refused}; it was not kept"))
+            }
             other => Self::Other(other.to_string()),
         }
     }

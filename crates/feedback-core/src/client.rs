@@ -163,14 +163,33 @@ impl Client {
                 ),
             });
         }
-        let request = match self.request(base, token, ticket, idempotency_key) {
+        let body = match serde_json::to_vec(ticket) {
+            Ok(body) => body,
+            Err(error) => return Reply::lost(unsendable(error.to_string())),
+        };
+        self.post(base, token, body, idempotency_key).await
+    }
+
+    /// Asks this client's server whether it takes `token`, filing nothing:
+    /// an empty ticket, which the server must refuse. It authenticates
+    /// before it throttles and validates, so a 401 tells a refused token
+    /// (no quota spent), and a reply with its rate-limit headers (a 422, or
+    /// a 429) an accepted one ([`Reply::token_accepted`]), which spent one
+    /// request of the quota unless it was a 429.
+    pub async fn check(&self, token: &Token) -> Reply {
+        self.post(&self.base, token, b"{}".to_vec(), None).await
+    }
+
+    async fn post(
+        &self,
+        base: &ApiBase,
+        token: &Token,
+        body: Vec<u8>,
+        idempotency_key: Option<&str>,
+    ) -> Reply {
+        let request = match self.request(base, token, body, idempotency_key) {
             Ok(request) => request,
-            Err(detail) => {
-                return Reply::lost(TransportError {
-                    kind: TransportKind::Connect,
-                    detail,
-                });
-            }
+            Err(detail) => return Reply::lost(unsendable(detail)),
         };
         let deadline = tokio::time::Instant::now() + self.timeout;
         match tokio::time::timeout_at(deadline, self.http.post(request)).await {
@@ -184,7 +203,7 @@ impl Client {
         &self,
         base: &ApiBase,
         token: &Token,
-        ticket: &NewTicket,
+        body: Vec<u8>,
         idempotency_key: Option<&str>,
     ) -> Result<Request, String> {
         let mut headers = HeaderMap::new();
@@ -198,12 +217,19 @@ impl Client {
         if let Some(key) = idempotency_key.and_then(|key| HeaderValue::from_str(key).ok()) {
             headers.insert("idempotency-key", key);
         }
-        let body = serde_json::to_vec(ticket).map_err(|error| error.to_string())?;
         Ok(Request {
             url: base.endpoint(),
             headers,
             body,
         })
+    }
+}
+
+/// A request that could not be made (nothing was sent).
+fn unsendable(detail: String) -> TransportError {
+    TransportError {
+        kind: TransportKind::Connect,
+        detail,
     }
 }
 

@@ -21,7 +21,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::api_base::ApiBase;
-use crate::client::{Client, ClientConfig};
+use crate::client::{Client, ClientConfig, Reply};
 use crate::delivery::{
     Clock, Delivery, DeliveryConfig, DeliveryStatus, Event, Quota, TokenLookup, TokenShelf,
     TokenSource,
@@ -30,6 +30,7 @@ use crate::http::Http;
 use crate::keyring::Keyring;
 use crate::outbox::{Outbox, OutboxError};
 use crate::tasks::Tasks;
+use crate::token::Token;
 
 /// Told of every engine started, with its origin and its events (the desk
 /// forwards them).
@@ -284,6 +285,38 @@ impl Deliveries {
             }
         }
         Ok(changed.into_iter().map(|(origin, _)| origin).collect())
+    }
+
+    /// Asks `base`'s server whether it takes `token`, filing nothing
+    /// ([`Client::check`]), and waits at most `wait` for the reply; `None`
+    /// when none came in time, or no client could be made. The request
+    /// is never abandoned: one that outlasts the wait goes on, and the
+    /// quota its reply reports is recorded all the same, as every reply's
+    /// is, so pacing counts the request it spent.
+    pub async fn check_token(
+        &self,
+        base: &ApiBase,
+        token: &Token,
+        wait: Duration,
+    ) -> Option<Reply> {
+        let client = (self.connect)(base, &self.client).ok()?;
+        let (outbox, clock) = (self.outbox.clone(), self.clock.clone());
+        let pacing = self.lock().config.pacing;
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let token = token.clone();
+        self.tasks.spawn(async move {
+            let reply = client.check(&token).await;
+            let limited = reply.outcome.class() == crate::outcome::Class::RateLimited;
+            let account = client.base().origin();
+            let now = clock.now_ms();
+            // A reply the outbox cannot take is the throttle's estimate
+            // lost; the next reply's headers set it right.
+            let _ = outbox.record_rate(&account, |before| {
+                pacing.after_reply(before, &reply.rate_limit, limited, now)
+            });
+            let _ = answer.send(reply);
+        });
+        tokio::time::timeout(wait, answered).await.ok()?.ok()
     }
 
     /// `origin`'s token, if one was found.

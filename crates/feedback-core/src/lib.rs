@@ -92,7 +92,7 @@ pub use client::{Client, ClientConfig, ClientError, Reply};
 pub use deliveries::{Deliveries, OtherServer};
 pub use delivery::TokenLookup;
 pub use delivery::{Delivery, DeliveryConfig, DeliveryStatus, Event, Quota};
-pub use desk::{Desk, DeskError, DeskEvent, DeskState};
+pub use desk::{Desk, DeskError, DeskEvent, DeskState, SignedIn};
 pub use diagnostics::{Diagnostics, KeyringState};
 pub use draft::Draft;
 pub use draft_file::DraftFile;

@@ -78,6 +78,11 @@ pub struct Book {
     /// origin, the token after, and whether it is sure to have happened
     /// (a keyring that answered after the app gave up may have done it anyway).
     pub tokens: Vec<TokenChange>,
+    /// Tokens the person typed at sign-in: the origin they were typed
+    /// for, the token, and when (the day's ms). Sign-in asks that server
+    /// whether it takes the token before keeping it, so the token may
+    /// reach it in that request even when it is never kept.
+    pub entered: Vec<(String, String, u64)>,
     pub violations: Vec<Violation>,
     /// Tickets the person discarded, or took back into the form, before
     /// their filing had returned (another process listed them first): kept

@@ -11,7 +11,7 @@
 //! 3. **Never stuck**: checked in the evening ([`Day::settle`](crate::day::Day::settle)).
 //! 4. **Always in reach**: checked as the person acts ([`person`](crate::person)).
 //! 5. **Tokens stay home**: a token goes only to the origin it was kept
-//!    for, never through a proxy to this machine, never with a token that
+//!    for (or, in the sign-in's request for no ticket, typed for), never through a proxy to this machine, never with a token that
 //!    was signed out (more than 10 s before), and each ticket only to the
 //!    base it was filed for or one the person set for its server after.
 
@@ -170,6 +170,9 @@ pub(crate) fn check(world: &World, book: &mut Book) {
         let Some(token) = &exchange.token else {
             continue;
         };
+        if asked_at_sign_in(book, exchange, token) {
+            continue;
+        }
         if !world.keyrings.ever(&exchange.origin, token) {
             book.broke(
                 Invariant::TokensStayHome,
@@ -241,6 +244,22 @@ fn replaced(book: &Book, origin: &str, token: &str, at: u64) -> bool {
         change.token.as_deref() == Some(token)
             && (index >= last || (!change.sure && change.at >= since))
     })
+}
+
+/// How long after the person typed a token its check may reach the
+/// server: the client's whole timeout, and then some.
+const SIGN_IN_CHECK_MS: u64 = 60_000;
+
+/// Whether `exchange` is a sign-in asking its server about a token the
+/// person had just typed for it (a request for no ticket), which may carry
+/// a token not kept (yet, or ever: the server refused it).
+fn asked_at_sign_in(book: &Book, exchange: &Exchange, token: &str) -> bool {
+    exchange.ticket.is_none()
+        && book.entered.iter().any(|(origin, typed, at)| {
+            *origin == exchange.origin
+                && typed == token
+                && (*at..=at + SIGN_IN_CHECK_MS).contains(&exchange.at_ms)
+        })
 }
 
 fn same_origin(a: &str, b: &str) -> bool {

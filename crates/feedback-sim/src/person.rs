@@ -527,11 +527,24 @@ impl World {
         let work = async move {
             let label = who;
             let before = desk.base().ok();
+            let typed_at = u64::try_from(ledger.clocks.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let enter = |base: &Option<ApiBase>| {
+                if let (Some(base), Some(token)) = (base, &token) {
+                    let typed = (base.origin(), token.clone(), typed_at);
+                    lock(&ledger.book).entered.push(typed);
+                }
+            };
+            enter(&before);
             let (what, result) = match &token {
-                Some(token) => ("signs in", desk.sign_in(token).await),
+                Some(token) => {
+                    let signed_in = desk.sign_in(token).await;
+                    ledger.note(format_args!("{label} signs in: {signed_in:?}"));
+                    ("signs in", signed_in.map(|_| ()))
+                }
                 None => ("signs out", desk.sign_out().await),
             };
             ledger.note(format_args!("{label} {what}: {result:?}"));
+            enter(&desk.base().ok());
             // Done, or done in the keyring with the others not told, or
             // perhaps done by a keyring that answered after the desk gave up.
             let sure = match &result {

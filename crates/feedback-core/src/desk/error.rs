@@ -19,6 +19,9 @@ pub enum DeskError {
     NotTold(OutboxError),
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// The server refused the token at sign-in (its words): not kept.
+    #[error("the server refused this token: {0}")]
+    TokenRefused(String),
     /// The configured API base is unusable (the reason names it).
     #[error("{0}")]
     InvalidBase(String),
@@ -46,7 +49,7 @@ pub type Result<T> = std::result::Result<T, DeskError>;
 
 impl DeskError {
     /// The code the window may branch on: `keyring`, `disk_full`,
-    /// `outbox_full`, `not_found`, `invalid_token`, `invalid_api_base`,
+    /// `outbox_full`, `not_found`, `invalid_token`, `token_refused`, `invalid_api_base`,
     /// `outbox_unavailable`, `delivered`; `None` for the rest.
     pub fn code(&self) -> Option<&'static str> {
         Some(match self {
@@ -56,6 +59,7 @@ impl DeskError {
             Self::Outbox(OutboxError::Delivered { .. }) => "delivered",
             Self::Keyring(_) => "keyring",
             Self::Token(_) => "invalid_token",
+            Self::TokenRefused(_) => "token_refused",
             Self::InvalidBase(_) => "invalid_api_base",
             Self::OutboxUnavailable(_) => "outbox_unavailable",
             _ => return None,

@@ -42,6 +42,7 @@ pub use drain::{Drained, Progress};
 pub use error::{DeskError, Result};
 pub use events::DeskEvent;
 pub use login::LoginEntry;
+pub use sign_in::SignedIn;
 pub use view::{DeskState, OtherServerView, OutboxView, Suggestions};
 
 use crate::api_base::ApiBase;

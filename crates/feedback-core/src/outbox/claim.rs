@@ -5,7 +5,7 @@
 //! new holder's result. The account's rate-limit state and pause live here
 //! too, so every process shares one view of them.
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Outbox, Result, SELECT, like_escape, read_entry};
@@ -433,24 +433,35 @@ impl Outbox {
     }
 
     pub fn rate_state(&self, account: &str) -> Result<RateState> {
-        Ok(self
-            .lock()
-            .query_row(
-                "SELECT rate_limit, rate_remaining, window_started_at, blocked_until, learned_window
-                 FROM accounts WHERE account = ?1",
-                [account],
-                |row| {
-                    Ok(RateState {
-                        limit: row.get(0)?,
-                        remaining: row.get(1)?,
-                        window_started_at: row.get(2)?,
-                        blocked_until: row.get(3)?,
-                        learned_window: row.get(4)?,
-                    })
-                },
-            )
-            .optional()?
-            .unwrap_or_default())
+        read_rate_state(&self.lock(), account)
+    }
+
+    /// Records a reply that was no ticket's (a token checked at sign-in):
+    /// the account's rate state as `rate` makes it from the stored one, in
+    /// one transaction, so that a ticket's reply recorded meanwhile is not
+    /// lost.
+    pub fn record_rate(
+        &self,
+        account: &str,
+        rate: impl FnOnce(RateState) -> RateState,
+    ) -> Result<()> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = read_rate_state(&transaction, account)?;
+        write_rate_state(&transaction, account, &rate(before))?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Keeps `at` (Unix ms) as the moment `account`'s token was last
+    /// accepted, or forgets it (`None`): a new token not checked yet.
+    pub fn set_last_accepted(&self, account: &str, at: Option<i64>) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO accounts (account, last_accepted_at) VALUES (?1, ?2)
+             ON CONFLICT (account) DO UPDATE SET last_accepted_at = ?2",
+            params![account, at],
+        )?;
+        Ok(())
     }
 
     pub fn set_rate_state(&self, account: &str, state: &RateState) -> Result<()> {
@@ -608,6 +619,26 @@ fn record_result(
         }
     }
     Ok(())
+}
+
+fn read_rate_state(connection: &Connection, account: &str) -> Result<RateState> {
+    Ok(connection
+        .query_row(
+            "SELECT rate_limit, rate_remaining, window_started_at, blocked_until, learned_window
+             FROM accounts WHERE account = ?1",
+            [account],
+            |row| {
+                Ok(RateState {
+                    limit: row.get(0)?,
+                    remaining: row.get(1)?,
+                    window_started_at: row.get(2)?,
+                    blocked_until: row.get(3)?,
+                    learned_window: row.get(4)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
 }
 
 fn write_rate_state(transaction: &Transaction<'_>, account: &str, state: &RateState) -> Result<()> {

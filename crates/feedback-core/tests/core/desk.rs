@@ -1,9 +1,10 @@
 //! The desk as a process uses it, over a real outbox file.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use feedback_core::desk::Opened;
-use feedback_core::{ApiBase, Desk, Draft, Submitted};
+use feedback_core::{ApiBase, Desk, DeskError, Draft, SignedIn, Submitted};
 
 use crate::support::Loader;
 
@@ -229,4 +230,141 @@ async fn typing_while_a_ticket_is_sent_stays_the_draft_whatever_the_server_says(
         Some(back),
         "taken back into the form, it is kept as typed again"
     );
+}
+
+/// A keyring that keeps what it is given (named as a stand-in: the OS's
+/// own is tested in `token_store` and end to end).
+#[derive(Debug, Default)]
+struct Kept(std::sync::Mutex<Option<feedback_core::Token>>);
+
+impl feedback_core::Keyring for Kept {
+    fn load(
+        &self,
+        _: &ApiBase,
+    ) -> feedback_core::http::BoxFuture<
+        'static,
+        Result<Option<feedback_core::Token>, feedback_core::TokenStoreError>,
+    > {
+        let token = self.0.lock().unwrap().clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn save(
+        &self,
+        _: &ApiBase,
+        token: &feedback_core::Token,
+    ) -> feedback_core::http::BoxFuture<'static, Result<(), feedback_core::TokenStoreError>> {
+        *self.0.lock().unwrap() = Some(token.clone());
+        Box::pin(async { Ok(()) })
+    }
+
+    fn delete(
+        &self,
+        _: &ApiBase,
+    ) -> feedback_core::http::BoxFuture<'static, Result<(), feedback_core::TokenStoreError>> {
+        *self.0.lock().unwrap() = None;
+        Box::pin(async { Ok(()) })
+    }
+}
+
+fn desk_for(base: &str, keyring: Arc<Kept>, dir: &std::path::Path) -> Arc<Desk> {
+    let opened = Opened::outbox(&dir.join("outbox.sqlite3"), Duration::ZERO).unwrap();
+    Desk::over(opened, keyring)
+        .base(Ok(ApiBase::parse(base).unwrap()))
+        .build()
+}
+
+/// Issue 18: a mistyped token was taken ("Ready") and the agent learned at
+/// the first ticket. Sign-in asks the server first, filing nothing: a
+/// refused token is said and not kept (the one kept before stays, no
+/// quota spent); an accepted one is kept, with the one request its check
+/// spent counted in the quota; offline, it is kept unchecked, never
+/// "accepted".
+#[tokio::test]
+async fn a_token_is_checked_with_the_server_when_it_is_entered() {
+    let server = crate::support::sandbox(feedback_sandbox::Config::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(Kept::default());
+    let desk = desk_for(&server.base_url(), keyring.clone(), dir.path());
+    desk.start().await;
+
+    let refused = desk.sign_in("demo-tokne").await;
+    assert!(
+        matches!(refused, Err(DeskError::TokenRefused(_))),
+        "a token the server refuses is said: {refused:?}"
+    );
+    assert_eq!(refused.unwrap_err().code(), Some("token_refused"));
+    assert!(keyring.0.lock().unwrap().is_none(), "and not kept");
+    assert!(!desk.state_now().unwrap().signed_in);
+    assert_eq!(
+        desk.state_now().unwrap().quota,
+        None,
+        "a 401 spends nothing"
+    );
+
+    let accepted = desk.sign_in(crate::support::TOKEN).await.unwrap();
+    let SignedIn::Accepted {
+        spent: true,
+        quota: Some(quota),
+    } = accepted
+    else {
+        panic!("the server took it, spending one request: {accepted:?}")
+    };
+    assert_eq!((quota.remaining, quota.limit), (9, 10));
+    assert_eq!(
+        keyring
+            .0
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|t| t.expose().to_owned()),
+        Some(crate::support::TOKEN.to_owned())
+    );
+    let state = desk.state_now().unwrap();
+    assert!(state.signed_in && state.last_accepted.is_some());
+
+    let again = desk.sign_in("demo-tokne").await;
+    assert!(matches!(again, Err(DeskError::TokenRefused(_))));
+    assert_eq!(
+        keyring
+            .0
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|t| t.expose().to_owned()),
+        Some(crate::support::TOKEN.to_owned()),
+        "a refused token leaves the one kept before"
+    );
+    assert!(server.tickets().is_empty(), "nothing was filed");
+    assert_eq!(
+        server.stats().by_status.get(&422),
+        Some(&1),
+        "one request past sign-in: {:?}",
+        server.stats()
+    );
+    desk.shutdown().await;
+}
+
+#[tokio::test]
+async fn offline_a_token_is_kept_unchecked_and_never_taken_as_accepted() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(Kept::default());
+    let desk = desk_for(&base, keyring.clone(), dir.path());
+    desk.start().await;
+    let kept = desk.sign_in("any-token").await.unwrap();
+    assert!(
+        matches!(kept, SignedIn::Unchecked { .. }),
+        "no server, no verdict: {kept:?}"
+    );
+    assert!(
+        keyring.0.lock().unwrap().is_some(),
+        "kept, to be checked later"
+    );
+    let state = desk.state_now().unwrap();
+    assert!(state.signed_in);
+    assert_eq!(state.last_accepted, None, "never said to be accepted");
+    desk.shutdown().await;
 }
