@@ -2,7 +2,8 @@
 //! them: the sent history (search, copy a number and read the clipboard
 //! back, open, file another), a saved ticket's panel turning into
 //! "created", templates, the quota and the server in sight, in-page
-//! confirmations, quick capture from the tray, "New ticket" with undo,
+//! confirmations, a waiting ticket changed in the form, quick capture from
+//! the tray, "New ticket" with undo,
 //! diagnostics without the token, and a desktop without a tray.
 
 use crate::harness::{World, file_while_offline, screenshot_path, sign_in};
@@ -223,6 +224,37 @@ async fn the_quota_and_the_server_are_in_sight() {
         .await;
     assert!(!server.contains("demo-token"), "{server}");
     app.screenshot(&screenshot_path("quota")).await;
+    app.end().await;
+}
+
+/// Issue 18: a ticket waiting offline can be opened and changed, as in a
+/// mail client's outbox; the changed ticket is the one filed, once.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_waiting_ticket_is_opened_changed_and_sent_once() {
+    let (mut world, app) = World::start().await;
+    sign_in(&app).await;
+    file_while_offline(&mut world, &app, "Printer is brokne").await;
+    app.click(By::TestId("outbox-toggle")).await;
+    app.wait_for_text(By::TestId("outbox"), "Printer is brokne")
+        .await;
+    app.screenshot(&screenshot_path("outbox-edit")).await;
+    app.click(By::Button("Edit")).await;
+    app.wait_for_value(By::Label("Subject"), "Printer is brokne")
+        .await;
+    app.wait_for_hidden(By::TestId("outbox-badge")).await;
+    assert!(
+        !app.text(By::TestId("result")).await.contains("Saved"),
+        "no panel says it waits: it is the form now"
+    );
+    app.type_into(By::Label("Subject"), "Printer is broken")
+        .await;
+    world.restart_sandbox().await;
+    app.click(By::Button("Send ticket")).await;
+    app.wait_for_text(By::TestId("result"), "TCK-000001").await;
+    let stored = world.sandbox().tickets();
+    assert_eq!(stored.len(), 1, "the changed ticket, once");
+    assert_eq!(stored[0].ticket.subject, "Printer is broken");
     app.end().await;
 }
 

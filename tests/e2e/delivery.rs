@@ -182,26 +182,35 @@ async fn a_servers_tickets_go_to_that_server_with_its_own_token_after_a_switch()
 }
 
 /// Runs the `feedback` CLI beside the app: its outbox, its server, the
-/// tests' keyring; `stdin` is the token `login` reads.
-fn cli_beside(world: &World, args: &[&str], stdin: &str) -> std::process::Output {
+/// tests' keyring; `stdin` is the token `login` reads. It is waited for
+/// off the test's runtime, which serves the sandbox the CLI may ask (its
+/// `login` checks the token with the server).
+async fn cli_beside(world: &World, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
     let outbox = world
         .data_dir()
         .join("data/nl.wemasy.feedback/outbox.sqlite3");
-    let mut cli = Command::new(built_binary("debug", "feedback"))
+    let mut command = Command::new(built_binary("debug", "feedback"));
+    command
         .args(args)
         .env("FEEDBACK_API_BASE", world.sandbox().base_url())
         .env("FEEDBACK_OUTBOX", &outbox)
         .env_remove("FEEDBACK_TOKEN")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the feedback binary runs (cargo build -p feedback-cli)");
-    if let Some(mut input) = cli.stdin.take() {
-        input.write_all(stdin.as_bytes()).unwrap();
-    }
-    cli.wait_with_output().unwrap()
+        .stderr(std::process::Stdio::piped());
+    let stdin = stdin.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut cli = command
+            .spawn()
+            .expect("the feedback binary runs (cargo build -p feedback-cli)");
+        if let Some(mut input) = cli.stdin.take() {
+            input.write_all(stdin.as_bytes()).unwrap();
+        }
+        cli.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
 }
 
 /// Defect (issue 17): `feedback login` and `logout` while the app ran
@@ -220,13 +229,13 @@ async fn a_sign_in_or_out_from_the_cli_is_noticed_by_the_running_app() {
     app.click(By::Button("Send ticket")).await;
     app.wait_for_text(By::TestId("result"), "Saved").await;
 
-    let login = cli_beside(&world, &["login"], "demo-token\n");
+    let login = cli_beside(&world, &["login"], "demo-token\n").await;
     assert!(login.status.success(), "{login:?}");
     until_stored(&world, 1, "the ticket, once the CLI signed in").await;
     app.wait_for_text(By::TestId("account-button"), "Sign out")
         .await;
 
-    let logout = cli_beside(&world, &["logout"], "");
+    let logout = cli_beside(&world, &["logout"], "").await;
     assert!(logout.status.success(), "{logout:?}");
     app.wait_for_text(By::TestId("status-line"), "Not signed in")
         .await;

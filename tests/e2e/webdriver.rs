@@ -236,7 +236,7 @@ impl Session {
                 Err(error) if error.is_stale_element_reference() => {}
                 Err(error) => {
                     let shot = self.failure_screenshot().await;
-                    panic!("click {by:?}: {error} (screenshot: {shot})");
+                    panic!("click {by:?}: {error:?} (screenshot: {shot})");
                 }
             }
         }

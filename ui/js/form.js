@@ -238,7 +238,11 @@ async function followOutcome(id, draft) {
   try {
     outcome = await commands.outcome(id);
   } catch (error) {
-    if (state.result?.id === id) showError(errorText(error));
+    if (state.result?.id !== id) return;
+    // Taken back into the form or discarded meanwhile: the panel about it
+    // has nothing left to say.
+    if (error?.code === "not_found") update({ result: null });
+    else showError(errorText(error));
     return;
   }
   if (state.result?.id !== id) {

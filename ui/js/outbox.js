@@ -60,12 +60,19 @@ function outboxItem(entry) {
   if (entry.state === "queued") {
     buttons.push(button(t("outbox.retry"), () => act(() => commands.retry(entry.id)), { "aria-label": `${t("outbox.retry")}: ${subject}` }));
   }
-  if (entry.state === "needsAttention" && !entry.unreadable) {
+  // As in a mail client's outbox: a refused ticket, or one still waiting,
+  // is opened in the form to be changed (Rust says which can be: never one
+  // being sent, nor one an earlier try may have delivered).
+  if (entry.editable) {
     buttons.push(button(t("outbox.edit"), () => act(async () => {
       if (!(await mayReplaceForm())) return;
       putInForm(await commands.edit(entry.id));
+      // A panel about it would speak of a ticket that is now the form.
+      if (state.result?.id === entry.id) update({ result: null });
       showFieldErrors(entry.attention?.fieldErrors || {});
     }), { "aria-label": `${t("outbox.edit")}: ${subject}` }));
+  } else if (entry.state === "queued" && entry.mayHaveArrived) {
+    parts.push(t("outbox.goesAsItIs"));
   }
   buttons.push(button(t("outbox.discard"), () => act(async () => {
     if (await ask(t("outbox.discardHeading"), t("outbox.confirmDiscard", { subject }), t("outbox.discard"))) {

@@ -7,7 +7,9 @@
 //!    into the form) by the person before any 2xx for it reached its sender.
 //! 2. **Never twice**: a server holds a ticket more than once only when a
 //!    reply was really lost (no 2xx had reached a sender holding its claim
-//!    before it was sent again), and then its record says "possibly twice".
+//!    before it was sent again), and then its record says "possibly twice";
+//!    and no ticket a server holds is taken back into the form (its
+//!    changed copy would be a second ticket there).
 //! 3. **Never stuck**: checked in the evening ([`Day::settle`](crate::day::Day::settle)).
 //! 4. **Always in reach**: checked as the person acts ([`person`](crate::person)).
 //! 5. **Tokens stay home**: a token goes only to the origin it was kept
@@ -114,6 +116,17 @@ pub(crate) fn check(world: &World, book: &mut Book) {
                 format!(
                     "{name} was stored again by {} after a 2xx for it had reached its sender ({})",
                     again.process,
+                    history(&mine)
+                ),
+            );
+        }
+        // Taken back into the form (to be changed and filed again) while a
+        // server held it: the changed copy would be a second ticket there.
+        if filed.in_form && held > 0 {
+            book.broke(
+                Invariant::NeverTwice,
+                format!(
+                    "{name} was taken back into the form while a server held it ({})",
                     history(&mine)
                 ),
             );

@@ -412,12 +412,16 @@ impl World {
         self.run_as(in_app, &label, work);
     }
 
-    /// Takes a ticket that needs attention back into the form, fixes its
-    /// channel and files it again.
+    /// Takes a ticket that needs attention, or one still waiting (as in a
+    /// mail client's outbox), back into the form, fixes its channel and
+    /// files it again. A waiting ticket an attempt may have reached the
+    /// server with, or one being sent by then, is refused.
     pub fn edit_and_refile(&mut self) {
         let Some(app) = self.app() else { return };
         let (label, desk) = (app.label.clone(), app.desk.clone());
-        let Some(id) = self.pick(&desk, |state| *state == State::NeedsAttention) else {
+        let Some(id) = self.pick(&desk, |state| {
+            matches!(state, State::NeedsAttention | State::Queued)
+        }) else {
             return;
         };
         let name = self.next_ticket();

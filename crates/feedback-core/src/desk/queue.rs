@@ -28,8 +28,11 @@ impl Desk {
         Ok(entry)
     }
 
-    /// A needs-attention ticket back into the form: its fields are written
-    /// as the draft first, and only then does it leave the outbox.
+    /// A ticket back into the form to be changed, as in a mail client's
+    /// outbox: one the server refused, or one still waiting that no attempt
+    /// may have reached the server with ([`Entry::editable`]). Its fields
+    /// are written as the draft first, and only then does it leave the
+    /// outbox.
     pub async fn edit(&self, id: &str) -> Result<Draft> {
         let Some(form) = &self.form else {
             return Err(DeskError::Draft(std::io::Error::other(

@@ -136,8 +136,29 @@ pub struct Entry {
     pub delivered: Option<Delivered>,
     /// When its first attempt failed (Unix ms): the give-up time counts from here.
     pub first_failed_at: Option<i64>,
+    /// An attempt may have reached the server without its reply reaching
+    /// this computer (it timed out, was cut short, or its sender died).
+    pub may_have_arrived: bool,
+    /// It can be taken back into the form to be changed: the server
+    /// refused it, or it waits and no attempt of it may have reached the
+    /// server (one that may have is sent as it is: a changed copy would be
+    /// a second ticket there). Never while it is being sent.
+    pub editable: bool,
     /// The stored text, when it could not be read as a ticket.
     pub unreadable: Option<String>,
+}
+
+impl Entry {
+    /// Sets [`Entry::editable`] from the rest.
+    pub(crate) fn judged(mut self) -> Self {
+        self.editable = self.unreadable.is_none()
+            && match self.state {
+                State::NeedsAttention => true,
+                State::Queued => !self.may_have_arrived,
+                State::Sending | State::Delivered => false,
+            };
+        self
+    }
 }
 
 /// Counts by state, for a badge or a status line.

@@ -409,7 +409,8 @@ impl Outbox {
         })
     }
 
-    /// Moves a needs-attention ticket into a form: `keep` stores its
+    /// Moves a ticket that can be edited ([`Entry::editable`]) into a
+    /// form, as a mail client's outbox does: `keep` stores its
     /// fields (as the draft) first, and only once that succeeded does the
     /// ticket leave the outbox, so a failure on either side loses nothing.
     /// The file is held meanwhile: no other process can retry or send it
@@ -425,8 +426,12 @@ impl Outbox {
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let entry =
             transaction.query_row(&format!("{SELECT} WHERE id = ?1"), [&entry.id], read_entry)?;
-        if entry.state != State::NeedsAttention {
-            return Err(wrong_state(&entry, "needs-attention", "edited"));
+        if !entry.editable {
+            return Err(wrong_state(
+                &entry,
+                "needs-attention, or queued with no attempt that may have reached the server,",
+                "edited",
+            ));
         }
         if let Err(error) = keep(&entry) {
             return Ok(Err(error));
@@ -514,8 +519,11 @@ fn read_entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
         delivered,
         first_failed_at: row.get(14)?,
         api_base: row.get(16)?,
+        may_have_arrived: row.get(12)?,
+        editable: false,
         unreadable: unreadable.map(|_| stored),
-    })
+    }
+    .judged())
 }
 
 /// Writes `text` to `file` whole or not at all: beside it first, then

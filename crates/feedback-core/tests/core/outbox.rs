@@ -586,6 +586,70 @@ fn edit_keeps_the_ticket_until_its_draft_is_written() {
     ));
 }
 
+/// Issue 18: a waiting ticket can be changed, as in a mail client's
+/// outbox, unless an attempt may have reached the server (a changed copy
+/// would be a second ticket there) or it is being sent.
+#[test]
+fn a_waiting_ticket_is_edited_unless_an_attempt_may_have_reached_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = open(&dir);
+    let offline = outbox.enqueue(ACCOUNT, &doc_ticket(), 0).unwrap();
+    let cut_off = outbox.enqueue(ACCOUNT, &doc_ticket(), 1).unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 2, LEASE).unwrap().unwrap();
+    assert_eq!(claim.entry.id, offline.id);
+    assert!(
+        !outbox.get(&offline.id).unwrap().editable,
+        "not while it is being sent"
+    );
+    assert!(
+        outbox
+            .take_for_edit(&offline.id, |_| Ok::<(), ()>(()))
+            .is_err()
+    );
+    outbox
+        .record(
+            &claim,
+            &retry("connection refused", 10),
+            &AccountUpdate::default(),
+            3,
+        )
+        .unwrap();
+    let claim = outbox.claim(ACCOUNT, "me", 4, LEASE).unwrap().unwrap();
+    assert_eq!(claim.entry.id, cut_off.id);
+    let lost_reply = AttemptResult::Retry {
+        error: "no whole reply within 30 s".into(),
+        at: 10,
+        attempted: true,
+        may_have_arrived: true,
+        failed: true,
+    };
+    outbox
+        .record(&claim, &lost_reply, &AccountUpdate::default(), 5)
+        .unwrap();
+
+    let waiting = outbox.get(&offline.id).unwrap();
+    assert!(waiting.editable && !waiting.may_have_arrived);
+    let taken = outbox
+        .take_for_edit(&offline.id, |_| Ok::<(), ()>(()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.ticket, doc_ticket());
+    assert!(matches!(
+        outbox.get(&offline.id),
+        Err(OutboxError::NotFound(_))
+    ));
+
+    let maybe_there = outbox.get(&cut_off.id).unwrap();
+    assert!(maybe_there.may_have_arrived && !maybe_there.editable);
+    assert!(
+        outbox
+            .take_for_edit(&cut_off.id, |_| Ok::<(), ()>(()))
+            .is_err(),
+        "it is sent as it is"
+    );
+    assert_eq!(outbox.get(&cut_off.id).unwrap().state, State::Queued);
+}
+
 #[test]
 fn delivered_records_are_kept_for_their_retention_only() {
     let dir = tempfile::tempdir().unwrap();
