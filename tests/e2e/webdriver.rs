@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 pub(crate) const TAB: Key = Key::Tab;
 pub(crate) const ENTER: Key = Key::Enter;
 pub(crate) const ESCAPE: Key = Key::Escape;
+pub(crate) const ARROW_DOWN: Key = Key::Down;
 pub(crate) const CONTROL: Key = Key::Control;
 pub(crate) const SHIFT: Key = Key::Shift;
 
@@ -230,6 +231,7 @@ impl Session {
         let by = by.into();
         for _ in 0..5 {
             let element = self.find(by.clone()).await;
+            self.scroll_to(&by, &element).await;
             let clicked = answer(format_args!("click {by:?}"), element.click()).await;
             match clicked {
                 Ok(()) => return,
@@ -254,8 +256,19 @@ impl Session {
     pub(crate) async fn type_into(&self, by: impl Into<By>, text: &str) {
         let by = by.into();
         let element = self.find(by.clone()).await;
-        // WebKitWebDriver clears only what is in view (a click scrolls by itself).
-        let target = serde_json::to_value(&element).expect("an element reference");
+        self.scroll_to(&by, &element).await;
+        self.must(format_args!("clear {by:?}"), element.clear())
+            .await;
+        self.must(format_args!("type into {by:?}"), element.send_keys(text))
+            .await;
+    }
+
+    /// Scrolls `element` to the middle of the window, as a person would
+    /// before using it: WebKitWebDriver clears only what is in view, and
+    /// its click fails on a control the sticky header covers (a panel's
+    /// button scrolled up under it).
+    async fn scroll_to(&self, by: &By, element: &Element) {
+        let target = serde_json::to_value(element).expect("an element reference");
         let _ = answer(
             format_args!("scroll to {by:?}"),
             self.client.execute(
@@ -264,10 +277,6 @@ impl Session {
             ),
         )
         .await;
-        self.must(format_args!("clear {by:?}"), element.clear())
-            .await;
-        self.must(format_args!("type into {by:?}"), element.send_keys(text))
-            .await;
     }
 
     /// What the person sees of the element `css` finds: its rendered text.
