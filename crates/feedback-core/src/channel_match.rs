@@ -12,7 +12,7 @@
 /// all: the list is then a choice among them, not a completion.
 pub fn matching(typed: &str, known: &[String]) -> Vec<String> {
     let typed = typed.trim().to_lowercase();
-    if typed.is_empty() || known.iter().any(|channel| *channel == typed) {
+    if typed.is_empty() || known.contains(&typed) {
         return known.to_vec();
     }
     let lower = |channel: &String| channel.to_lowercase();

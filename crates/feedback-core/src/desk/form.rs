@@ -129,10 +129,11 @@ impl Desk {
             .attention
             .is_some_and(|attention| attention.problem == Problem::UnknownChannel);
         let remembered = file.load().channel_slug;
-        if unknown && remembered.as_deref() == Some(entry.ticket.channel_slug.trim()) {
-            if let Err(error) = file.forget(true, false) {
-                tracing::warn!(%error, "a refused channel could not be forgotten");
-            }
+        if unknown
+            && remembered.as_deref() == Some(entry.ticket.channel_slug.trim())
+            && let Err(error) = file.forget(true, false)
+        {
+            tracing::warn!(%error, "a refused channel could not be forgotten");
         }
     }
 
