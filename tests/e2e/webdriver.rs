@@ -219,7 +219,10 @@ impl Session {
                 Ok(element) => return element,
                 Err(error) => error,
             };
-            assert!(Instant::now() < deadline, "no element {by:?}: {error}");
+            assert!(
+                Instant::now() < deadline,
+                "no element {by:?}: {error} ({error:?})"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -231,7 +234,7 @@ impl Session {
         let by = by.into();
         for _ in 0..5 {
             let element = self.find(by.clone()).await;
-            self.scroll_to(&by, &element).await;
+            self.uncover(&by, &element).await;
             let clicked = answer(format_args!("click {by:?}"), element.click()).await;
             match clicked {
                 Ok(()) => return,
@@ -264,17 +267,33 @@ impl Session {
     }
 
     /// Scrolls `element` to the middle of the window, as a person would
-    /// before using it: WebKitWebDriver clears only what is in view, and
-    /// its click fails on a control the sticky header covers (a panel's
-    /// button scrolled up under it).
+    /// before typing into it: WebKitWebDriver clears only what is in view.
     async fn scroll_to(&self, by: &By, element: &Element) {
+        self.run_on(
+            by,
+            element,
+            "arguments[0].scrollIntoView({block: 'center'});",
+        )
+        .await;
+    }
+
+    /// Scrolls `element` to the middle of the window only where something
+    /// covers it (the sticky header over a panel's button scrolled up under
+    /// it), as a person would: WebKitWebDriver's click then fails. What is
+    /// in sight is left where it is.
+    async fn uncover(&self, by: &By, element: &Element) {
+        let script = "const e = arguments[0]; const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) return;
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            if (!hit || !(hit === e || e.contains(hit))) e.scrollIntoView({block: 'center'});";
+        self.run_on(by, element, script).await;
+    }
+
+    async fn run_on(&self, by: &By, element: &Element, script: &str) {
         let target = serde_json::to_value(element).expect("an element reference");
         let _ = answer(
             format_args!("scroll to {by:?}"),
-            self.client.execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![target],
-            ),
+            self.client.execute(script, vec![target]),
         )
         .await;
     }
