@@ -20,6 +20,8 @@ fn main() {
         "templates_export",
         "templates_import",
         "suggestions",
+        "channel_choices",
+        "new_form",
         "copy_text",
         "copy_diagnostics",
         "window_ready",

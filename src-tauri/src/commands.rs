@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use feedback_core::desk::{OutboxView, Suggestions};
+use feedback_core::desk::{ChannelChoices, FiledFromForm, OutboxView, Suggestions};
 use feedback_core::outbox::{ImportReport, SentPage, Template, TemplateFields};
 use feedback_core::policy::Listed;
 use feedback_core::updates::UpdateView;
@@ -46,12 +46,13 @@ pub(crate) async fn sign_out(shell: State<'_, Shell>) -> Result<(), IpcError> {
     Ok(shell.desk.sign_out().await?)
 }
 
+/// Files the form's ticket; says what the next new form starts with.
 #[tauri::command]
 pub(crate) async fn submit_ticket(
     shell: State<'_, Shell>,
     draft: Draft,
-) -> Result<Submitted, IpcError> {
-    Ok(shell.desk.keep(&draft)?)
+) -> Result<FiledFromForm, IpcError> {
+    Ok(shell.desk.keep_from_form(&draft)?)
 }
 
 /// What became of a ticket just saved, after a short wait for the server.
@@ -144,6 +145,21 @@ pub(crate) async fn templates_import(
 #[tauri::command]
 pub(crate) async fn suggestions(shell: State<'_, Shell>) -> Result<Suggestions, IpcError> {
     Ok(shell.desk.suggestions()?)
+}
+
+/// The channel list for what is typed in Channel, and whether it is known.
+#[tauri::command]
+pub(crate) async fn channel_choices(
+    shell: State<'_, Shell>,
+    typed: String,
+) -> Result<ChannelChoices, IpcError> {
+    Ok(shell.desk.channel_choices(&typed)?)
+}
+
+/// What a new ticket starts with (the last channel and priority, or the defaults).
+#[tauri::command]
+pub(crate) async fn new_form(shell: State<'_, Shell>) -> Result<Draft, IpcError> {
+    Ok(shell.desk.new_form())
 }
 
 /// Puts `text` (a ticket number) on the clipboard.

@@ -75,6 +75,8 @@ pub fn run() {
             commands::templates_export,
             commands::templates_import,
             commands::suggestions,
+            commands::channel_choices,
+            commands::new_form,
             commands::copy_text,
             commands::copy_diagnostics,
             commands::window_ready,

@@ -36,6 +36,8 @@ pub(crate) struct WindowStart {
     pub(crate) settings: Settings,
     pub(crate) app: AppState,
     pub(crate) draft: Option<Draft>,
+    /// What a new ticket starts with.
+    pub(crate) new_form: Draft,
 }
 
 impl Shell {
@@ -55,7 +57,8 @@ impl Shell {
     }
 
     /// What the window shows first: the settings, the state (without
-    /// waiting for the keyring) and the saved draft; a draft that cannot
+    /// waiting for the keyring), the saved draft and what a new ticket
+    /// starts with; a draft that cannot
     /// be read is a notice, not a window that cannot start.
     pub(crate) fn window_start<R: Runtime>(
         &self,
@@ -70,6 +73,7 @@ impl Shell {
             settings: self.settings(),
             app: self.with_shell(handle, self.desk.state_now()?),
             draft,
+            new_form: self.desk.new_form(),
         })
     }
 

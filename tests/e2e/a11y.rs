@@ -62,6 +62,20 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words, desktop: &str) -> Ve
     app.wait_for_text(By::TestId("result"), "TCK-000001").await;
     found.extend(audit(&app, "ticket view with a result").await);
     app.screenshot(&shot("ticket")).await;
+    // The channel list open, and the note on a channel Wemasy never accepted.
+    app.type_into(By::Label(words.channel), "fe").await;
+    app.wait_for_text(By::TestId("channel-options"), "feedback")
+        .await;
+    found.extend(audit(&app, "channel list").await);
+    app.type_into(By::Label(words.channel), "feedbak").await;
+    app.click(By::Button(words.send)).await;
+    app.wait_for_text(By::TestId("channel-note"), "“feedback”")
+        .await;
+    found.extend(audit(&app, "channel note").await);
+    app.screenshot(&shot("channel-note")).await;
+    app.click(By::TestId("channel-correction")).await;
+    app.wait_for_value(By::Label(words.channel), "feedback")
+        .await;
     app.click(By::Button(words.save_as_template)).await;
     found.extend(audit(&app, "template name dialog").await);
     app.type_into(By::Label(words.template_name), "Audit").await;
@@ -135,6 +149,7 @@ async fn sign_in_in(app: &Session, words: &Words) {
 struct Words {
     token: &'static str,
     sign_out: &'static str,
+    channel: &'static str,
     subject: &'static str,
     message: &'static str,
     send: &'static str,
@@ -147,6 +162,7 @@ struct Words {
 const ENGLISH: Words = Words {
     token: "API token",
     sign_out: "Sign out",
+    channel: "Channel",
     subject: "Subject",
     message: "Message",
     send: "Send ticket",
@@ -159,6 +175,7 @@ const ENGLISH: Words = Words {
 const DUTCH: Words = Words {
     token: "API-token",
     sign_out: "Uitloggen",
+    channel: "Kanaal",
     subject: "Onderwerp",
     message: "Bericht",
     send: "Ticket versturen",

@@ -417,6 +417,10 @@ async fn a_restart_keeps_the_queue_and_the_default_channel_but_not_the_sent_form
     app.type_into(By::Label("Default channel"), "support").await;
     app.click(By::Button("Save")).await;
     app.wait_for_hidden(By::TestId("settings-dialog")).await;
+    // A new ticket starts with the new default (the last channel sent
+    // would take its place from then on).
+    app.click(By::Button("New ticket")).await;
+    app.wait_for_value(By::Label("Channel"), "support").await;
     file_while_offline(&mut world, &app, "Queued before a restart").await;
     app.wait_for_value(By::Label("Channel"), "support").await;
     app.end().await;

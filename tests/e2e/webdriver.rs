@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 pub(crate) const TAB: Key = Key::Tab;
 pub(crate) const ENTER: Key = Key::Enter;
 pub(crate) const ESCAPE: Key = Key::Escape;
+pub(crate) const ARROW_DOWN: Key = Key::Down;
 pub(crate) const CONTROL: Key = Key::Control;
 pub(crate) const SHIFT: Key = Key::Shift;
 
@@ -218,7 +219,10 @@ impl Session {
                 Ok(element) => return element,
                 Err(error) => error,
             };
-            assert!(Instant::now() < deadline, "no element {by:?}: {error}");
+            assert!(
+                Instant::now() < deadline,
+                "no element {by:?}: {error} ({error:?})"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -230,6 +234,7 @@ impl Session {
         let by = by.into();
         for _ in 0..5 {
             let element = self.find(by.clone()).await;
+            self.uncover(&by, &element).await;
             let clicked = answer(format_args!("click {by:?}"), element.click()).await;
             match clicked {
                 Ok(()) => return,
@@ -254,20 +259,43 @@ impl Session {
     pub(crate) async fn type_into(&self, by: impl Into<By>, text: &str) {
         let by = by.into();
         let element = self.find(by.clone()).await;
-        // WebKitWebDriver clears only what is in view (a click scrolls by itself).
-        let target = serde_json::to_value(&element).expect("an element reference");
-        let _ = answer(
-            format_args!("scroll to {by:?}"),
-            self.client.execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![target],
-            ),
-        )
-        .await;
+        self.scroll_to(&by, &element).await;
         self.must(format_args!("clear {by:?}"), element.clear())
             .await;
         self.must(format_args!("type into {by:?}"), element.send_keys(text))
             .await;
+    }
+
+    /// Scrolls `element` to the middle of the window, as a person would
+    /// before typing into it: WebKitWebDriver clears only what is in view.
+    async fn scroll_to(&self, by: &By, element: &Element) {
+        self.run_on(
+            by,
+            element,
+            "arguments[0].scrollIntoView({block: 'center'});",
+        )
+        .await;
+    }
+
+    /// Scrolls `element` to the middle of the window only where something
+    /// covers it (the sticky header over a panel's button scrolled up under
+    /// it), as a person would: WebKitWebDriver's click then fails. What is
+    /// in sight is left where it is.
+    async fn uncover(&self, by: &By, element: &Element) {
+        let script = "const e = arguments[0]; const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) return;
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            if (!hit || !(hit === e || e.contains(hit))) e.scrollIntoView({block: 'center'});";
+        self.run_on(by, element, script).await;
+    }
+
+    async fn run_on(&self, by: &By, element: &Element, script: &str) {
+        let target = serde_json::to_value(element).expect("an element reference");
+        let _ = answer(
+            format_args!("scroll to {by:?}"),
+            self.client.execute(script, vec![target]),
+        )
+        .await;
     }
 
     /// What the person sees of the element `css` finds: its rendered text.

@@ -254,6 +254,8 @@ export function startDialogs({ refresh }) {
     try {
       const app = await commands.saveSettings(next);
       update({ app, settings: next });
+      // A default changed here is what a new ticket starts with now.
+      commands.newForm().then((newForm) => update({ newForm })).catch(() => {});
       useLanguage(next.language);
       renderShortcut();
       if (app.shortcut?.accelerator && !app.shortcut.available && !app.shortcut.pending) {

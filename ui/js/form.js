@@ -8,6 +8,7 @@ import { state, update, onRender, renderNow } from "./state.js";
 import { t } from "./i18n.js";
 import { ask } from "./dialogs.js";
 import { showOutcome, showError, tellEarlier } from "./result.js";
+import { startChannel, channelMaySend, resetChannel } from "./channel.js";
 
 export const FIELDS = ["channel_slug", "subject", "message", "priority", "rating", "type", "tool_key", "page", "user_agent"];
 const REQUIRED = new Set(["channel_slug", "subject", "message"]);
@@ -61,6 +62,7 @@ export function fillDraft(draft) {
   }
   judged.clear();
   FIELDS.forEach(updateCount);
+  resetChannel();
 }
 
 function updateCount(field) {
@@ -129,11 +131,14 @@ export function formHasTyping() {
   return !formIsEmpty(readDraft());
 }
 
+// What a new ticket starts with, as Rust last said (the last channel and
+// priority sent, else the defaults), and this window's user agent.
 function defaults() {
+  const next = state.newForm || {};
   return {
-    channel_slug: state.settings?.defaultChannel || "feedback",
-    priority: state.settings?.defaultPriority || null,
-    type: state.settings?.defaultType || null,
+    channel_slug: next.channel_slug || state.settings?.defaultChannel || "feedback",
+    priority: next.priority || null,
+    type: next.type || null,
     user_agent: state.app ? `WemasyFeedback/${state.app.version} (${state.app.os}) ${navigator.userAgent}` : null,
   };
 }
@@ -205,6 +210,12 @@ async function send(event) {
   const draft = readDraft();
   let saved;
   try {
+    // A channel Wemasy never accepted is asked about first (once).
+    if (!(await channelMaySend(draft.channel_slug))) {
+      saveDraftNow();
+      focusField("channel_slug");
+      return;
+    }
     saved = await commands.submit(draft);
   } catch (error) {
     // Not saved: the form is still the person's draft, to the last key.
@@ -221,6 +232,7 @@ async function send(event) {
   }
   // In the outbox: a pending autosave of the sent form must not bring it back.
   clearTimeout(saveTimer);
+  update({ newForm: saved.nextForm });
   fillDraft(defaults());
   update({ undo: null, signedIn: null });
   $("draft-state").textContent = "";
@@ -256,6 +268,7 @@ async function followOutcome(id, draft) {
   }
   if (!formIsEmpty(readDraft())) {
     showOutcome(outcome, draft, { inOutbox: true });
+    offerChannel(id, outcome, draft, { inOutbox: true });
     return;
   }
   try {
@@ -263,10 +276,43 @@ async function followOutcome(id, draft) {
   } catch (error) {
     // Edited or discarded elsewhere meanwhile: the outbox says where it is.
     showOutcome(outcome, draft, { inOutbox: true });
+    offerChannel(id, outcome, draft, { inOutbox: true });
     return;
   }
   showOutcome(outcome, draft);
   showFieldErrors(outcome.fieldErrors);
+  offerChannel(id, outcome, draft, { inOutbox: false });
+}
+
+// A ticket refused for an unknown channel: the panel offers the known
+// channel nearest to it (Rust's choice), as a button that puts the
+// ticket in the form with that channel.
+async function offerChannel(id, outcome, draft, { inOutbox }) {
+  const refused = draft?.channel_slug?.trim();
+  if (outcome.problem !== "unknownChannel" || !refused) return;
+  let nearest;
+  try {
+    ({ nearest } = await commands.channelChoices(refused));
+  } catch {
+    return; // The panel still says what is wrong.
+  }
+  if (!nearest || state.result?.id !== id) return;
+  const action = { label: t("result.useChannel", { channel: nearest }), run: () => useChannel(id, nearest, inOutbox) };
+  update({ result: { ...state.result, action } });
+}
+
+async function useChannel(id, channel, inOutbox) {
+  if (inOutbox) {
+    if (!(await mayReplaceForm())) return;
+    putInForm({ ...(await commands.edit(id)), channel_slug: channel });
+  } else {
+    $("channel_slug").value = channel;
+    $("channel_slug").dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  if (state.result?.id === id) {
+    update({ result: { ...state.result, action: null, note: t("result.channelCorrected", { channel }) } });
+  }
+  $("send").focus();
 }
 
 // Asks Rust about the field just left; shows only that field's error.
@@ -291,13 +337,20 @@ function renderForm(current) {
   send.disabled = current.sending;
   send.textContent = current.sending ? t("form.sending") : t("form.send");
   $("undo-clear").hidden = !current.undo;
-  fillList("channel-suggestions", current.suggestions.channels);
   fillList("tool-key-suggestions", current.suggestions.toolKeys);
 }
 
 function fillList(id, values) {
   const list = $(id);
   if (differs(list, values)) list.replaceChildren(...values.map((value) => el("option", { value })));
+}
+
+export async function loadNewForm() {
+  try {
+    update({ newForm: await commands.newForm() });
+  } catch {
+    // The last answer stands.
+  }
 }
 
 export async function loadSuggestions() {
@@ -359,6 +412,7 @@ export function startForm(draft) {
     const field = event.target.name;
     if (FIELDS.includes(field) && field !== "rating" && judged.has(field)) validateField(field);
   });
+  startChannel();
   $("new-ticket").addEventListener("click", newTicket);
   $("undo-clear").addEventListener("click", undoClear);
   onRender(renderForm);

@@ -5,7 +5,7 @@ import { commands, on, listenToShell } from "./ipc.js";
 import { $, errorText } from "./dom.js";
 import { state, update } from "./state.js";
 import { t } from "./i18n.js";
-import { startForm, newTicket, loadSuggestions } from "./form.js";
+import { startForm, newTicket, loadSuggestions, loadNewForm } from "./form.js";
 import { startResult, showNotice, followDelivery, followAttention, copyNumber, showError } from "./result.js";
 import { startOutbox, loadOutbox } from "./outbox.js";
 import { startSent, loadSent } from "./sent.js";
@@ -57,10 +57,10 @@ const mark = (name) => performance.mark(`start:${name}`);
 async function start() {
   mark("modules");
   // One answer with all the form needs.
-  const { settings, app, draft } = await commands.windowStart();
+  const { settings, app, draft, newForm } = await commands.windowStart();
   mark("state");
   useLanguage(settings.language);
-  update({ settings, app });
+  update({ settings, app, newForm });
   startStatus();
   startResult();
   startDialogs({ refresh });
@@ -95,7 +95,11 @@ async function start() {
     followDelivery(delivered);
     loadSuggestions();
   });
-  on("needsAttention", followAttention);
+  on("needsAttention", (refused) => {
+    followAttention(refused);
+    // A channel the server does not have is not what the next ticket starts with.
+    loadNewForm();
+  });
   on("newTicket", () => newTicket());
   // The organisation's policy changed: its locks, defaults, server and
   // templates, as Rust now has them.
@@ -104,6 +108,7 @@ async function start() {
     update({ settings, app });
     useLanguage(settings.language);
     showPolicyChange(before);
+    loadNewForm();
     loadTemplates();
     if (problems.length) showNotice(t("result.policyProblems"), problems.join(" "));
   });

@@ -163,6 +163,9 @@ function renderResult({ result, earlier }) {
       el("dd", { text: description === null || description === undefined || description === "" ? "—" : description }),
     ])));
   }
+  if (result.action) {
+    parts.push(el("div", { class: "buttons" }, button(result.action.label, result.action.run, { onError: (e) => showError(errorText(e)), dataset: { testid: "result-action" } })));
+  }
   if (result.number) {
     parts.push(el("div", { class: "buttons" }, button(t("result.copyNumber"), () => copyNumber(result.number), { onError: (e) => showError(errorText(e)) })));
   }

@@ -7,6 +7,7 @@
 export const state = {
   app: null, // AppState from Rust: server, sign-in, counts, status, quota
   settings: null,
+  newForm: null, // what a new ticket starts with, as Rust says: { channel_slug, priority, type }
   view: "ticket", // ticket | outbox | sent | templates
   outbox: null, // { entries, otherServers }, while the outbox view is shown
   sent: { search: "", items: [], total: 0 },

@@ -23,15 +23,14 @@ impl DraftFile {
         Self::new(outbox.with_file_name("draft.json"))
     }
 
+    /// Where the form's remembered channel and priority are kept: beside
+    /// the draft.
+    pub fn last_used(&self) -> crate::last_used::LastUsedFile {
+        crate::last_used::LastUsedFile::new(self.path.with_file_name("last_used.json"))
+    }
+
     pub fn save(&self, draft: &Draft) -> io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            crate::data_dir::create_private(dir)?;
-        }
-        let partial = self.path.with_extension("json.partial");
-        let mut file = fs::File::create(&partial)?;
-        file.write_all(&serde_json::to_vec(draft)?)?;
-        file.sync_all()?;
-        fs::rename(&partial, &self.path)
+        write_json(&self.path, draft)
     }
 
     /// The saved draft; `None` when there is none. A file that cannot be
@@ -57,6 +56,19 @@ impl DraftFile {
             _ => Ok(()),
         }
     }
+}
+
+/// Writes `value` as JSON to `path` through a new file renamed over the
+/// old one: a crash mid-write leaves the previous file whole.
+pub(crate) fn write_json(path: &Path, value: &impl serde::Serialize) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        crate::data_dir::create_private(dir)?;
+    }
+    let partial = path.with_extension("json.partial");
+    let mut file = fs::File::create(&partial)?;
+    file.write_all(&serde_json::to_vec(value)?)?;
+    file.sync_all()?;
+    fs::rename(&partial, path)
 }
 
 #[cfg(test)]

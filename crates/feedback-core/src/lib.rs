@@ -10,6 +10,10 @@
 //! - [`draft`]: [`Draft`], the nine request fields exactly as a person typed them.
 //! - [`draft_file`]: [`DraftFile`], the form's autosaved draft, written
 //!   atomically.
+//! - [`last_used`]: [`LastUsed`](last_used::LastUsed), the channel and
+//!   priority of the last ticket filed from the form, beside the draft.
+//! - [`channel_match`]: the known channels that match what is typed, and
+//!   the nearest one to a likely typo.
 //! - [`updates`]: where an update of the app stands and who installs it.
 //! - [`validation`]: the server's rules, applied locally; turns a `Draft` into a
 //!   [`NewTicket`] or [`FieldErrors`].
@@ -60,6 +64,7 @@
 //!   origin.
 
 pub mod api_base;
+pub mod channel_match;
 pub mod client;
 pub mod data_dir;
 pub mod deliveries;
@@ -72,6 +77,7 @@ pub mod envelope;
 pub mod field_errors;
 pub mod http;
 pub mod keyring;
+pub mod last_used;
 pub mod new_ticket;
 pub mod outbox;
 pub mod outcome;

@@ -30,7 +30,8 @@ impl Desk {
     /// ticket is in the outbox, and is cleared: a crash from here on leaves
     /// no second copy to send again. A ticket the server refuses stays in
     /// the outbox; it comes back into the form only when the person edits
-    /// it ([`Desk::edit`]), never over what they have typed since.
+    /// it ([`Desk::edit`]), never over what they have typed since. Its
+    /// channel and priority are what the next new form starts with.
     pub fn keep(&self, draft: &Draft) -> Result<Submitted> {
         if let Some(reason) = self.unusable() {
             // A ticket taken now could not be kept: refuse it, say why.
@@ -50,6 +51,7 @@ impl Desk {
             }
             filed.push(draft.clone());
             form.clear().map_err(DeskError::Draft)?;
+            self.remember_filed(draft);
         }
         self.changed();
         self.standing(&entry.id)

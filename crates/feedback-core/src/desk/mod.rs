@@ -12,6 +12,7 @@
 //!
 //! - `mod.rs`: the desk, how it is built, started and stopped.
 //! - `file.rs`: filing a ticket, and what happens to the form after.
+//! - `form.rs`: what a new form starts with, and the channel list as one types.
 //! - `queue.rs`: the waiting tickets: retry, discard, edit, send now, export.
 //! - `sign_in.rs`: the token: sign in and out.
 //! - `server.rs`: the settings, the server they point at, the policy.
@@ -26,6 +27,7 @@ mod drain;
 mod error;
 mod events;
 mod file;
+mod form;
 mod login;
 mod queue;
 mod server;
@@ -41,6 +43,7 @@ use tokio::sync::{broadcast, watch};
 pub use drain::{Drained, Progress};
 pub use error::{DeskError, Result};
 pub use events::DeskEvent;
+pub use form::{ChannelChoices, FiledFromForm};
 pub use login::LoginEntry;
 pub use sign_in::SignedIn;
 pub use view::{DeskState, OtherServerView, OutboxView, Suggestions};
@@ -649,7 +652,10 @@ impl Desk {
                 ticket_number,
                 possible_duplicate,
             },
-            Event::NeedsAttention { id, reason } => DeskEvent::NeedsAttention { id, reason },
+            Event::NeedsAttention { id, reason } => {
+                self.forget_refused_channel(&id);
+                DeskEvent::NeedsAttention { id, reason }
+            }
             Event::WillRetry { .. } => return self.changed(),
             Event::OutboxChanged => {
                 let _ = self.deliveries().notice_token_changes().await;

@@ -37,6 +37,7 @@ impl Desk {
             return Err(DeskError::Settings("this process keeps no settings".into()));
         };
         let policy = self.policy();
+        let before = Settings::in_force(&policy, &store.load());
         let settings = settings.under_policy(&policy);
         let base = settings
             .api_base(self.env_base.clone())
@@ -44,6 +45,7 @@ impl Desk {
         store
             .save(settings.chosen(&policy, &store.load()))
             .map_err(DeskError::Settings)?;
+        self.forget_replaced_defaults(&before, &settings);
         self.apply_settings(&settings, Ok(base)).await?;
         Ok(settings)
     }

@@ -12,6 +12,7 @@ mod delivery;
 mod desk;
 mod desktop;
 mod diagnostics;
+mod form;
 mod history;
 mod logging;
 mod outbox;
