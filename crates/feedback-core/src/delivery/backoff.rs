@@ -37,7 +37,15 @@ impl Backoff {
 
     /// A random wait in `0..=ceiling(attempts)`.
     pub fn delay(&mut self, attempts: u32) -> Duration {
-        self.ceiling(attempts).mul_f64(self.rng.f64())
+        self.delay_within(attempts, None)
+    }
+
+    /// A random wait in `0..=ceiling(attempts)`, the ceiling no higher
+    /// than `cap` when one is given (jittered all the same).
+    pub fn delay_within(&mut self, attempts: u32, cap: Option<Duration>) -> Duration {
+        let ceiling = self.ceiling(attempts);
+        cap.map_or(ceiling, |cap| ceiling.min(cap))
+            .mul_f64(self.rng.f64())
     }
 }
 

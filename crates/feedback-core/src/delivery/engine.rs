@@ -42,6 +42,7 @@ use crate::outbox::{
 use crate::outcome::{Class, Outcome};
 use crate::tasks::Tasks;
 use crate::token::Token;
+use crate::transport::TransportKind;
 
 /// What the engine learns when it asks for an account's token.
 #[derive(Debug, Clone)]
@@ -72,6 +73,12 @@ pub struct DeliveryConfig {
     pub pacing: Pacing,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// The longest wait after an attempt that reached nothing (the
+    /// connection refused, no route, no such name): it cost the server
+    /// nothing, so a server back is noticed within this, not after a
+    /// backoff of minutes. A server that answers with errors, or takes a
+    /// request and gives no reply, gets the whole backoff.
+    pub reconnect: Duration,
     /// A ticket failing for longer than this, counted from its first
     /// failure, goes to needs attention.
     pub retention: Duration,
@@ -97,6 +104,7 @@ impl Default for DeliveryConfig {
             pacing: Pacing::default(),
             backoff_base: Duration::from_secs(2),
             backoff_cap: Duration::from_secs(300),
+            reconnect: Duration::from_secs(5),
             retention: Duration::from_secs(30 * 24 * 3600),
             keep_delivered: Duration::from_secs(90 * 24 * 3600),
             drainer_lease: Duration::from_secs(5),
@@ -581,6 +589,10 @@ impl Engine {
             now,
         );
         let error = reply.outcome.to_string();
+        let reached_nothing = matches!(
+            &reply.outcome,
+            Outcome::Transport(failure) if failure.kind == TransportKind::Connect
+        );
         let mut update = AccountUpdate {
             rate: Some(&rate),
             token_accepted: reply.token_accepted(),
@@ -644,7 +656,8 @@ impl Engine {
                 _,
             ) => {
                 let first_failed = entry.first_failed_at.unwrap_or(now);
-                let at = now.saturating_add(ms(self.backoff.delay(entry.attempts + 1)));
+                let cap = reached_nothing.then_some(self.config.reconnect);
+                let at = now.saturating_add(ms(self.backoff.delay_within(entry.attempts + 1, cap)));
                 let status = if answered {
                     DeliveryStatus::ServerError {
                         reason: error.clone(),

@@ -269,6 +269,57 @@ async fn a_server_that_is_down_then_up_gets_everything() {
     assert_eq!(oldest_first, ["ticket 0", "ticket 1", "ticket 2"]);
 }
 
+/// Issue 18: a server back after being down was noticed only after the
+/// backoff (20–30 s, up to minutes). An attempt that reached nothing (the
+/// connection refused) cost the server nothing: the next comes within
+/// `reconnect`, so the ticket goes within seconds of the server's return,
+/// with no "network back" from the OS or the person.
+#[tokio::test]
+async fn a_server_back_is_noticed_within_seconds_without_being_told() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/api");
+    let run = Run::new(&base);
+    run.enqueue(1);
+    let config = DeliveryConfig {
+        // A backoff whose first wait is up to a minute and grows to five.
+        backoff_base: Duration::from_secs(60),
+        backoff_cap: Duration::from_secs(300),
+        reconnect: Duration::from_secs(1),
+        jitter_seed: Some(7),
+        ..DeliveryConfig::default()
+    };
+    let delivery = run.start_with(&base, fixed_token(), config, Clock::system());
+    let mut events = delivery.subscribe();
+    // Three refusals in a row: tried again within seconds each time.
+    let refused_thrice = async {
+        let mut failures = 0;
+        while failures < 3 {
+            if let Event::Status(DeliveryStatus::Offline { .. }) = events.recv().await.unwrap() {
+                failures += 1;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), refused_thrice)
+        .await
+        .expect("a refused connection is tried again within seconds");
+    let _sandbox = sandbox(Config {
+        port,
+        ..Config::default()
+    })
+    .await;
+    let back = std::time::Instant::now();
+    let settled = tokio::time::timeout(Duration::from_secs(4), run.settled())
+        .await
+        .expect("delivered within seconds of the server's return");
+    delivery.shutdown().await;
+    assert_eq!(settled[0].state, State::Delivered);
+    assert!(back.elapsed() < Duration::from_secs(4));
+}
+
 #[tokio::test]
 async fn a_refused_token_pauses_the_queue_until_a_new_one() {
     let sandbox = sandbox(Config::default()).await;
