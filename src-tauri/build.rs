@@ -19,6 +19,8 @@ fn main() {
         "template_delete",
         "templates_export",
         "templates_import",
+        "template_choices",
+        "template_use",
         "suggestions",
         "channel_choices",
         "new_form",

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use feedback_core::desk::{ChannelChoices, FiledFromForm, OutboxView, Suggestions};
 use feedback_core::outbox::{ImportReport, SentPage, Template, TemplateFields};
+use feedback_core::placeholders::Filling;
 use feedback_core::policy::Listed;
 use feedback_core::updates::UpdateView;
 use feedback_core::{Draft, Entry, FieldErrors, Settings, SignedIn, Submitted};
@@ -113,6 +114,25 @@ pub(crate) async fn template_rename(
     name: String,
 ) -> Result<Template, IpcError> {
     Ok(shell.desk.rename_template(&id, &name)?)
+}
+
+/// The templates the picker offers for what is typed.
+#[tauri::command]
+pub(crate) async fn template_choices(
+    shell: State<'_, Shell>,
+    typed: String,
+) -> Result<Vec<Listed>, IpcError> {
+    Ok(shell.desk.template_choices(&typed)?)
+}
+
+/// A template's fields for the form, its placeholders filled.
+#[tauri::command]
+pub(crate) async fn template_use(
+    shell: State<'_, Shell>,
+    id: String,
+    filling: Filling,
+) -> Result<TemplateFields, IpcError> {
+    Ok(shell.desk.use_template(&id, &filling)?)
 }
 
 #[tauri::command]

@@ -74,6 +74,8 @@ pub fn run() {
             commands::template_delete,
             commands::templates_export,
             commands::templates_import,
+            commands::template_choices,
+            commands::template_use,
             commands::suggestions,
             commands::channel_choices,
             commands::new_form,

@@ -76,11 +76,27 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words, desktop: &str) -> Ve
     app.click(By::TestId("channel-correction")).await;
     app.wait_for_value(By::Label(words.channel), "feedback")
         .await;
+    app.type_into(By::Label(words.subject), "Call from {customer}")
+        .await;
     app.click(By::Button(words.save_as_template)).await;
     found.extend(audit(&app, "template name dialog").await);
     app.type_into(By::Label(words.template_name), "Audit").await;
     app.press(crate::webdriver::ENTER).await;
     app.wait_for_hidden(By::TestId("name-dialog")).await;
+    // The template picker's list, then the question the template asks.
+    app.shortcut(&[crate::webdriver::CONTROL], 't').await;
+    app.type_keys("au").await;
+    app.wait_for_text(By::TestId("template-options"), "Audit")
+        .await;
+    found.extend(audit(&app, "template picker list").await);
+    app.press(crate::webdriver::ENTER).await;
+    app.click("#confirm-yes").await;
+    app.wait_for_text(By::TestId("fill-dialog"), "customer")
+        .await;
+    found.extend(audit(&app, "template questions dialog").await);
+    app.screenshot(&shot("template-questions")).await;
+    app.press(crate::webdriver::ESCAPE).await;
+    app.wait_for_hidden(By::TestId("fill-dialog")).await;
     world.stop_sandbox().await;
     app.type_into(By::Label(words.subject), "Waiting").await;
     app.type_into(By::Label(words.message), "Waiting ticket.")

@@ -10,81 +10,30 @@
 import { commands } from "./ipc.js";
 import { $, el, button } from "./dom.js";
 import { t } from "./i18n.js";
+import { combobox } from "./combobox.js";
 
 const field = () => $("channel_slug");
-const list = () => $("channel-options");
 const note = () => $("channel_slug-note");
 
-let options = [];
-let active = -1;
-// Answers come back in any order: only the latest asked is shown.
-let asked = 0;
+let combo = null;
 // The channel a Send was held back for: the next Send of it sends.
 let heldFor = null;
 // What the note is about, to clear it once the field says something else.
 let notedFor = null;
-// Set while a chosen value is put in the field.
-let choosing = false;
 
 async function choicesFor(typed) {
   return commands.channelChoices(typed);
 }
 
-// Asks Rust for the list that matches what is typed and opens it
-// (`first`: with its first option active, as Down does on a closed list).
-async function openList({ first = false } = {}) {
-  const typed = field().value;
-  const mine = ++asked;
-  let answer;
-  try {
-    answer = await choicesFor(typed);
-  } catch {
-    return; // The list is a help; typing goes on without it.
-  }
-  if (mine !== asked || field().value !== typed || document.activeElement !== field()) return;
-  showOptions(answer.options, typed);
-  if (first && options.length) activate(0);
-}
-
-function showOptions(values, typed) {
+async function listFor(typed) {
+  const values = (await choicesFor(typed)).options;
   // The one option that is exactly what is typed has nothing to offer.
-  options = values.length === 1 && values[0] === typed.trim() ? [] : values;
-  active = -1;
-  list().replaceChildren(...options.map((value, index) => el("li", {
-    id: `channel-option-${index}`,
-    role: "option",
-    "aria-selected": "false",
-    text: value,
-    // Chosen on press, before the field loses the focus to the list.
-    onmousedown: (event) => {
-      event.preventDefault();
-      choose(value);
-    },
-  })));
-  const open = options.length > 0;
-  list().hidden = !open;
-  field().setAttribute("aria-expanded", String(open));
-  field().removeAttribute("aria-activedescendant");
+  if (values.length === 1 && values[0] === typed.trim()) return [];
+  return values.map((value) => ({ value, label: value }));
 }
 
 export function closeList() {
-  asked++;
-  options = [];
-  active = -1;
-  list().hidden = true;
-  list().replaceChildren();
-  field().setAttribute("aria-expanded", "false");
-  field().removeAttribute("aria-activedescendant");
-}
-
-function activate(index) {
-  const items = list().children;
-  if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
-  active = index;
-  const item = items[active];
-  item.setAttribute("aria-selected", "true");
-  field().setAttribute("aria-activedescendant", item.id);
-  item.scrollIntoView({ block: "nearest" });
+  combo?.close();
 }
 
 // Puts `value` in the field as if typed (the form counts, checks and
@@ -92,40 +41,12 @@ function activate(index) {
 function choose(value) {
   field().value = value;
   closeList();
-  choosing = true;
-  try {
-    field().dispatchEvent(new Event("input", { bubbles: true }));
-  } finally {
-    choosing = false;
-  }
+  combo.quietly(() => field().dispatchEvent(new Event("input", { bubbles: true })));
   field().focus();
-}
-
-function onKey(event) {
-  const open = !list().hidden;
-  if (event.key === "ArrowDown") {
-    event.preventDefault();
-    if (!open) openList({ first: !event.altKey });
-    else activate((active + 1) % options.length);
-  } else if (event.key === "ArrowUp" && open) {
-    event.preventDefault();
-    activate(active <= 0 ? options.length - 1 : active - 1);
-  } else if (event.key === "Enter" && open && active >= 0 && !event.ctrlKey && !event.metaKey) {
-    // The option is chosen; the form's Enter (move on) waits for the next one.
-    event.preventDefault();
-    event.stopPropagation();
-    choose(options[active]);
-  } else if (event.key === "Escape" && open) {
-    event.preventDefault();
-    event.stopPropagation();
-    closeList();
-  }
 }
 
 function onInput() {
   if (notedFor !== null && field().value.trim() !== notedFor) clearNote();
-  // A value chosen from the list is not a reason to open it again.
-  if (!choosing) openList();
 }
 
 function showNote(channel, nearest, held) {
@@ -171,11 +92,12 @@ export function resetChannel() {
 }
 
 export function startChannel() {
-  const input = field();
-  input.addEventListener("keydown", onKey);
-  input.addEventListener("input", onInput);
-  input.addEventListener("click", () => {
-    if (list().hidden) openList();
+  combo = combobox({
+    field: field(),
+    list: $("channel-options"),
+    idPrefix: "channel-option",
+    choicesFor: listFor,
+    onChoose: (option) => choose(option.value),
   });
-  input.addEventListener("blur", closeList);
+  field().addEventListener("input", onInput);
 }

@@ -9,7 +9,7 @@ import { startForm, newTicket, loadSuggestions, loadNewForm } from "./form.js";
 import { startResult, showNotice, followDelivery, followAttention, copyNumber, showError } from "./result.js";
 import { startOutbox, loadOutbox } from "./outbox.js";
 import { startSent, loadSent } from "./sent.js";
-import { startTemplates, loadTemplates } from "./templates.js";
+import { startTemplates, loadTemplates, focusTemplatePicker } from "./templates.js";
 import { startStatus } from "./status.js";
 import { startDialogs, openSignIn, openSettings, askToQuit, useLanguage, showPolicyChange } from "./dialogs.js";
 
@@ -45,6 +45,8 @@ function keyboard(event) {
   if (!event.shiftKey && event.key.toLowerCase() === "n") {
     event.preventDefault();
     newTicket();
+  } else if (!event.shiftKey && event.key.toLowerCase() === "t") {
+    if (focusTemplatePicker()) event.preventDefault();
   } else if (event.shiftKey && event.key.toLowerCase() === "c") {
     event.preventDefault();
     latestNumber().then((number) => number && copyNumber(number)).catch((error) => showError(errorText(error)));

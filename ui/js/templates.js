@@ -2,12 +2,16 @@
 // file holds everything), picked to fill the form, renamed, deleted, and
 // exported or imported as a JSON file a team can share. The organisation's
 // templates (its policy) are listed first, marked, and only applied.
+// The picker on the form is typed into (a name, Enter; Ctrl/⌘+T goes
+// there); a template's {date} and {time} are filled in and its other
+// {names} asked for, by Rust (`template_use`).
 
 import { commands } from "./ipc.js";
 import { $, el, button, errorText, differs, acting, replaceKeepingFocus } from "./dom.js";
+import { combobox } from "./combobox.js";
 import { state, update, onRender } from "./state.js";
 import { t } from "./i18n.js";
-import { ask, askName } from "./dialogs.js";
+import { ask, askName, openDialog } from "./dialogs.js";
 import { readDraft, mayReplaceForm, putInForm, focusField, TEMPLATE_FIELDS } from "./form.js";
 import { showError, showNotice } from "./result.js";
 
@@ -33,32 +37,103 @@ async function saveForm() {
   });
 }
 
+// The answers to a template's questions, asked in one dialog (Enter
+// fills the form); null when the person cancels.
+function askAnswers(template) {
+  const dialog = $("fill-dialog");
+  $("fill-heading").textContent = t("templates.fillHeading", { name: template.name });
+  const inputs = template.questions.map((question, index) => {
+    const id = `fill-${index}`;
+    const input = el("input", { id, autocomplete: "off", spellcheck: "false", dataset: { question } });
+    return [el("div", { class: "field" }, el("label", { for: id, text: question }), input), input];
+  });
+  $("fill-fields").replaceChildren(...inputs.map(([field]) => field));
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue !== "fill") return resolve(null);
+      resolve(Object.fromEntries(inputs.map(([, input]) => [input.dataset.question, input.value])));
+    }, { once: true });
+    openDialog("fill-dialog");
+    inputs[0]?.[1].focus();
+  });
+}
+
+// The moment the template is used, as the window writes it.
+function moment() {
+  const language = document.documentElement.lang || undefined;
+  const now = new Date();
+  return {
+    date: now.toLocaleDateString(language, { day: "numeric", month: "long", year: "numeric" }),
+    time: now.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" }),
+  };
+}
+
 async function apply(id) {
   const template = state.templates.find((candidate) => candidate.id === id);
   if (!template) return;
   if (!(await mayReplaceForm(t("templates.replaceHeading"), t("templates.replaceText")))) return;
+  const answers = template.questions.length ? await askAnswers(template) : {};
+  if (answers === null) return;
+  let fields;
+  try {
+    fields = await commands.useTemplate(id, { ...moment(), answers });
+  } catch (error) {
+    showError(errorText(error));
+    return;
+  }
   const draft = {};
   for (const field of TEMPLATE_FIELDS) {
-    if (template.fields[field] !== null && template.fields[field] !== undefined) draft[field] = template.fields[field];
+    if (fields[field] !== null && fields[field] !== undefined) draft[field] = fields[field];
   }
   putInForm(draft);
   focusField(draft.subject ? "message" : "subject");
 }
 
-function renderTemplates(current) {
-  // The picker on the form.
+async function pickerChoices(typed) {
+  const listed = await commands.templateChoices(typed);
+  return listed.map((template) => ({
+    value: template.id,
+    label: template.fromOrganisation ? `${template.name} · ${t("templates.fromOrganisation")}` : template.name,
+  }));
+}
+
+function startPicker() {
   const picker = $("template-picker");
-  if (differs(picker, current.templates.map((x) => [x.id, x.name]))) {
-    const option = (template) => el("option", { value: template.id, text: template.name });
-    const shared = current.templates.filter((template) => template.fromOrganisation);
-    const own = current.templates.filter((template) => !template.fromOrganisation);
-    // Apart when the organisation shares some: a name may be in both.
-    const groups = shared.length === 0 ? own.map(option) : [
-      el("optgroup", { label: t("templates.fromOrganisation") }, shared.map(option)),
-      own.length ? el("optgroup", { label: t("templates.own") }, own.map(option)) : null,
-    ];
-    picker.replaceChildren(el("option", { value: "", text: t("templates.none") }), ...groups.filter(Boolean));
-  }
+  const pick = (id) => {
+    picker.value = "";
+    apply(id);
+  };
+  combobox({
+    field: picker,
+    list: $("template-options"),
+    idPrefix: "template-option",
+    choicesFor: pickerChoices,
+    onChoose: (option) => pick(option.value),
+    enterTakesFirst: true,
+  });
+  // Enter before the list has come (fast hands): the first that matches.
+  picker.addEventListener("keydown", async (event) => {
+    const typed = picker.value;
+    if (event.key !== "Enter" || event.ctrlKey || event.metaKey || event.defaultPrevented || !typed.trim()) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const [first] = await pickerChoices(typed).catch(() => []);
+    if (first) pick(first.value);
+    else showError(t("templates.noMatch", { typed: typed.trim() }));
+  });
+}
+
+// Ctrl/⌘+T: to the template picker, from anywhere.
+export function focusTemplatePicker() {
+  if ($("template-pick").hidden) return false;
+  update({ view: "ticket" });
+  $("template-picker").focus();
+  return true;
+}
+
+function renderTemplates(current) {
+  // The picker on the form, when there is a template to pick.
   $("template-pick").hidden = current.templates.length === 0;
 
   // The view.
@@ -98,11 +173,7 @@ function renderTemplates(current) {
 
 export function startTemplates() {
   $("save-template").addEventListener("click", saveForm);
-  $("template-picker").addEventListener("change", async (event) => {
-    const id = event.target.value;
-    event.target.value = "";
-    if (id) await apply(id);
-  });
+  startPicker();
   $("templates-export").addEventListener("click", () => act(async () => {
     const path = await commands.exportTemplates();
     showNotice(t("templates.exported", { path }));

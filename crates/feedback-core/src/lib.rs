@@ -38,6 +38,8 @@
 //!   (`outbox/templates.rs`), suggestions while typing
 //!   (`outbox/suggestions.rs`), recent errors (`outbox/recent_errors.rs`)
 //!   and a read-only look at the file (`outbox/file_check.rs`).
+//! - [`placeholders`]: `{date}`, `{time}` and the questions in a template's
+//!   text, filled in when it is used.
 //! - [`policy`]: [`Policy`](policy::Policy), managed settings an
 //!   administrator enforces or recommends.
 //! - [`delivery`]: [`Delivery`], the engine that drains the outbox within
@@ -81,6 +83,7 @@ pub mod last_used;
 pub mod new_ticket;
 pub mod outbox;
 pub mod outcome;
+pub mod placeholders;
 pub mod policy;
 pub mod rate_limit;
 pub mod settings;

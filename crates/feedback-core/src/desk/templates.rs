@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{Desk, DeskError, Result};
-use crate::outbox::{ImportReport, Template, TemplateFields};
+use crate::outbox::{ImportReport, OutboxError, Template, TemplateFields};
+use crate::placeholders::{self, Filling};
 use crate::policy::{self, Listed};
 
 impl Desk {
@@ -13,6 +14,32 @@ impl Desk {
     pub fn templates(&self) -> Result<Vec<Listed>> {
         let own = self.outbox().templates()?;
         Ok(policy::listed(self.policy().templates(), own))
+    }
+
+    /// The templates the picker offers for what is typed: names that start
+    /// with it first, then names that hold it (ignoring case), each group
+    /// in the list's order; every template when nothing is typed.
+    pub fn template_choices(&self, typed: &str) -> Result<Vec<Listed>> {
+        let typed = typed.trim().to_lowercase();
+        let (mut starting, holding): (Vec<Listed>, Vec<Listed>) = self
+            .templates()?
+            .into_iter()
+            .filter(|listed| listed.template.name.to_lowercase().contains(&typed))
+            .partition(|listed| listed.template.name.to_lowercase().starts_with(&typed));
+        starting.extend(holding);
+        Ok(starting)
+    }
+
+    /// Template `id`'s fields for the form, its placeholders filled: the
+    /// date and time as the window writes them, and the person's answers
+    /// to its questions (one left out is filled with nothing).
+    pub fn use_template(&self, id: &str, filling: &Filling) -> Result<TemplateFields> {
+        let listed = self
+            .templates()?
+            .into_iter()
+            .find(|listed| listed.template.id == id)
+            .ok_or_else(|| OutboxError::TemplateNotFound(id.to_owned()))?;
+        Ok(placeholders::fill(&listed.template.fields, filling))
     }
 
     /// Saves the person's template; never under the name of one of the

@@ -30,24 +30,34 @@ pub struct Listed {
     /// Shared by the organisation: it may be applied, not renamed,
     /// deleted or replaced.
     pub from_organisation: bool,
+    /// What using it asks for: its `{name}` placeholders.
+    pub questions: Vec<String>,
+}
+
+impl Listed {
+    fn new(template: Template, from_organisation: bool) -> Self {
+        let questions = crate::placeholders::questions(&template.fields);
+        Self {
+            template,
+            from_organisation,
+            questions,
+        }
+    }
 }
 
 /// The organisation's templates first, in the administrator's order, then
 /// the person's own.
 pub fn listed(organisation: &[OrgTemplate], own: Vec<Template>) -> Vec<Listed> {
-    let shared = organisation.iter().map(|template| Listed {
-        template: Template {
+    let shared = organisation.iter().map(|template| {
+        let template = Template {
             id: format!("{ID_PREFIX}{}", template.name),
             name: template.name.clone(),
             fields: template.fields.clone(),
             updated_at: 0,
-        },
-        from_organisation: true,
+        };
+        Listed::new(template, true)
     });
-    let own = own.into_iter().map(|template| Listed {
-        template,
-        from_organisation: false,
-    });
+    let own = own.into_iter().map(|template| Listed::new(template, false));
     shared.chain(own).collect()
 }
 

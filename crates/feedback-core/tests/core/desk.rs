@@ -368,3 +368,71 @@ async fn offline_a_token_is_kept_unchecked_and_never_taken_as_accepted() {
     assert_eq!(state.last_accepted, None, "never said to be accepted");
     desk.shutdown().await;
 }
+
+/// Issue 18: the template picker is typed into: names that start with
+/// what is typed come first, then names that hold it; a template is used
+/// with its placeholders filled, its questions listed with it.
+#[test]
+fn a_template_is_picked_by_typing_and_used_with_its_placeholders_filled() {
+    use feedback_core::outbox::TemplateFields;
+    use feedback_core::placeholders::Filling;
+
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_for("https://api.wemasy.nl/api", Arc::default(), dir.path());
+    let save = |name: &str, subject: &str| {
+        let fields = TemplateFields {
+            channel_slug: Some("support".into()),
+            subject: Some(subject.into()),
+            message: Some("Called at {time} on {date}.".into()),
+            ..TemplateFields::default()
+        };
+        desk.save_template(name, &fields).unwrap()
+    };
+    save("Reset password", "Password for {customer id}");
+    let printer = save(
+        "Printer jams",
+        "Printer in shop {Shop id} for {customer id}",
+    );
+    save("Shop printer offline", "Offline");
+
+    let names = |typed: &str| -> Vec<String> {
+        desk.template_choices(typed)
+            .unwrap()
+            .into_iter()
+            .map(|listed| listed.template.name)
+            .collect()
+    };
+    assert_eq!(names("PRI"), ["Printer jams", "Shop printer offline"]);
+    assert_eq!(names("xyz"), Vec::<String>::new());
+    assert_eq!(names("").len(), 3, "everything when nothing is typed");
+
+    let listed = &desk.template_choices("printer j").unwrap()[0];
+    assert_eq!(listed.questions, ["Shop id", "customer id"]);
+    let used = desk
+        .use_template(
+            &printer.id,
+            &Filling {
+                date: "6-12-2026".into(),
+                time: "07:30".into(),
+                answers: [
+                    ("Shop id".to_owned(), "S-17".to_owned()),
+                    ("customer id".to_owned(), " C-204 ".to_owned()),
+                ]
+                .into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        used.subject.as_deref(),
+        Some("Printer in shop S-17 for C-204")
+    );
+    assert_eq!(
+        used.message.as_deref(),
+        Some("Called at 07:30 on 6-12-2026.")
+    );
+    assert_eq!(used.channel_slug.as_deref(), Some("support"));
+    assert!(matches!(
+        desk.use_template("no-such-id", &Filling::default()),
+        Err(DeskError::Outbox(_))
+    ));
+}

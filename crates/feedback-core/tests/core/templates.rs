@@ -296,3 +296,109 @@ fn a_files_text_imports_as_the_file_does_and_bad_text_changes_nothing() {
     );
     assert_eq!(to.names(), ["Printer"]);
 }
+
+/// Issue 18: a template fills in the moment it is used and asks for what
+/// differs per caller. For texts generated from every kind of piece (plain
+/// words, braces that hold no name, `{date}`/`{time}` in either language
+/// and any case, questions whose names repeat in other cases), the filled
+/// text is what each piece stands for, and each name is asked once, in
+/// the order it first appears. Replays from its seed.
+#[test]
+fn placeholders_fill_in_the_moment_and_ask_each_question_once() {
+    use feedback_core::placeholders::{Filling, fill, questions};
+
+    const NAMES: [&str; 4] = ["customer id", "Shop id", "order #", "caller/agent"];
+    const LITERALS: [&str; 6] = ["{}", r#"{"id": 3}"#, "{ x }", "{1st}", "{a:b}", "}"];
+    let seed = std::env::var("PLACEHOLDER_SEED")
+        .ok()
+        .and_then(|seed| seed.parse().ok())
+        .unwrap_or(18);
+    for case in 0..2_000u64 {
+        let mut rng = fastrand::Rng::with_seed(seed + case);
+        let filling = Filling {
+            date: "6 december 2026".into(),
+            time: "07:30".into(),
+            answers: NAMES
+                .iter()
+                .map(|name| (name.to_string(), format!("<{}>", name.to_uppercase())))
+                .collect(),
+        };
+        let (mut text, mut expected, mut asked) = (String::new(), String::new(), Vec::new());
+        for _ in 0..rng.usize(0..12) {
+            let (written, stands_for) = match rng.u8(0..4) {
+                0 => {
+                    let word = ["Printer ", "kapot", " ", "\n", "é"][rng.usize(0..5)];
+                    (word.to_owned(), word.to_owned())
+                }
+                1 => {
+                    let literal = LITERALS[rng.usize(0..LITERALS.len())];
+                    (literal.to_owned(), literal.to_owned())
+                }
+                2 => {
+                    let (name, value) = [
+                        ("date", &filling.date),
+                        ("DATUM", &filling.date),
+                        ("Time", &filling.time),
+                        ("tijd", &filling.time),
+                    ][rng.usize(0..4)];
+                    (format!("{{{name}}}"), value.clone())
+                }
+                _ => {
+                    let name = NAMES[rng.usize(0..NAMES.len())];
+                    let spelt = if rng.bool() {
+                        name.to_uppercase()
+                    } else {
+                        name.to_owned()
+                    };
+                    if !asked
+                        .iter()
+                        .any(|known: &String| known.eq_ignore_ascii_case(name))
+                    {
+                        asked.push(spelt.clone());
+                    }
+                    (format!("{{{spelt}}}"), format!("<{}>", name.to_uppercase()))
+                }
+            };
+            text.push_str(&written);
+            expected.push_str(&stands_for);
+        }
+        let fields = TemplateFields {
+            channel_slug: Some("{customer id}".into()),
+            message: Some(text.clone()),
+            ..TemplateFields::default()
+        };
+        let replay = format!(
+            "seed {} (PLACEHOLDER_SEED={seed}, case {case}): {text:?}",
+            seed + case
+        );
+        assert_eq!(questions(&fields), asked, "{replay}");
+        let filled = fill(&fields, &filling);
+        assert_eq!(
+            filled.message.as_deref(),
+            Some(expected.as_str()),
+            "{replay}"
+        );
+        assert_eq!(
+            filled.channel_slug.as_deref(),
+            Some("{customer id}"),
+            "a channel is a slug, never filled: {replay}"
+        );
+    }
+}
+
+#[test]
+fn a_question_left_unanswered_is_filled_with_nothing() {
+    use feedback_core::placeholders::{Filling, fill};
+    let fields = TemplateFields {
+        subject: Some("Shop {shop id} offline since {time}".into()),
+        ..TemplateFields::default()
+    };
+    let filled = fill(
+        &fields,
+        &Filling {
+            time: "09:12".into(),
+            ..Filling::default()
+        },
+    );
+    assert_eq!(filled.subject.as_deref(), Some("Shop  offline since 09:12"));
+}
