@@ -9,11 +9,11 @@ use feedback_core::placeholders::Filling;
 use feedback_core::policy::Listed;
 use feedback_core::updates::UpdateView;
 use feedback_core::{Draft, Entry, FieldErrors, Settings, SignedIn, Submitted};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, State, WebviewWindow};
 
 use crate::ipc_error::IpcError;
 use crate::state::{AppState, Shell, WindowStart};
-use crate::{setup, tray, updates, words};
+use crate::{save_dialog, setup, tray, updates, words};
 
 /// How long `ticket_outcome` waits for the server before answering "queued".
 const SUBMIT_WAIT: Duration = Duration::from_secs(4);
@@ -140,17 +140,21 @@ pub(crate) async fn template_delete(shell: State<'_, Shell>, id: String) -> Resu
     Ok(shell.desk.delete_template(&id)?)
 }
 
-/// Saves every template as JSON in the Downloads folder; returns the path.
+/// Asks where to save every template (the OS's save dialog), then saves
+/// them there as JSON; returns the path, or nothing when cancelled.
 #[tauri::command]
 pub(crate) async fn templates_export(
-    handle: AppHandle,
+    window: WebviewWindow,
     shell: State<'_, Shell>,
-) -> Result<String, IpcError> {
-    Ok(shell
-        .desk
-        .export_templates(&export_dir(&handle)?)?
-        .display()
-        .to_string())
+) -> Result<Option<String>, IpcError> {
+    let title = words::current(window.app_handle()).save_templates();
+    let name = shell.desk.templates_export_name();
+    let start = save_dialog::start_folder(&window);
+    let Some(file) = save_dialog::ask_where_to_save(&window, title, &name, start).await else {
+        return Ok(None);
+    };
+    shell.desk.export_templates(&file)?;
+    Ok(Some(file.display().to_string()))
 }
 
 /// Imports templates from the text of a file the person picked.
@@ -209,26 +213,22 @@ pub(crate) async fn copy_diagnostics(
     copy_text(handle, report)
 }
 
-/// Saves unsent tickets (of one server, or all) as JSON in the Downloads
-/// folder; returns the file's path.
+/// Asks where to save the unsent tickets (of one server, or all), then
+/// saves them there as JSON; returns the path, or nothing when cancelled.
 #[tauri::command]
 pub(crate) async fn outbox_export(
-    handle: AppHandle,
+    window: WebviewWindow,
     shell: State<'_, Shell>,
     origin: Option<String>,
-) -> Result<String, IpcError> {
-    let file = shell
-        .desk
-        .export_into(&export_dir(&handle)?, origin.as_deref())?;
-    Ok(file.display().to_string())
-}
-
-fn export_dir(handle: &AppHandle) -> Result<std::path::PathBuf, IpcError> {
-    let paths = handle.path();
-    paths
-        .download_dir()
-        .or_else(|_| paths.home_dir())
-        .map_err(|error| IpcError::new(None, error))
+) -> Result<Option<String>, IpcError> {
+    let title = words::current(window.app_handle()).save_unsent();
+    let name = shell.desk.export_name(origin.as_deref());
+    let start = save_dialog::start_folder(&window);
+    let Some(file) = save_dialog::ask_where_to_save(&window, title, &name, start).await else {
+        return Ok(None);
+    };
+    shell.desk.export(&file, origin.as_deref())?;
+    Ok(Some(file.display().to_string()))
 }
 
 #[tauri::command]

@@ -29,6 +29,7 @@ mod ipc_error;
 mod login;
 mod policy;
 mod quit;
+mod save_dialog;
 mod settings_store;
 mod setup;
 mod state;

@@ -1,5 +1,5 @@
-//! The few words the shell itself shows (the tray menu and tooltip, and
-//! notifications), in the language the window shows: English or Dutch.
+//! The few words the shell itself shows (the tray menu and tooltip,
+//! notifications, and the save dialogs' titles), in the language the window shows: English or Dutch.
 //!
 //! The window decides the language (the setting, else the OS language as the
 //! web view reports it) and tells the shell with `set_window_language`.
@@ -46,6 +46,22 @@ impl Lang {
         match self {
             Self::En => "Send queued now",
             Self::Nl => "Wachtrij nu versturen",
+        }
+    }
+
+    /// The title of the save dialog of Export in the Templates view.
+    pub(crate) fn save_templates(self) -> &'static str {
+        match self {
+            Self::En => "Export templates",
+            Self::Nl => "Sjablonen exporteren",
+        }
+    }
+
+    /// The title of the save dialog of Export in the Outbox.
+    pub(crate) fn save_unsent(self) -> &'static str {
+        match self {
+            Self::En => "Export unsent tickets",
+            Self::Nl => "Niet-verstuurde tickets exporteren",
         }
     }
 

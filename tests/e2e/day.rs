@@ -184,19 +184,16 @@ async fn templates_are_saved_applied_renamed_exported_and_imported() {
     app.wait_for_text(By::TestId("templates-list"), "Billing")
         .await;
 
-    app.click(By::Button("Export templates")).await;
-    let said = app
-        .wait_for_text(By::TestId("result"), "Templates saved as")
-        .await;
-    let path = said
-        .split("saved as ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
+    // Export asks where to save (issue 18): the OS's save dialog.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("team templates.json");
+    app.click(By::Button("Export templates…")).await;
+    world.save_in_dialog("Export templates", &path);
+    app.wait_for_text(
+        By::TestId("result"),
+        &format!("Templates saved as {}", path.display()),
+    )
+    .await;
     let exported = std::fs::read_to_string(&path).expect("the export is a file");
     assert!(exported.contains("\"name\": \"Billing\""), "{exported}");
 
@@ -210,8 +207,7 @@ async fn templates_are_saved_applied_renamed_exported_and_imported() {
     app.click("#confirm-yes").await;
     app.wait_for_text(By::TestId("templates"), "No templates yet")
         .await;
-    app.upload(By::TestId("templates-file"), std::path::Path::new(&path))
-        .await;
+    app.upload(By::TestId("templates-file"), &path).await;
     app.wait_for_text(By::TestId("result"), "Imported: 1 added, 0 replaced")
         .await;
     app.wait_for_text(By::TestId("templates-list"), "Billing")

@@ -670,4 +670,26 @@ impl World {
             .expect("xdotool is installed (scripts/setup.sh)");
         assert!(status.success(), "xdotool key {keys}");
     }
+
+    /// Saves in the OS's save dialog titled `title` (GTK's, a window of its
+    /// own) as a person does: the name field's text replaced by `file`'s
+    /// full path, then Enter. Waits up to 10 s for the dialog.
+    pub(crate) fn save_in_dialog(&self, title: &str, file: &std::path::Path) {
+        let status = Command::new("timeout")
+            .arg("10")
+            .arg("xdotool")
+            .args(["search", "--sync", "--name", &format!("^{title}$")])
+            .args(["windowfocus", "--sync", "%1"])
+            .args(["key", "--clearmodifiers", "ctrl+a"])
+            .args(["type", "--delay", "20", &file.display().to_string()])
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("xdotool is installed (scripts/setup.sh)");
+        assert!(
+            status.success(),
+            "a save dialog titled {title:?} within 10 s"
+        );
+        // Apart: `type` takes every word after it as text.
+        self.press_on_desktop("Return");
+    }
 }

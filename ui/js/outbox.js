@@ -34,8 +34,9 @@ function renderOutbox(current) {
     items.push(el("li", { class: "server", dataset: { testid: "outbox-server" } },
       el("span", { text: words }),
       el("div", { class: "buttons" }, button(t("outbox.export"), () => act(async () => {
+        // Rust asks where (the OS's save dialog); nothing is said when cancelled.
         const path = await commands.exportOutbox(server.origin);
-        showNotice(t("outbox.exported", { path }));
+        if (path) showNotice(t("outbox.exported", { path }));
       }), { "aria-label": `${t("outbox.export")}: ${server.origin}` }))));
     items.push(...server.entries.map(outboxItem));
   }

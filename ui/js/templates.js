@@ -175,8 +175,9 @@ export function startTemplates() {
   $("save-template").addEventListener("click", saveForm);
   startPicker();
   $("templates-export").addEventListener("click", () => act(async () => {
+    // Rust asks where (the OS's save dialog); nothing is said when cancelled.
     const path = await commands.exportTemplates();
-    showNotice(t("templates.exported", { path }));
+    if (path) showNotice(t("templates.exported", { path }));
   }));
   $("templates-import").addEventListener("click", () => $("templates-file").click());
   $("templates-file").addEventListener("change", (event) => act(async () => {

@@ -3,7 +3,7 @@
 //! looks first for tickets a stopped sender left "being sent": those are
 //! back in the queue, in reach.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Desk, DeskError, Result, lock};
 use crate::draft::Draft;
@@ -67,21 +67,24 @@ impl Desk {
         Ok(self.outbox().list()?)
     }
 
-    /// Writes the unsent tickets of `origin` (every server's when `None`)
-    /// as JSON into `dir`, named by the server and the time; returns the
-    /// file's path.
-    pub fn export_into(&self, dir: &Path, origin: Option<&str>) -> Result<PathBuf> {
-        let host: String = origin
-            .unwrap_or("all")
+    /// The name a save dialog suggests for the unsent tickets of `origin`
+    /// (every server's when `None`): by the server's host, which tells two
+    /// servers' files apart.
+    pub fn export_name(&self, origin: Option<&str>) -> String {
+        let host = origin
+            .map(|origin| origin.split("://").last().unwrap_or(origin))
+            .unwrap_or("all servers");
+        let host: String = host
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '.' | '-' | ' ') {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
-        let file = dir.join(format!(
-            "wemasy-feedback-{host}-{}.json",
-            self.clock.now_ms()
-        ));
-        self.export(&file, origin)?;
-        Ok(file)
+        format!("Wemasy Feedback unsent tickets ({host}).json")
     }
 
     /// Writes the unsent tickets (of `origin` only, when given) to `file`

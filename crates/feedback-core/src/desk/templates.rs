@@ -2,7 +2,7 @@
 //! organisation's (its policy's), which can be applied but not renamed,
 //! deleted, or replaced by one of the same name.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Desk, DeskError, Result};
 use crate::outbox::{ImportReport, OutboxError, Template, TemplateFields};
@@ -64,14 +64,15 @@ impl Desk {
         Ok(self.outbox().delete_template(id)?)
     }
 
-    /// Writes every template as JSON into `dir`; returns the file's path.
-    pub fn export_templates(&self, dir: &Path) -> Result<PathBuf> {
-        let file = dir.join(format!(
-            "wemasy-feedback-templates-{}.json",
-            self.clock.now_ms()
-        ));
-        self.outbox().export_templates(&file)?;
-        Ok(file)
+    /// The name a save dialog suggests for the templates' file.
+    pub fn templates_export_name(&self) -> String {
+        "Wemasy Feedback templates.json".to_owned()
+    }
+
+    /// Writes every template as JSON to `file`, the place the person chose,
+    /// whole or not at all; returns how many.
+    pub fn export_templates(&self, file: &Path) -> Result<usize> {
+        Ok(self.outbox().export_templates(file)?)
     }
 
     /// Imports templates from a file's text, all or nothing: nothing when
