@@ -15,6 +15,7 @@ packages=(
   xdotool                    # end-to-end tests: keys pressed outside the app (its global shortcut)
   desktop-file-utils rpm     # checks of the installers: desktop-file-validate, rpm -qip
   locales                    # a Dutch locale, for the test of a Dutch desktop
+  hunspell-en-us hunspell-nl # dictionaries: spelling checked in Subject and Message, in English and Dutch
   faketime                   # libfaketime: a suspend (the wall clock jumps) for a real process
 )
 # Node.js runs the Tauri CLI (from npm) that builds the installers; any

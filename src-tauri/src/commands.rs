@@ -13,7 +13,7 @@ use tauri::{AppHandle, Manager, State, WebviewWindow};
 
 use crate::ipc_error::IpcError;
 use crate::state::{AppState, Shell, WindowStart};
-use crate::{save_dialog, setup, tray, updates, words};
+use crate::{save_dialog, setup, spelling, tray, updates, words};
 
 /// How long `ticket_outcome` waits for the server before answering "queued".
 const SUBMIT_WAIT: Duration = Duration::from_secs(4);
@@ -280,7 +280,9 @@ pub(crate) async fn draft_load(shell: State<'_, Shell>) -> Result<Option<Draft>,
 /// notifications follow it.
 #[tauri::command]
 pub(crate) fn set_window_language(handle: AppHandle, language: String) {
-    tray::relabel(&handle, words::set(&handle, &language))
+    let lang = words::set(&handle, &language);
+    spelling::check_in(&handle, lang);
+    tray::relabel(&handle, lang)
 }
 
 /// Quits for good (the window asked the person first when tickets wait),

@@ -19,6 +19,7 @@
 //! - `desktop`: what the desktop offers (a tray host, global shortcuts).
 //! - `login`: the OS's login entry.
 //! - `words`: the shell's own words (tray, notifications) in English or Dutch.
+//! - `spelling`: spelling checked in the window's language (WebKitGTK's switched on).
 //! - `ipc_error`: errors as `{code, message}`.
 
 mod capture;
@@ -32,6 +33,7 @@ mod quit;
 mod save_dialog;
 mod settings_store;
 mod setup;
+mod spelling;
 mod state;
 mod tray;
 mod updates;

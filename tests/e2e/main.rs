@@ -15,6 +15,8 @@ mod fleet;
 mod form;
 mod harness;
 mod login;
+mod screens;
+mod spelling;
 mod submit;
 mod tray;
 // An AppImage and a .deb: Linux's ways to be installed.

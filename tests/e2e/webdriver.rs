@@ -461,6 +461,43 @@ impl Session {
         std::fs::write(path, png).expect("the screenshot is written");
     }
 
+    /// Resizes the window to `width` × `height`, as a person dragging its
+    /// corner would, and waits until the page has laid itself out anew.
+    pub(crate) async fn set_window_size(&self, width: u32, height: u32) {
+        self.must(
+            format_args!("resize the window to {width}×{height}"),
+            self.client.set_window_size(width, height),
+        )
+        .await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let inner = self.script("return window.innerWidth;").await;
+            if inner.as_u64() == Some(u64::from(width)) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page is {inner} px wide, not {width} px"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Where the window is and how large: (x, y, width, height).
+    pub(crate) async fn window_rect(&self) -> (u64, u64, u64, u64) {
+        self.must("the window's place", self.client.get_window_rect())
+            .await
+    }
+
+    /// Moves and resizes the window, as a person would.
+    pub(crate) async fn set_window_rect(&self, x: u32, y: u32, width: u32, height: u32) {
+        self.must(
+            "move and resize the window",
+            self.client.set_window_rect(x, y, width, height),
+        )
+        .await;
+    }
+
     pub(crate) async fn end(self) {
         let _ = tokio::time::timeout(COMMAND_TIMEOUT, self.client.close()).await;
     }

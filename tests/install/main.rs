@@ -106,6 +106,14 @@ async fn install_queue_upgrade_deliver_and_remove() {
     let (old_version, new_version) = (deb_field(&old, "Version"), deb_field(&new, "Version"));
     assert_ne!(old_version, new_version, "two versions to upgrade between");
     assert_eq!(deb_field(&old, "Package"), PACKAGE);
+    // Spelling is checked with the system's dictionaries (issue 18).
+    let recommends = deb_field(&new, "Recommends");
+    for dictionary in ["hunspell-en-us", "hunspell-nl"] {
+        assert!(
+            recommends.split(", ").any(|package| package == dictionary),
+            "the package recommends {dictionary}: Recommends: {recommends}"
+        );
+    }
     assert!(
         installed_version().is_none(),
         "{PACKAGE} is already installed on this machine; remove it first"

@@ -45,10 +45,14 @@ export function askName(heading, hint, initial = "") {
 }
 
 // The window's language, told to the shell so the tray and notifications
-// speak it too.
+// speak it too, and spelling is checked in it (the fields whose text is
+// the person's own say their language too: WebView2 and WKWebView check
+// by it; WebKitGTK by the languages the shell gives it).
 export function useLanguage(setting) {
   chooseLanguage(setting);
-  commands.setLanguage(document.documentElement.lang).catch(() => {});
+  const lang = document.documentElement.lang;
+  for (const field of document.querySelectorAll("[spellcheck=true]")) field.lang = lang;
+  commands.setLanguage(lang).catch(() => {});
 }
 
 export function openSignIn() {

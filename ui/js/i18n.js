@@ -55,6 +55,8 @@ const STRINGS = {
     "sent.close": "Close",
     "sent.at": "Sent {time}",
     "sent.when": "Sent",
+    "sent.number": "Number",
+    "sent.actions": "Actions",
     "sent.raw": "What the server returned",
     "sent.shortcut": "Ctrl+Shift+C copies the latest ticket number.",
 
@@ -296,6 +298,8 @@ const STRINGS = {
     "sent.close": "Sluiten",
     "sent.at": "Verstuurd {time}",
     "sent.when": "Verstuurd",
+    "sent.number": "Nummer",
+    "sent.actions": "Acties",
     "sent.raw": "Wat de server teruggaf",
     "sent.shortcut": "Ctrl+Shift+C kopieert het laatste ticketnummer.",
 

@@ -37,6 +37,7 @@ function renderSent(current) {
   const { items, total, search, shownFor } = current.sent;
   $("sent-kept").textContent = t("sent.kept", { days: current.settings?.keepDeliveredDays ?? 90 });
   $("sent-count").textContent = plural("sent.count", total);
+  $("sent-table").hidden = items.length === 0;
   if (differs($("sent-list"), items)) replaceKeepingFocus($("sent-list"), items.map(sentItem));
   const empty = $("sent-empty");
   empty.hidden = items.length > 0 || shownFor === undefined;
@@ -45,13 +46,18 @@ function renderSent(current) {
   document.documentElement.dataset.sentShown = `${shownFor ?? ""}|${items.length}`;
 }
 
+// One row of the table: number, subject (with its flags), channel,
+// priority, when, and what can be done with it. In a narrow window the
+// channel, priority and time go under the subject as one line instead of
+// columns of their own.
 function sentItem(item) {
   const number = item.ticketNumber;
   const flags = [];
   if (item.possibleDuplicate) flags.push(el("span", { class: "flag", text: t("sent.duplicate") }));
   if (item.unreadableReply) flags.push(el("span", { class: "flag", text: t("sent.oddReply") }));
-  const facts = [item.channel, wordsFor("priority", item.priority), t("sent.at", { time: timeOf(item.deliveredAt) })]
-    .filter(Boolean).join(" · ");
+  const priority = wordsFor("priority", item.priority);
+  const when = timeOf(item.deliveredAt);
+  const facts = [item.channel, priority, t("sent.at", { time: when })].filter(Boolean).join(" · ");
   const buttons = [];
   if (number) {
     buttons.push(button(t("sent.copy", { number }), () => copyNumber(number), { onError: (e) => showError(errorText(e)) }));
@@ -62,13 +68,16 @@ function sentItem(item) {
   buttons.push(button(t("sent.again"), () => fileAnother(item.id), {
     onError: (e) => showError(errorText(e)), "aria-label": `${t("sent.again")}: ${item.subject}`,
   }));
-  return el("li", { dataset: { testid: "sent-item", number: number || "" } },
-    el("div", { class: "row" },
-      el("span", { class: "number", text: number || t("sent.noNumber") }),
-      el("span", { class: "subject", text: item.subject }),
-      ...flags),
-    el("div", { class: "hint", text: facts }),
-    el("div", { class: "buttons" }, buttons));
+  return el("tr", { dataset: { testid: "sent-item", number: number || "" } },
+    el("td", { class: "number", text: number || t("sent.noNumber") }),
+    el("td", { class: "subject" },
+      el("span", { class: "subject-text", text: item.subject }),
+      ...flags,
+      el("div", { class: "facts-line hint", text: facts })),
+    el("td", { class: "wide", text: item.channel || "" }),
+    el("td", { class: "wide", text: priority || "" }),
+    el("td", { class: "wide when", text: when }),
+    el("td", { class: "actions-cell" }, el("div", { class: "buttons" }, buttons)));
 }
 
 // "File another like this": the sent ticket's fields into the form.

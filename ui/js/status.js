@@ -13,7 +13,12 @@ function renderHeader({ app, view }) {
   server.dataset.production = String(app.isProduction);
   $("server-base").textContent = app.apiBase || t("server.invalid");
   $("server-mark").textContent = app.isProduction ? t("server.production") : t("server.notProduction");
-  server.title = app.lastAccepted ? t("server.acceptedAt", { time: timeOf(app.lastAccepted) }) : t("server.neverAccepted");
+  // The address in full (a narrow window shortens it with "…") and since
+  // when the token works (a narrow window shows it only here).
+  server.title = [
+    app.apiBase,
+    app.lastAccepted ? t("server.acceptedAt", { time: timeOf(app.lastAccepted) }) : t("server.neverAccepted"),
+  ].filter(Boolean).join("\n");
   $("server-accepted").textContent = app.lastAccepted ? t("server.acceptedAt", { time: timeOf(app.lastAccepted) }) : "";
   $("account-button").textContent = app.signedIn ? t("account.signOut") : t("account.signIn");
 
