@@ -83,14 +83,27 @@ pub fn save(
     Ok(Ok(outbox.enqueue_to(base, &ticket, now)?))
 }
 
-/// Wakes `delivery` and waits up to `wait` for ticket `id` to be
-/// delivered or refused (by this engine or another process's), then says
-/// where it stands.
+/// How long [`wait_for`] waits, within its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Until the ticket is delivered or refused: a script that waits for
+    /// the end (`feedback submit --wait`), retries included.
+    Settled,
+    /// Until the next attempt has an answer, whatever it is: a person at
+    /// the window, told at once that the ticket could not reach the server
+    /// and waits for it (the status line and the outbox say so too).
+    Answered,
+}
+
+/// Wakes `delivery` and waits up to `wait` for ticket `id` (delivered or
+/// refused by this engine or another process's; with [`Until::Answered`],
+/// also an attempt that failed), then says where it stands.
 pub async fn wait_for(
     outbox: &Outbox,
     delivery: Option<&Delivery>,
     id: &str,
     wait: Duration,
+    until: Until,
     clock: &Clock,
 ) -> Result<Submitted, OutboxError> {
     let Some(delivery) = delivery.filter(|_| !wait.is_zero()) else {
@@ -98,11 +111,16 @@ pub async fn wait_for(
     };
     delivery.wake();
     let mut events = delivery.subscribe();
+    let attempts_before = outbox.get(id)?.attempts;
     // A short wait for a person at the window: a monotonic deadline is right here.
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let current = outbox.get(id)?;
         if matches!(current.state, State::Delivered | State::NeedsAttention) {
+            break;
+        }
+        let failed = current.state == State::Queued && current.attempts > attempts_before;
+        if until == Until::Answered && failed {
             break;
         }
         // Another process may be the one delivering it: poll too.

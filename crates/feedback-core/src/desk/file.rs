@@ -6,16 +6,16 @@ use std::time::Duration;
 
 use super::{Desk, DeskError, Result, lock};
 use crate::draft::Draft;
-use crate::submission::{Submitted, save, wait_for};
+use crate::submission::{Submitted, Until, save, wait_for};
 
 impl Desk {
     /// Validates, saves and tries to deliver `draft`, waiting up to `wait`
-    /// for the outcome (an attempt still in flight then goes on): what
-    /// [`Desk::keep`] and then [`Desk::outcome`] do, for a caller with no
-    /// form to give back (the CLI).
+    /// for it to be delivered or refused, retries included (an attempt
+    /// still in flight then goes on): for a caller with no form to give
+    /// back (the CLI).
     pub async fn file(&self, draft: &Draft, wait: Duration) -> Result<Submitted> {
         match self.keep(draft)? {
-            Submitted::Queued { id, .. } => self.outcome(&id, wait).await,
+            Submitted::Queued { id, .. } => self.wait(&id, wait, Until::Settled).await,
             other => Ok(other),
         }
     }
@@ -57,16 +57,22 @@ impl Desk {
         self.standing(&entry.id)
     }
 
-    /// What became of ticket `id`, waiting up to `wait` for its attempt
-    /// (delivery is woken for it; an attempt still in flight when the wait
-    /// ends goes on). A zero wait says where it stands now.
+    /// What became of ticket `id`, waiting up to `wait` for its attempt's
+    /// answer (delivery is woken for it; an attempt still in flight when
+    /// the wait ends goes on): delivered, refused, or, when it could not
+    /// reach the server, waiting for its next try, said at once. A zero
+    /// wait says where it stands now.
     pub async fn outcome(&self, id: &str, wait: Duration) -> Result<Submitted> {
+        self.wait(id, wait, Until::Answered).await
+    }
+
+    async fn wait(&self, id: &str, wait: Duration, until: Until) -> Result<Submitted> {
         let engine = match wait.is_zero() {
             true => None,
             false => self.deliveries().engine().await.ok(),
         };
         let outbox = self.outbox();
-        let submitted = wait_for(&outbox, engine.as_deref(), id, wait, &self.clock).await?;
+        let submitted = wait_for(&outbox, engine.as_deref(), id, wait, until, &self.clock).await?;
         self.changed();
         Ok(submitted)
     }

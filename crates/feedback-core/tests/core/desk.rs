@@ -436,3 +436,42 @@ fn a_template_is_picked_by_typing_and_used_with_its_placeholders_filled() {
         Err(DeskError::Outbox(_))
     ));
 }
+
+/// Issue 18 ("one moment, one message"): offline, the window's panel said
+/// "Saved — sending…" for the whole wait while the status line and the
+/// outbox already said the server could not be reached and when the next
+/// try is. The window's wait ends with the first attempt's answer: a
+/// ticket that could not reach the server is said to wait for it, at once.
+#[tokio::test]
+async fn the_window_hears_a_failed_first_attempt_at_once() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(Kept(std::sync::Mutex::new(Some(
+        feedback_core::Token::new("demo-token").unwrap(),
+    ))));
+    let desk = desk_for(&base, keyring, dir.path());
+    desk.start().await;
+    let Submitted::Queued { id, .. } = desk.keep(&draft()).unwrap() else {
+        panic!("saved, not yet sent")
+    };
+    let asked = std::time::Instant::now();
+    let outcome = desk.outcome(&id, Duration::from_secs(10)).await.unwrap();
+    let took = asked.elapsed();
+    let Submitted::Queued {
+        waiting_for,
+        retry_at,
+        ..
+    } = outcome
+    else {
+        panic!("it waits for the server: {outcome:?}")
+    };
+    assert_eq!(waiting_for, feedback_core::WaitingFor::Retry);
+    assert!(retry_at.is_some(), "with its next try");
+    assert!(
+        took < Duration::from_secs(3),
+        "said once the attempt failed, not at the wait's end: {took:?}"
+    );
+    desk.shutdown().await;
+}
