@@ -45,7 +45,9 @@ function renderOutbox(current) {
 }
 
 function outboxItem(entry) {
-  const parts = [plural("outbox.attempts", entry.attempts)];
+  // Offline, the app tries every few seconds: since when it has been
+  // failing says more than a count of thousands.
+  const parts = [entry.firstFailedAt ? t("outbox.failingSince", { time: timeOf(entry.firstFailedAt) }) : plural("outbox.attempts", entry.attempts)];
   if (entry.state === "queued") parts.push(t("outbox.next", { time: timeOf(entry.nextAttemptAt) }));
   // The person's words in the list; the server's (or the network's) one click away.
   const detail = entry.attention?.reason || entry.lastError;
