@@ -1,6 +1,7 @@
 //! The window at its default size and at 500 px wide, as the README shows
 //! it (`docs/screenshots/`, copied from `target/e2e-screenshots/screen-*`):
-//! the new ticket form, the channel list open, the outbox with a waiting
+//! the new ticket form, the channel list and the template picker open,
+//! the outbox with a waiting
 //! ticket's Edit, and the Sent table. In each, at each size, the layout
 //! promises of issue 18 are checked: no word broken across lines, Send in
 //! sight, the header one row at 500 px, the Sent view a table whose
@@ -9,7 +10,7 @@
 use serde_json::Value;
 
 use crate::harness::{World, file_while_offline, screenshot_path, sign_in};
-use crate::webdriver::{By, ESCAPE, Session};
+use crate::webdriver::{By, CONTROL, ESCAPE, Session};
 
 /// The window's size as `tauri.conf.json` opens it.
 const DEFAULT: (u32, u32) = (920, 760);
@@ -140,6 +141,15 @@ async fn the_window_at_its_default_size_and_at_500_px() {
     )
     .await;
     file(&app, "Invoice missing for October", "normal", "TCK-000003").await;
+    // A template, so the form shows its picker.
+    app.type_into(By::Label("Subject"), "Printer jams in shop {shop id}")
+        .await;
+    app.click(By::Button("Save as template…")).await;
+    app.type_into(By::Label("Template name"), "Printer jams")
+        .await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_text(By::TestId("result"), "Template “Printer jams” saved")
+        .await;
 
     for ((width, height), size) in [(DEFAULT, "default"), (NARROW, "500")] {
         app.set_window_size(width, height).await;
@@ -166,6 +176,14 @@ async fn the_window_at_its_default_size_and_at_500_px() {
         check_and_shoot(&app, "channel-list", size).await;
         app.press(ESCAPE).await;
         app.type_into(By::Label("Channel"), "feedback").await;
+
+        // The template picker, open as one types (Ctrl+T).
+        app.shortcut(&[CONTROL], 't').await;
+        app.type_keys("pri").await;
+        app.wait_for_text(By::TestId("template-options"), "Printer jams")
+            .await;
+        check_and_shoot(&app, "template-picker", size).await;
+        app.press(ESCAPE).await;
 
         // Sent: a table; its channel, priority and time columns from 900 px.
         app.click(By::TestId("nav-sent")).await;

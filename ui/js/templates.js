@@ -112,6 +112,11 @@ function startPicker() {
     onChoose: (option) => pick(option.value),
     enterTakesFirst: true,
   });
+  // What is typed here picks, it is not part of the ticket: it goes when
+  // the picker is left.
+  picker.addEventListener("blur", () => {
+    picker.value = "";
+  });
   // Enter before the list has come (fast hands): the first that matches.
   picker.addEventListener("keydown", async (event) => {
     const typed = picker.value;
