@@ -12,7 +12,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::settings_store::PluginStore;
 use crate::state::Shell;
 use crate::window::on_main_thread;
-use crate::{capture, desktop, events, login, policy, tray, updates, words};
+use crate::{capture, desktop, events, login, policy, spelling, tray, updates, words};
 
 /// When `run` began: the start of the `RUST_LOG=debug` timings.
 pub(crate) static RUN_BEGAN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -109,7 +109,7 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
 }
 
 /// What the app needs once the form is interactive, not before: the tray,
-/// the global shortcut, the clipboard, the updater. Once, on the main
+/// the global shortcut, the clipboard, spelling, the updater. Once, on the main
 /// thread, in short steps: the main loop answers the window (and input)
 /// between two, where one long step held it for some 130 ms.
 pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
@@ -156,6 +156,7 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
             }
         })
         .await;
+        on_main_thread(&later, "spelling", spelling::start).await;
         on_main_thread(&later, "updater", updates::start).await;
     });
     let checking = handle.clone();

@@ -5,6 +5,8 @@
 //! the languages the app names, with the dictionaries the system has
 //! (hunspell's, which the packages recommend).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tauri::{AppHandle, Runtime};
 
 use crate::words::Lang;
@@ -18,10 +20,27 @@ fn dictionary(lang: Lang) -> &'static str {
     }
 }
 
-/// Checks spelling in `lang` from now on. On Linux the languages WebKit
-/// then loaded are logged: one without a dictionary is left out by WebKit,
-/// and the log says which package brings it.
+/// Set once the window is interactive: WebKitGTK loads a dictionary when
+/// checking is turned on (some 60 ms on the main thread, which the start-up
+/// benchmark saw between the form and its listeners), so the first turn
+/// waits for [`start`].
+static STARTED: AtomicBool = AtomicBool::new(false);
+
+/// Turns checking on in the window's language, once the window is
+/// interactive (one of `setup::finish_start`'s steps).
+pub(crate) fn start<R: Runtime>(handle: &AppHandle<R>) {
+    STARTED.store(true, Ordering::SeqCst);
+    check_in(handle, crate::words::current(handle));
+}
+
+/// Checks spelling in `lang` from now on (from [`start`] on, when the
+/// window is not interactive yet). On Linux the languages WebKit then
+/// loaded are logged: one without a dictionary is left out by WebKit, and
+/// the log says which package brings it.
 pub(crate) fn check_in<R: Runtime>(handle: &AppHandle<R>, lang: Lang) {
+    if !STARTED.load(Ordering::SeqCst) {
+        return;
+    }
     #[cfg(target_os = "linux")]
     {
         use tauri::Manager;

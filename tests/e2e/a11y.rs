@@ -84,6 +84,8 @@ async fn audit_desktop(env: &[(&str, &str)], words: &Words, desktop: &str) -> Ve
     app.press(crate::webdriver::ENTER).await;
     app.wait_for_hidden(By::TestId("name-dialog")).await;
     // The template picker's list, then the question the template asks.
+    // The picker shows once the list of templates has come.
+    app.find("#template-pick:not([hidden])").await;
     app.shortcut(&[crate::webdriver::CONTROL], 't').await;
     app.type_keys("au").await;
     app.wait_for_text(By::TestId("template-options"), "Audit")

@@ -149,6 +149,8 @@ async fn templates_are_saved_applied_renamed_exported_and_imported() {
     // An empty form, then the template fills it, picked with the keyboard.
     app.click(By::Button("New ticket")).await;
     app.wait_for_value(By::Label("Subject"), "").await;
+    // The picker shows once the list of templates has come.
+    app.find("#template-pick:not([hidden])").await;
     app.shortcut(&[CONTROL], 't').await;
     app.type_keys("bill").await;
     app.press(ENTER).await;

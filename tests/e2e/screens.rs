@@ -178,6 +178,8 @@ async fn the_window_at_its_default_size_and_at_500_px() {
         app.type_into(By::Label("Channel"), "feedback").await;
 
         // The template picker, open as one types (Ctrl+T).
+        // The picker shows once the list of templates has come.
+        app.find("#template-pick:not([hidden])").await;
         app.shortcut(&[CONTROL], 't').await;
         app.type_keys("pri").await;
         app.wait_for_text(By::TestId("template-options"), "Printer jams")
@@ -245,5 +247,58 @@ async fn the_window_opens_where_and_as_large_as_it_was_left() {
     let app = world.launch().await;
     let opened = app.window_rect().await;
     assert_eq!(opened, left, "opened as it was left");
+    app.end().await;
+}
+
+/// Issue 18: notices do not shift the page under the pointer. A panel (a
+/// saved template's notice, a sent ticket's outcome) appears over the
+/// window's foot, above Send, and can be closed; the form stays where it
+/// was, at the default size and at 500 px.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and a Secret Service: scripts/test.sh runs it"]
+async fn a_notice_does_not_move_the_form_under_the_pointer() {
+    let (_world, app) = World::start().await;
+    sign_in(&app).await;
+    let subject_top = "return document.getElementById('subject').getBoundingClientRect().top;";
+    // A first template, so that the form shows its picker from now on.
+    app.click(By::Button("Save as template…")).await;
+    app.type_into(By::Label("Template name"), "First").await;
+    app.click(By::Button("Save")).await;
+    app.wait_for_text(By::TestId("result"), "saved").await;
+    for ((width, height), size) in [(DEFAULT, "default"), (NARROW, "500")] {
+        app.set_window_size(width, height).await;
+        {
+            // The notice before is closed first.
+            app.click(By::Button("Close")).await;
+            app.wait_for_hidden(By::TestId("result")).await;
+        }
+        // Typed first: typing scrolls the field into view.
+        app.type_into(By::Label("Subject"), "Printer jams").await;
+        let before = app.script(subject_top).await;
+        app.click(By::Button("Save as template…")).await;
+        app.type_into(By::Label("Template name"), &format!("Printer {size}"))
+            .await;
+        app.click(By::Button("Save")).await;
+        app.wait_for_text(By::TestId("result"), "saved").await;
+        assert_eq!(
+            app.script(subject_top).await,
+            before,
+            "at {size} the notice moved the form"
+        );
+        // Over the foot, above Send, not over it.
+        let clear = app
+            .script(
+                "const panel = document.getElementById('result').getBoundingClientRect();
+                 const send = document.getElementById('send').getBoundingClientRect();
+                 return panel.bottom <= send.top;",
+            )
+            .await;
+        assert_eq!(
+            clear,
+            serde_json::json!(true),
+            "at {size} the notice covers Send"
+        );
+        check_and_shoot(&app, "notice", size).await;
+    }
     app.end().await;
 }

@@ -165,6 +165,7 @@ const STRINGS = {
     "priority.low": "Low", "priority.normal": "Normal", "priority.high": "High", "priority.urgent": "Urgent",
     "type.bug": "Bug", "type.suggestion": "Suggestion", "type.other": "Other",
 
+    "result.close": "Close",
     "result.delivered": "Ticket {number} created",
     "result.deliveredNoNumber": "Ticket created (the server gave no number)",
     "result.queuedOffline": "Saved — it will be sent when the server can be reached",
@@ -409,6 +410,7 @@ const STRINGS = {
     "priority.low": "Laag", "priority.normal": "Normaal", "priority.high": "Hoog", "priority.urgent": "Dringend",
     "type.bug": "Fout", "type.suggestion": "Suggestie", "type.other": "Anders",
 
+    "result.close": "Sluiten",
     "result.delivered": "Ticket {number} aangemaakt",
     "result.deliveredNoNumber": "Ticket aangemaakt (de server gaf geen nummer)",
     "result.queuedOffline": "Bewaard — het wordt verstuurd zodra de server bereikbaar is",

@@ -102,6 +102,12 @@ export function tellEarlier(id, outcome) {
   } else {
     text = t("result.earlierQueued", { subject });
   }
+  if (!state.result) {
+    // The panel was closed: the line is said on a panel of its own.
+    const kind = { delivered: "delivered", needsAttention: "attention" }[outcome.kind] || "queued";
+    update({ result: { kind, title: text, note: "" }, earlier: [] });
+    return;
+  }
   const earlier = [...state.earlier.filter((line) => line.id !== id), { id, text }].slice(-3);
   update({ earlier });
 }
@@ -154,7 +160,9 @@ function renderResult({ result, earlier }) {
   if (!result) return;
   if (!differs(panel, { result, earlier })) return;
   panel.dataset.kind = result.kind;
-  const parts = [el("h2", { text: result.title })];
+  // It floats over the page's foot: it can be put away.
+  const close = button(t("result.close"), () => update({ result: null, earlier: [] }), { className: "ghost close" });
+  const parts = [close, el("h2", { text: result.title })];
   if (result.note) parts.push(el("p", { text: result.note }));
   if (result.detail) parts.push(detailsOf(result.detail));
   if (result.details?.length) {
