@@ -226,12 +226,7 @@ async fn learned_pacing_costs_one_429_in_all() {
 
 #[tokio::test]
 async fn a_server_that_is_down_then_up_gets_everything() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}/api");
+    let (port, base) = crate::support::unreachable_base();
     let run = Run::new(&base);
     run.enqueue(3);
     let delivery = run.start(&base, fixed_token(), None);
@@ -276,12 +271,7 @@ async fn a_server_that_is_down_then_up_gets_everything() {
 /// with no "network back" from the OS or the person.
 #[tokio::test]
 async fn a_server_back_is_noticed_within_seconds_without_being_told() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}/api");
+    let (port, base) = crate::support::unreachable_base();
     let run = Run::new(&base);
     run.enqueue(1);
     let config = DeliveryConfig {

@@ -347,9 +347,7 @@ async fn a_token_is_checked_with_the_server_when_it_is_entered() {
 
 #[tokio::test]
 async fn offline_a_token_is_kept_unchecked_and_never_taken_as_accepted() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/api", closed.local_addr().unwrap());
-    drop(closed);
+    let (_, base) = crate::support::unreachable_base();
     let dir = tempfile::tempdir().unwrap();
     let keyring = Arc::new(Kept::default());
     let desk = desk_for(&base, keyring.clone(), dir.path());
@@ -444,9 +442,7 @@ fn a_template_is_picked_by_typing_and_used_with_its_placeholders_filled() {
 /// ticket that could not reach the server is said to wait for it, at once.
 #[tokio::test]
 async fn the_window_hears_a_failed_first_attempt_at_once() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/api", closed.local_addr().unwrap());
-    drop(closed);
+    let (_, base) = crate::support::unreachable_base();
     let dir = tempfile::tempdir().unwrap();
     let keyring = Arc::new(Kept(std::sync::Mutex::new(Some(
         feedback_core::Token::new("demo-token").unwrap(),

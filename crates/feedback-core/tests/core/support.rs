@@ -22,6 +22,17 @@ pub(crate) async fn sandbox(config: Config) -> Sandbox {
         .expect("the sandbox starts on a free port")
 }
 
+/// A loopback port nothing listens on (it was free a moment ago), and the
+/// API base on it: a server that is down, or not up yet.
+pub(crate) fn unreachable_base() -> (u16, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    (port, format!("http://127.0.0.1:{port}/api"))
+}
+
 pub(crate) fn client_for(base: &str) -> Client {
     client_with_timeout(base, Duration::from_secs(10))
 }
