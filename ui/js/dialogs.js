@@ -255,11 +255,22 @@ export function startDialogs({ refresh }) {
     const switching = next.apiBase !== (state.settings.apiBase || null);
     if (switching && waiting > 0 &&
         !(await ask(t("switch.heading"), plural("switch.text", waiting, { base: oldBase }), t("switch.yes")))) return;
+    // The channel a new form had: the one in the form, unless typed over.
+    const startedWith = state.newForm?.channel_slug || state.settings.defaultChannel || "feedback";
     try {
       const app = await commands.saveSettings(next);
       update({ app, settings: next });
-      // A default changed here is what a new ticket starts with now.
-      commands.newForm().then((newForm) => update({ newForm })).catch(() => {});
+      // A default changed here is what a new ticket starts with now, and
+      // the form's channel too while it is still the one it started with
+      // (else the first Send would stop at a channel the person just left).
+      commands.newForm().then((newForm) => {
+        update({ newForm });
+        const channel = $("channel_slug");
+        if (newForm.channel_slug && channel.value.trim() === startedWith && newForm.channel_slug !== startedWith) {
+          channel.value = newForm.channel_slug;
+          channel.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      }).catch(() => {});
       useLanguage(next.language);
       renderShortcut();
       if (app.shortcut?.accelerator && !app.shortcut.available && !app.shortcut.pending) {
