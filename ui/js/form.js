@@ -266,6 +266,11 @@ async function followOutcome(id, draft) {
     showOutcome(outcome, draft);
     return;
   }
+  if (!outcome.editable) {
+    // An earlier try may have reached Wemasy: it is not changed.
+    showOutcome(outcome, draft, { inOutbox: true });
+    return;
+  }
   if (!formIsEmpty(readDraft())) {
     showOutcome(outcome, draft, { inOutbox: true });
     offerChannel(id, outcome, draft, { inOutbox: true });

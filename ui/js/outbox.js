@@ -60,7 +60,11 @@ function outboxItem(entry) {
   const buttons = [];
   // Only a waiting ticket is helped by trying again now: one the server
   // refused would be refused again as it is; it is edited or discarded.
-  if (entry.state === "queued") {
+  // But one that cannot be changed (an earlier try may have reached
+  // Wemasy) can only go as it is: again, once what the server refused is
+  // mended (its address, say), unless fields are wrong in it.
+  const asItIs = entry.state === "needsAttention" && !entry.editable && entry.mayHaveArrived;
+  if (entry.state === "queued" || (asItIs && !Object.keys(entry.attention?.fieldErrors || {}).length)) {
     buttons.push(button(t("outbox.retry"), () => act(() => commands.retry(entry.id)), { "aria-label": `${t("outbox.retry")}: ${subject}` }));
   }
   // As in a mail client's outbox: a refused ticket, or one still waiting,
@@ -76,6 +80,8 @@ function outboxItem(entry) {
     }), { "aria-label": `${t("outbox.edit")}: ${subject}` }));
   } else if (entry.state === "queued" && entry.mayHaveArrived) {
     parts.push(t("outbox.goesAsItIs"));
+  } else if (asItIs) {
+    parts.push(t("outbox.refusedMaybeThere"));
   }
   buttons.push(button(t("outbox.discard"), () => act(async () => {
     if (await ask(t("outbox.discardHeading"), t("outbox.confirmDiscard", { subject }), t("outbox.discard"))) {

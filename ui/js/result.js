@@ -21,8 +21,11 @@ export function showOutcome(outcome, draft, { sending = false, inOutbox = false 
   } else if (outcome.kind === "needsAttention") {
     const channel = draft?.channel_slug?.trim() || "";
     const said = problemWords(outcome.problem, channel);
-    const where = inOutbox ? t("result.waitsInOutbox") : t("result.backInForm");
-    const title = said ?? (inOutbox ? t("result.attentionInOutbox") : t("result.attention"));
+    // One an earlier try may have delivered is not changed (it would be a
+    // second ticket there): the Outbox sends it again as it is, or drops it.
+    const maybeThere = outcome.editable === false;
+    const where = maybeThere ? t("result.maybeThereInOutbox") : inOutbox ? t("result.waitsInOutbox") : t("result.backInForm");
+    const title = said ?? (maybeThere ? t("result.attentionMaybeThere") : inOutbox ? t("result.attentionInOutbox") : t("result.attention"));
     update({ result: { kind: "attention", id: outcome.id, draft, title, note: said ? where : "", detail: outcome.reason } });
   }
 }

@@ -37,12 +37,16 @@ pub enum Submitted {
         retry_at: Option<i64>,
     },
     /// The server refused it; it waits in the outbox for a person.
+    /// `editable`: it can be taken back into the form ([`Entry::editable`]);
+    /// else an earlier attempt may have reached a server, and it is sent
+    /// again as it is or discarded.
     #[serde(rename_all = "camelCase")]
     NeedsAttention {
         id: String,
         reason: String,
         field_errors: FieldErrors,
         problem: Problem,
+        editable: bool,
     },
     /// Local validation failed: nothing was saved or sent.
     #[serde(rename_all = "camelCase")]
@@ -154,6 +158,7 @@ pub fn standing(outbox: &Outbox, id: &str, now: i64) -> Result<Submitted, Outbox
                 reason: attention.reason,
                 field_errors: attention.field_errors,
                 problem: attention.problem,
+                editable: entry.editable,
             }
         }
         State::Queued | State::Sending => {

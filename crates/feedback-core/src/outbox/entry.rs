@@ -140,9 +140,10 @@ pub struct Entry {
     /// this computer (it timed out, was cut short, or its sender died).
     pub may_have_arrived: bool,
     /// It can be taken back into the form to be changed: the server
-    /// refused it, or it waits and no attempt of it may have reached the
-    /// server (one that may have is sent as it is: a changed copy would be
-    /// a second ticket there). Never while it is being sent.
+    /// refused it or it waits, and no attempt of it may have reached the
+    /// server (one that may have is sent as it is, or discarded: a changed
+    /// copy would be a second ticket there, even after a later attempt was
+    /// refused). Never while it is being sent.
     pub editable: bool,
     /// The stored text, when it could not be read as a ticket.
     pub unreadable: Option<String>,
@@ -153,8 +154,7 @@ impl Entry {
     pub(crate) fn judged(mut self) -> Self {
         self.editable = self.unreadable.is_none()
             && match self.state {
-                State::NeedsAttention => true,
-                State::Queued => !self.may_have_arrived,
+                State::NeedsAttention | State::Queued => !self.may_have_arrived,
                 State::Sending | State::Delivered => false,
             };
         self

@@ -648,6 +648,34 @@ fn a_waiting_ticket_is_edited_unless_an_attempt_may_have_reached_the_server() {
         "it is sent as it is"
     );
     assert_eq!(outbox.get(&cut_off.id).unwrap().state, State::Queued);
+
+    // Refused later (a 404 once the API base was changed: issue 18's long
+    // run, day 1,008,593): the server that may have stored the earlier
+    // attempt still may, so the ticket is not changed into a second one.
+    let claim = outbox.claim(ACCOUNT, "me", 20, LEASE).unwrap().unwrap();
+    assert_eq!(claim.entry.id, cut_off.id);
+    outbox
+        .record(
+            &claim,
+            &attention("not found (route)", &FieldErrors::new()),
+            &AccountUpdate::default(),
+            21,
+        )
+        .unwrap();
+    let refused = outbox.get(&cut_off.id).unwrap();
+    assert_eq!(refused.state, State::NeedsAttention);
+    assert!(refused.may_have_arrived && !refused.editable);
+    assert!(
+        outbox
+            .take_for_edit(&cut_off.id, |_| Ok::<(), ()>(()))
+            .is_err(),
+        "a refused ticket an earlier attempt may have delivered is not changed"
+    );
+    assert_eq!(
+        outbox.retry(&cut_off.id, 22).unwrap().state,
+        State::Queued,
+        "it can be sent again as it is"
+    );
 }
 
 #[test]

@@ -14,8 +14,11 @@ const CI_DAYS: u64 = 3_000;
 /// generator, is in the README. Day 1,002,665 is on this generator: it
 /// counted a ticket the person discarded while another process's filing
 /// of it had not yet returned as lost (a hole in the checker, not the app).
+/// Day 1,008,593 (issue 18's long run): a ticket whose earlier attempts
+/// may have reached a server, then refused with a 404 once the API base
+/// was changed, was taken back into the form to be changed and sent again.
 const REGRESSIONS: &[u64] = &[
-    4_225, 9_020, 12_602, 16_013, 20_224, 27_959, 28_564, 1_002_665,
+    4_225, 9_020, 12_602, 16_013, 20_224, 27_959, 28_564, 1_002_665, 1_008_593,
 ];
 
 #[test]
