@@ -157,13 +157,20 @@ pub(crate) async fn templates_export(
     Ok(Some(file.display().to_string()))
 }
 
-/// Imports templates from the text of a file the person picked.
+/// Asks which templates file to import (the OS's open dialog), then
+/// imports it; nothing when cancelled. The core reads the file, measuring
+/// it first: the page never holds it.
 #[tauri::command]
 pub(crate) async fn templates_import(
+    window: WebviewWindow,
     shell: State<'_, Shell>,
-    json: String,
-) -> Result<ImportReport, IpcError> {
-    Ok(shell.desk.import_templates(&json)?)
+) -> Result<Option<ImportReport>, IpcError> {
+    let title = words::current(window.app_handle()).open_templates();
+    let start = save_dialog::start_folder(&window);
+    let Some(file) = save_dialog::ask_which_to_open(&window, title, start).await else {
+        return Ok(None);
+    };
+    Ok(Some(shell.desk.import_templates_file(&file)?))
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
-//! The OS's save dialog, for Export: asks where a file goes, with a
-//! suggested name, over the window. Nothing is written here; the core
-//! writes to the place chosen.
+//! The OS's file dialogs: Export asks where a file goes, with a suggested
+//! name; Import asks which file to read. Nothing is read or written here;
+//! the core reads or writes the place chosen (and so measures a file
+//! before it reads it: the page never holds it).
 
 use std::path::PathBuf;
 
@@ -8,42 +9,71 @@ use tauri::{Manager, Runtime, WebviewWindow};
 
 /// Where the person chose to save a file named `name` (in `start`, the
 /// Downloads folder), or `None` when they cancelled.
-///
-/// The dialog is made on the main thread, where the OS's toolkit lives
-/// (GTK on Linux), and waited for here without holding it.
 pub(crate) async fn ask_where_to_save<R: Runtime>(
     window: &WebviewWindow<R>,
     title: &str,
     name: &str,
     start: Option<PathBuf>,
 ) -> Option<PathBuf> {
+    let name = name.to_owned();
+    ask(window, title, start, move |dialog| {
+        Box::pin(
+            dialog
+                .set_file_name(name)
+                .set_can_create_directories(true)
+                .save_file(),
+        )
+    })
+    .await
+}
+
+/// The JSON file the person chose to open (from `start`), or `None` when
+/// they cancelled.
+pub(crate) async fn ask_which_to_open<R: Runtime>(
+    window: &WebviewWindow<R>,
+    title: &str,
+    start: Option<PathBuf>,
+) -> Option<PathBuf> {
+    ask(window, title, start, |dialog| Box::pin(dialog.pick_file())).await
+}
+
+type Picked = std::pin::Pin<Box<dyn std::future::Future<Output = Option<rfd::FileHandle>> + Send>>;
+
+/// A JSON file dialog titled `title` over `window`, made by `show`.
+///
+/// The dialog is made on the main thread, where the OS's toolkit lives
+/// (GTK on Linux), and waited for here without holding it.
+async fn ask<R: Runtime>(
+    window: &WebviewWindow<R>,
+    title: &str,
+    start: Option<PathBuf>,
+    show: impl FnOnce(rfd::AsyncFileDialog) -> Picked + Send + 'static,
+) -> Option<PathBuf> {
     let (chosen, answer) = tokio::sync::oneshot::channel();
     let parent = window.clone();
-    let (title, name) = (title.to_owned(), name.to_owned());
+    let title = title.to_owned();
     let asked = window.run_on_main_thread(move || {
         let mut dialog = rfd::AsyncFileDialog::new()
             .set_title(title)
-            .set_file_name(name)
             .add_filter("JSON", &["json"])
-            .set_can_create_directories(true)
             .set_parent(&parent);
         if let Some(start) = start {
             dialog = dialog.set_directory(start);
         }
-        let picked = dialog.save_file();
+        let picked = show(dialog);
         tauri::async_runtime::spawn(async move {
             let path = picked.await.map(|file| file.path().to_path_buf());
             let _ = chosen.send(path);
         });
     });
     if let Err(error) = asked {
-        log::warn!("the save dialog could not be shown: {error}");
+        log::warn!("the file dialog could not be shown: {error}");
         return None;
     }
     answer.await.ok().flatten()
 }
 
-/// The folder a save dialog starts in: Downloads, else home.
+/// The folder a file dialog starts in: Downloads, else home.
 pub(crate) fn start_folder<R: Runtime>(window: &WebviewWindow<R>) -> Option<PathBuf> {
     let paths = window.path();
     paths.download_dir().or_else(|_| paths.home_dir()).ok()

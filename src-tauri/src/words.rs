@@ -57,6 +57,14 @@ impl Lang {
         }
     }
 
+    /// The title of the open dialog of Import in the Templates view.
+    pub(crate) fn open_templates(self) -> &'static str {
+        match self {
+            Self::En => "Import templates",
+            Self::Nl => "Sjablonen importeren",
+        }
+    }
+
     /// The title of the save dialog of Export in the Outbox.
     pub(crate) fn save_unsent(self) -> &'static str {
         match self {

@@ -209,9 +209,27 @@ async fn templates_are_saved_applied_renamed_exported_and_imported() {
     app.click("#confirm-yes").await;
     app.wait_for_text(By::TestId("templates"), "No templates yet")
         .await;
-    app.upload(By::TestId("templates-file"), &path).await;
+    app.click(By::Button("Import templates")).await;
+    world.open_in_dialog("Import templates", &path);
     app.wait_for_text(By::TestId("result"), "Imported: 1 added, 0 replaced")
         .await;
+    app.wait_for_text(By::TestId("templates-list"), "Billing")
+        .await;
+
+    // A file far past a templates file's size is refused unread (issue
+    // 19): this one claims 4 GiB (sparse, it takes no disk).
+    let huge = folder.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    app.click(By::Button("Import templates")).await;
+    world.open_in_dialog("Import templates", &huge);
+    app.wait_for_text(
+        By::TestId("result"),
+        "That file is far larger than a templates file, so it was not read",
+    )
+    .await;
     app.wait_for_text(By::TestId("templates-list"), "Billing")
         .await;
     drop(world);

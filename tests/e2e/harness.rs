@@ -681,20 +681,42 @@ impl World {
     /// own) as a person does: the name field's text replaced by `file`'s
     /// full path, then Enter. Waits up to 10 s for the dialog.
     pub(crate) fn save_in_dialog(&self, title: &str, file: &std::path::Path) {
+        self.answer_file_dialog(title, "ctrl+a", file);
+    }
+
+    /// Opens `file` in the OS's open dialog titled `title`, as a person
+    /// does: Ctrl+L for the location, its full path, then Enter.
+    pub(crate) fn open_in_dialog(&self, title: &str, file: &std::path::Path) {
+        self.answer_file_dialog(title, "ctrl+l", file);
+    }
+
+    fn answer_file_dialog(&self, title: &str, first: &str, file: &std::path::Path) {
         let status = Command::new("timeout")
             .arg("10")
             .arg("xdotool")
-            .args(["search", "--sync", "--name", &format!("^{title}$")])
+            .args([
+                "search",
+                "--sync",
+                "--onlyvisible",
+                "--name",
+                &format!("^{title}$"),
+            ])
             .args(["windowfocus", "--sync", "%1"])
-            .args(["key", "--clearmodifiers", "ctrl+a"])
+            .args(["key", "--clearmodifiers", first])
             .args(["type", "--delay", "20", &file.display().to_string()])
             .env("DISPLAY", &self.display)
             .status()
             .expect("xdotool is installed (scripts/setup.sh)");
-        assert!(
-            status.success(),
-            "a save dialog titled {title:?} within 10 s"
-        );
+        if !status.success() {
+            let windows = Command::new("sh")
+                .arg("-c")
+                .arg("for w in $(xdotool search --name .); do xdotool getwindowname $w; done")
+                .env("DISPLAY", &self.display)
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+                .unwrap_or_default();
+            panic!("a file dialog titled {title:?} within 10 s; the windows:\n{windows}");
+        }
         // Apart: `type` takes every word after it as text.
         self.press_on_desktop("Return");
     }

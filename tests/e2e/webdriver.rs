@@ -413,19 +413,6 @@ impl Session {
         let up = held.iter().rev().map(|&value| KeyAction::Up { value });
         self.keys(down.chain(up)).await;
     }
-
-    /// Picks `file` in a file input, as the file chooser does.
-    pub(crate) async fn upload(&self, by: impl Into<By>, file: &std::path::Path) {
-        let by = by.into();
-        let element = self.find(by.clone()).await;
-        let path = file.display().to_string();
-        self.must(
-            format_args!("pick {path} in {by:?}"),
-            element.send_keys(&path),
-        )
-        .await;
-    }
-
     /// Runs `script` (a function body whose last argument is a callback)
     /// in the window and returns what it passes to the callback.
     pub(crate) async fn script_async(&self, script: &str) -> Value {

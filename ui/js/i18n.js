@@ -85,6 +85,8 @@ const STRINGS = {
     "templates.import": "Import templates",
     "templates.exported": "Templates saved as {path}",
     "templates.imported": "Imported: {added} added, {replaced} replaced",
+    "templates.importTooLarge": "That file is far larger than a templates file, so it was not read. No template changed.",
+    "templates.importRefused": "That file is not a templates file this app can read. No template changed.",
     "templates.replaceHeading": "Replace what you typed?",
     "templates.replaceText": "The form holds a ticket you are typing. The template's fields take its place (you can undo).",
 
@@ -333,6 +335,8 @@ const STRINGS = {
     "templates.import": "Sjablonen importeren",
     "templates.exported": "Sjablonen opgeslagen als {path}",
     "templates.imported": "Geïmporteerd: {added} toegevoegd, {replaced} vervangen",
+    "templates.importTooLarge": "Dat bestand is veel groter dan een sjablonenbestand en is daarom niet gelezen. Er is geen sjabloon gewijzigd.",
+    "templates.importRefused": "Dat bestand is geen sjablonenbestand dat deze app kan lezen. Er is geen sjabloon gewijzigd.",
     "templates.replaceHeading": "Wat u typte vervangen?",
     "templates.replaceText": "Het formulier bevat een ticket dat u aan het typen bent. De velden van het sjabloon komen ervoor in de plaats (u kunt dit ongedaan maken).",
 

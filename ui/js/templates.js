@@ -184,14 +184,21 @@ export function startTemplates() {
     const path = await commands.exportTemplates();
     if (path) showNotice(t("templates.exported", { path }));
   }));
-  $("templates-import").addEventListener("click", () => $("templates-file").click());
-  $("templates-file").addEventListener("change", (event) => act(async () => {
-    const [file] = event.target.files;
-    event.target.value = "";
-    if (!file) return;
-    // The file's text goes to Rust, which checks it and imports all or nothing.
-    const report = await commands.importTemplates(await file.text());
-    showNotice(t("templates.imported", report));
+  $("templates-import").addEventListener("click", () => act(async () => {
+    // Rust asks which file (the OS's open dialog), measures it before it
+    // reads it, and imports all or nothing; nothing is said when cancelled.
+    let report;
+    try {
+      report = await commands.importTemplates();
+    } catch (error) {
+      // A file that is not one, or far too large: said in the window's
+      // words, what exactly one click away.
+      const words = { templates_file_too_large: "templates.importTooLarge", templates_file_refused: "templates.importRefused" }[error?.code];
+      if (!words) throw error;
+      update({ result: { kind: "attention", title: t(words), note: "", detail: errorText(error) } });
+      return;
+    }
+    if (report) showNotice(t("templates.imported", report));
   }));
   onRender(renderTemplates);
 }

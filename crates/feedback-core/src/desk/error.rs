@@ -1,7 +1,7 @@
 //! [`DeskError`]: why something a person asked for did not happen, in
 //! words they can act on, with a code where the window branches on it.
 
-use crate::outbox::OutboxError;
+use crate::outbox::{OutboxError, TemplateFileProblem};
 use crate::token::TokenError;
 use crate::token_store::TokenStoreError;
 
@@ -50,7 +50,8 @@ pub type Result<T> = std::result::Result<T, DeskError>;
 impl DeskError {
     /// The code the window may branch on: `keyring`, `disk_full`,
     /// `outbox_full`, `not_found`, `invalid_token`, `token_refused`, `invalid_api_base`,
-    /// `outbox_unavailable`, `delivered`; `None` for the rest.
+    /// `outbox_unavailable`, `delivered`, `templates_file_too_large`,
+    /// `templates_file_refused`; `None` for the rest.
     pub fn code(&self) -> Option<&'static str> {
         Some(match self {
             Self::Outbox(OutboxError::DiskFull) => "disk_full",
@@ -62,6 +63,13 @@ impl DeskError {
             Self::TokenRefused(_) => "token_refused",
             Self::InvalidBase(_) => "invalid_api_base",
             Self::OutboxUnavailable(_) => "outbox_unavailable",
+            Self::Outbox(
+                OutboxError::TemplateImport { problem, .. }
+                | OutboxError::TemplateImportText { problem },
+            ) => match problem {
+                TemplateFileProblem::TooBig { .. } => "templates_file_too_large",
+                _ => "templates_file_refused",
+            },
             _ => return None,
         })
     }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Desk, DeskError, Result};
-use crate::outbox::{ImportReport, OutboxError, Template, TemplateFields};
+use crate::outbox::{ImportReport, OutboxError, ReadTemplates, Template, TemplateFields};
 use crate::placeholders::{self, Filling};
 use crate::policy::{self, Listed};
 
@@ -76,17 +76,30 @@ impl Desk {
     }
 
     /// Imports templates from a file's text, all or nothing: nothing when
-    /// one has the name of one of the organisation's.
+    /// one has the name of one of the organisation's. The text is measured
+    /// before it is parsed.
     pub fn import_templates(&self, json: &str) -> Result<ImportReport> {
-        if let Some(template) = policy::named_in_file(self.policy().templates(), json) {
+        self.import_read(&ReadTemplates::from_text(json)?)
+    }
+
+    /// As [`Desk::import_templates`], from the file the person chose:
+    /// no more of it is read than a templates file may hold.
+    pub fn import_templates_file(&self, file: &Path) -> Result<ImportReport> {
+        self.import_read(&ReadTemplates::from_file(file)?)
+    }
+
+    fn import_read(&self, read: &ReadTemplates) -> Result<ImportReport> {
+        let policy = self.policy();
+        if let Some(template) = read
+            .names()
+            .find_map(|name| policy::named(policy.templates(), name))
+        {
             return Err(DeskError::Organisation(format!(
                 "The file was not imported, so no template changed: {}",
                 organisation_has(&template.name)
             )));
         }
-        Ok(self
-            .outbox()
-            .import_templates_text(json, self.clock.now_ms())?)
+        Ok(self.outbox().import_read(read, self.clock.now_ms())?)
     }
 
     /// Refuses `name` when one of the organisation's templates has it.

@@ -33,8 +33,8 @@ pub use history::{MAX_SENT_PAGE, SentItem, SentPage, SentQuery};
 pub use recent_errors::RecentError;
 pub use suggestions::{MAX_SUGGESTIONS, SuggestionKind};
 pub use templates::{
-    ImportReport, MAX_TEMPLATE_NAME, MAX_TEMPLATES_FILE, TEMPLATES_FORMAT, TEMPLATES_VERSION,
-    Template, TemplateFields, TemplateFileProblem,
+    ImportReport, MAX_TEMPLATE_NAME, MAX_TEMPLATES_FILE, ReadTemplates, TEMPLATES_FORMAT,
+    TEMPLATES_VERSION, Template, TemplateFields, TemplateFileProblem,
 };
 
 use crate::api_base::ApiBase;

@@ -27,6 +27,41 @@ pub const MAX_TEMPLATE_NAME: usize = 100;
 /// of templates, small enough to read whole.
 pub const MAX_TEMPLATES_FILE: u64 = 1024 * 1024;
 
+/// A templates file read and checked, to be imported: measured before it
+/// is parsed (a file past [`MAX_TEMPLATES_FILE`] is refused unread), and
+/// parsed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadTemplates(Vec<(String, TemplateFields)>);
+
+impl ReadTemplates {
+    /// The templates file at `file`: no more than [`MAX_TEMPLATES_FILE`]
+    /// bytes of it are read.
+    pub fn from_file(file: &Path) -> Result<Self> {
+        let refused = |problem| OutboxError::TemplateImport {
+            path: file.to_owned(),
+            problem,
+        };
+        let bytes = read_limited(file).map_err(refused)?;
+        Ok(Self(parse_templates(&bytes).map_err(refused)?))
+    }
+
+    /// A templates file's text (as a window hands it over).
+    pub fn from_text(text: &str) -> Result<Self> {
+        let refused = |problem| OutboxError::TemplateImportText { problem };
+        if text.len() as u64 > MAX_TEMPLATES_FILE {
+            return Err(refused(TemplateFileProblem::TooBig {
+                max: MAX_TEMPLATES_FILE,
+            }));
+        }
+        Ok(Self(parse_templates(text.as_bytes()).map_err(refused)?))
+    }
+
+    /// The templates' names, trimmed, in the file's order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(name, _)| name.as_str())
+    }
+}
+
 /// The form's fields a template fills in; any may be absent. Names as in
 /// the API (and [`crate::Draft`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,27 +235,17 @@ impl Outbox {
     /// Adds the templates in `file`, replacing those with the same name,
     /// all in one transaction: a file with any problem changes nothing.
     pub fn import_templates(&self, file: &Path, now: i64) -> Result<ImportReport> {
-        let refused = |problem| OutboxError::TemplateImport {
-            path: file.to_owned(),
-            problem,
-        };
-        let bytes = read_limited(file).map_err(refused)?;
-        let templates = parse_templates(&bytes).map_err(refused)?;
-        self.import(&templates, now)
+        self.import_read(&ReadTemplates::from_file(file)?, now)
     }
 
-    /// As [`Outbox::import_templates`], from a templates file's text (the
-    /// app's window reads the file the person picked and hands over its
-    /// text).
+    /// As [`Outbox::import_templates`], from a templates file's text.
     pub fn import_templates_text(&self, text: &str, now: i64) -> Result<ImportReport> {
-        let refused = |problem| OutboxError::TemplateImportText { problem };
-        if text.len() as u64 > MAX_TEMPLATES_FILE {
-            return Err(refused(TemplateFileProblem::TooBig {
-                max: MAX_TEMPLATES_FILE,
-            }));
-        }
-        let templates = parse_templates(text.as_bytes()).map_err(refused)?;
-        self.import(&templates, now)
+        self.import_read(&ReadTemplates::from_text(text)?, now)
+    }
+
+    /// Adds templates read from a file (see [`Outbox::import_templates`]).
+    pub fn import_read(&self, read: &ReadTemplates, now: i64) -> Result<ImportReport> {
+        self.import(&read.0, now)
     }
 
     fn import(&self, templates: &[(String, TemplateFields)], now: i64) -> Result<ImportReport> {

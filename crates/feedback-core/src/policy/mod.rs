@@ -31,7 +31,7 @@ pub mod watch;
 
 pub use json::LINUX_FILE;
 pub use keys::{KEYS, Key, Kind};
-pub use templates::{Listed, OrgTemplate, is_organisation_id, listed, named, named_in_file};
+pub use templates::{Listed, OrgTemplate, is_organisation_id, listed, named};
 
 /// How strongly a value is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -76,18 +76,6 @@ pub fn named<'a>(organisation: &'a [OrgTemplate], name: &str) -> Option<&'a OrgT
         .find(|template| template.name.eq_ignore_ascii_case(name))
 }
 
-/// The first template in a templates file's `text` named as one of the
-/// organisation's (`None` also for a file that does not parse: its import
-/// says why it is refused).
-pub fn named_in_file<'a>(organisation: &'a [OrgTemplate], text: &str) -> Option<&'a OrgTemplate> {
-    let file: Value = serde_json::from_str(text).ok()?;
-    file.get("templates")?
-        .as_array()?
-        .iter()
-        .filter_map(|entry| entry.get("name")?.as_str())
-        .find_map(|name| named(organisation, name))
-}
-
 /// The templates in `value`, a list of objects with a `name` and the
 /// form's fields; `Err`: what was expected. Each entry that cannot be used
 /// is left out, and why goes into `skipped`.
@@ -279,12 +267,5 @@ mod tests {
         let organisation = org(&["Login problem"]);
         assert!(named(&organisation, "  login PROBLEM ").is_some());
         assert!(named(&organisation, "Login problems").is_none());
-        let file = r#"{"format": "wemasy-feedback-templates", "version": 1,
-                       "templates": [{"name": "Mine"}, {"name": "LOGIN problem"}]}"#;
-        assert_eq!(
-            named_in_file(&organisation, file).map(|t| t.name.as_str()),
-            Some("Login problem")
-        );
-        assert!(named_in_file(&organisation, "not json").is_none());
     }
 }

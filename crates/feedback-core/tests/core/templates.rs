@@ -402,3 +402,53 @@ fn a_question_left_unanswered_is_filled_with_nothing() {
     );
     assert_eq!(filled.subject.as_deref(), Some("Shop  offline since 09:12"));
 }
+
+/// Issue 19: a templates file is measured before it is read as JSON. A
+/// file past the limit was parsed whole first (to look for the
+/// organisation's names), so one a few hundred megabytes large held the
+/// window; now its size refuses it, whatever it holds, and a file that
+/// fits is parsed once.
+#[test]
+fn a_templates_file_too_large_is_refused_before_it_is_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite3");
+    let opened = feedback_core::desk::Opened::outbox(&path, std::time::Duration::ZERO).unwrap();
+    let policy = feedback_core::policy::Policy::from_json(
+        r#"{"enforced": {"Templates": [{"name": "Password reset"}]}}"#,
+    );
+    let desk = feedback_core::Desk::over(opened, crate::support::Loader::keyring(|_| Ok(None)))
+        .policy(policy)
+        .build();
+    let file = |padding: usize| {
+        format!(
+            r#"{{"format": "wemasy-feedback-templates", "version": 1, "padding": "{}",
+                "templates": [{{"name": "Password reset", "fields": {{}}}}]}}"#,
+            "x".repeat(padding)
+        )
+    };
+    let too_large = desk
+        .import_templates(&file(1024 * 1024))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        too_large.contains("too large"),
+        "refused for its size, not for what is in it: {too_large}"
+    );
+    let on_disk = dir.path().join("big.json");
+    std::fs::write(&on_disk, file(1024 * 1024)).unwrap();
+    let too_large = desk
+        .import_templates_file(&on_disk)
+        .unwrap_err()
+        .to_string();
+    assert!(too_large.contains("too large"), "{too_large}");
+
+    std::fs::write(&on_disk, file(10)).unwrap();
+    let organisations = desk
+        .import_templates_file(&on_disk)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        organisations.contains("no template changed"),
+        "a file that fits is still checked for the organisation's names: {organisations}"
+    );
+}
