@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then runs every check CI runs:
-# formatting, clippy, docs, and all tests (keyring tests against a real
-# Secret Service in a private D-Bus session; the app in a real window under
-# Xvfb through tauri-driver; the .deb installed, upgraded and removed).
+# the GitHub workflows' lint, formatting, clippy, docs, and all tests
+# (keyring tests against a real Secret Service in a private D-Bus session;
+# the app in a real window under Xvfb through tauri-driver; the .deb
+# installed, upgraded and removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# The GitHub workflows first (seconds): pinned actions, least permissions,
+# signing secrets only where they sign (docs/release-pipeline.md).
+scripts/lint-workflows.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
