@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use feedback_core::data_dir::Folders;
 use feedback_core::diagnostics::iso8601;
+use feedback_core::http::Route;
 use feedback_core::outbox::{FileCheck, PauseKind};
 use feedback_core::{
     ApiBase, Diagnostics, KeyringState, Outbox, OutboxError, Token, TokenStore, TokenStoreError,
@@ -131,7 +132,9 @@ pub(crate) async fn doctor(
         ));
     }
     if let Ok(base) = &base {
-        checks.push(reach_check(base).await);
+        let route = Route::to(base);
+        checks.push(Check::ok(format!("network: {}", route.describe())));
+        checks.push(reach_check(base, &route).await);
     }
     let diagnostics = outbox.as_ref().map(|outbox| {
         Diagnostics::gather(
@@ -440,10 +443,14 @@ fn tickets(count: usize) -> String {
     }
 }
 
-/// Whether the server's host accepts a TCP connection: nothing is sent,
-/// so no quota is spent.
-async fn reach_check(base: &ApiBase) -> Check {
-    let (host, port) = base.host_and_port();
+/// Whether the server, or the proxy requests to it go through, takes a
+/// TCP connection: nothing is sent, so no quota is spent (behind a proxy,
+/// a direct connection may be refused while requests go).
+async fn reach_check(base: &ApiBase, route: &Route) -> Check {
+    let (host, port) = match route {
+        Route::Proxy { host, port, .. } => (host.clone(), *port),
+        Route::ThisMachine | Route::Direct => base.host_and_port(),
+    };
     let connect = tokio::net::TcpStream::connect((host.as_str(), port));
     match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
         Ok(Ok(_)) => Check::ok(format!(

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::api_base::ApiBase;
 use crate::delivery::{DeliveryStatus, Pacing, Quota};
+use crate::http::Route;
 use crate::outbox::{Outbox, PauseKind, RecentError, Summary};
 
 /// How many recent errors a report lists.
@@ -76,6 +77,9 @@ pub struct Diagnostics {
     /// When it was gathered (Unix ms).
     pub gathered_at: i64,
     pub api_base: ApiBaseReport,
+    /// How requests to the API base go: straight or through which proxy
+    /// (`None`: the API base is invalid).
+    pub route: Option<Route>,
     pub keyring: KeyringState,
     /// As text (a path that is not UTF-8 is shown with replacement
     /// characters), so the report always serializes.
@@ -155,6 +159,7 @@ impl Diagnostics {
                     reason: reason.to_owned(),
                 },
             },
+            route: api_base.ok().map(Route::to),
             keyring,
             outbox_path: outbox.path().to_string_lossy().into_owned(),
             counts,
@@ -189,6 +194,9 @@ impl Diagnostics {
             ),
             ApiBaseReport::Invalid { reason } => format!("API base: invalid ({reason})"),
         });
+        if let Some(route) = &self.route {
+            line(format!("Network: {}", route.describe()));
+        }
         line(format!("Keyring: {}", self.keyring.describe()));
         line(format!("Outbox: {}", self.outbox_path));
         if self.counts.is_empty() {

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, redirect};
+use serde::Serialize;
 use url::Url;
 
 use crate::api_base::ApiBase;
@@ -87,6 +88,84 @@ impl Reqwest {
 /// (token and all, in clear) and could not reach.
 pub fn may_use_proxy(base: &ApiBase) -> bool {
     !base.is_loopback()
+}
+
+/// The way requests to a server go, as diagnostics tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Route {
+    /// A server on this machine: never through a proxy.
+    ThisMachine,
+    /// Straight to the server: no proxy is set for it, or `NO_PROXY` (or
+    /// the OS's exceptions) name its host.
+    Direct,
+    /// Through `proxy`, its address without any user name or password
+    /// (`host` and `port` apart); `with_password`: the proxy's address
+    /// carries them.
+    Proxy {
+        proxy: String,
+        host: String,
+        port: u16,
+        with_password: bool,
+    },
+}
+
+impl Route {
+    /// Where requests to `base` go now: the proxy reqwest would take, from
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either
+    /// case), and on Windows and macOS the OS's own proxy settings.
+    /// Automatic configuration (PAC, WPAD) is not read (the README says so).
+    pub fn to(base: &ApiBase) -> Self {
+        if !may_use_proxy(base) {
+            return Self::ThisMachine;
+        }
+        let Ok(uri) = base.as_str().parse::<http::Uri>() else {
+            return Self::Direct;
+        };
+        let matcher = hyper_util::client::proxy::matcher::Matcher::from_system();
+        match matcher.intercept(&uri) {
+            None => Self::Direct,
+            Some(intercept) => {
+                let proxy = intercept.uri();
+                let scheme = proxy.scheme_str().unwrap_or("http");
+                let host = proxy.host().unwrap_or_default().to_owned();
+                let port = proxy.port_u16().unwrap_or(match scheme {
+                    "https" => 443,
+                    "socks5" | "socks5h" => 1080,
+                    _ => 80,
+                });
+                Self::Proxy {
+                    proxy: format!("{scheme}://{host}:{port}"),
+                    host,
+                    port,
+                    with_password: intercept.basic_auth().is_some()
+                        || proxy.authority().is_some_and(|a| a.as_str().contains('@')),
+                }
+            }
+        }
+    }
+
+    /// In words for a person (and "Copy diagnostics").
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ThisMachine => {
+                "direct (a server on this machine is never reached through a proxy)".to_owned()
+            }
+            Self::Direct => "direct (no proxy is set for this server)".to_owned(),
+            Self::Proxy {
+                proxy,
+                with_password,
+                ..
+            } => format!(
+                "through the proxy {proxy}{} (from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY, or the system's proxy settings; NO_PROXY lists hosts that go direct)",
+                if *with_password {
+                    ", with a user name and password"
+                } else {
+                    ""
+                }
+            ),
+        }
+    }
 }
 
 impl Http for Reqwest {
