@@ -1,7 +1,8 @@
 //! What the desktop offers the app: whether a tray is shown anywhere
 //! (vanilla GNOME shows none without an extension, and a window hidden "to
 //! the tray" there could never be found again), and whether global
-//! shortcuts can work (Wayland keeps keys from other apps to itself).
+//! shortcuts can work (Wayland keeps keys from other apps to itself), and
+//! whether notifications render markup.
 
 /// Whether a StatusNotifier/AppIndicator host shows tray icons. On Linux
 /// that is a host registered with `org.kde.StatusNotifierWatcher` on the
@@ -37,4 +38,37 @@ pub(crate) fn shortcuts_unavailable() -> Option<&'static str> {
         || std::env::var_os("WAYLAND_DISPLAY").is_some();
     (cfg!(target_os = "linux") && wayland)
         .then_some("Wayland does not let an app listen for keys pressed in other apps; use the tray's New ticket instead")
+}
+
+/// Whether the OS's notification server renders markup in bodies: on
+/// Linux, one that lists `body-markup` among its capabilities (asked once;
+/// a server that cannot be asked counts as one that does, as most do, so
+/// text is escaped rather than rendered); Windows and macOS never do.
+pub(crate) fn markup_in_notifications() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        static MARKUP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *MARKUP.get_or_init(|| {
+            notification_capabilities().map_or(true, |capabilities| {
+                capabilities.iter().any(|c| c == "body-markup")
+            })
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn notification_capabilities() -> zbus::Result<Vec<String>> {
+    let bus = zbus::blocking::Connection::session()?;
+    let reply = bus.call_method(
+        Some("org.freedesktop.Notifications"),
+        "/org/freedesktop/Notifications",
+        Some("org.freedesktop.Notifications"),
+        "GetCapabilities",
+        &(),
+    )?;
+    reply.body().deserialize()
 }

@@ -8,7 +8,7 @@ use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::state::Shell;
-use crate::{tray, window, words};
+use crate::{desktop, tray, window, words};
 
 /// Passes the desk's events on until the app ends.
 pub(crate) fn forward<R: Runtime>(handle: AppHandle<R>) {
@@ -70,16 +70,25 @@ fn recount<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
+/// Shows a notification, off the async threads (asking the notification
+/// server what it renders is a D-Bus round trip). `body` may hold words
+/// from outside the app: escaped where the server renders markup.
 fn notify<R: Runtime>(handle: &AppHandle<R>, title: &str, body: &str) {
     let on = handle
         .try_state::<Shell>()
         .is_none_or(|shell| shell.settings().notifications);
-    if on {
+    if !on {
+        return;
+    }
+    let handle = handle.clone();
+    let (title, body) = (title.to_owned(), body.to_owned());
+    tauri::async_runtime::spawn_blocking(move || {
+        let body = feedback_core::notification::body(&body, desktop::markup_in_notifications());
         let _ = handle
             .notification()
             .builder()
             .title(title)
             .body(body)
             .show();
-    }
+    });
 }

@@ -193,7 +193,7 @@ async fn outcomes_are_said_in_words_with_the_detail_one_click_away() {
 /// Sends the form with `channel`, one Wemasy has not accepted before: the
 /// first Send is held back with a note under the field, which takes the
 /// keyboard; the second (Ctrl+Enter from there) sends.
-async fn send_to_a_new_channel(app: &Session, channel: &str) {
+pub(crate) async fn send_to_a_new_channel(app: &Session, channel: &str) {
     app.click(By::Button("Send ticket")).await;
     app.wait_for_text(
         By::TestId("channel-note"),

@@ -15,6 +15,7 @@ mod fleet;
 mod form;
 mod harness;
 mod login;
+mod notifications;
 mod screens;
 mod spelling;
 mod submit;

@@ -19,6 +19,8 @@
 //!   [`NewTicket`] or [`FieldErrors`].
 //! - [`new_ticket`]: [`NewTicket`], a validated request body, the only thing the
 //!   client will send.
+//! - [`notification`]: text from outside the app made safe for the OS's
+//!   notifications (escaped where the server renders markup).
 //! - [`field_errors`]: [`FieldErrors`], `field -> [messages]` in the server's
 //!   422 shape, shared by local and server validation.
 //! - [`ticket`]: [`Ticket`], the 20 `data.*` fields of a created ticket.
@@ -81,6 +83,7 @@ pub mod http;
 pub mod keyring;
 pub mod last_used;
 pub mod new_ticket;
+pub mod notification;
 pub mod outbox;
 pub mod outcome;
 pub mod placeholders;

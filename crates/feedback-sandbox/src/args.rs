@@ -142,6 +142,7 @@ impl Args {
                 retry_after_zero: self.retry_after_zero,
                 retry_after: self.retry_after,
                 reset_skew: self.reset_skew,
+                channel_not_found_message: None,
             },
             max_lengths: self.max_lengths,
             updates_dir: self.updates_dir,

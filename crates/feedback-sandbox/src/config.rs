@@ -60,6 +60,10 @@ pub struct Faults {
     /// Seconds added to every 429's `X-RateLimit-Reset`: a server whose
     /// clock is off. May be negative.
     pub reset_skew: i64,
+    /// What a 404 for an unknown channel says instead of "Channel not
+    /// found.": a server (or something in front of it) whose words carry
+    /// markup, links or anything else a client must show as written.
+    pub channel_not_found_message: Option<String>,
 }
 
 /// An odd body for a 200 that did store the ticket.

@@ -311,7 +311,11 @@ async fn handle(app: &App, faults: &Faults, request: Request<'_>) -> Handled {
         .find(|(name, _)| *name == slug)
         .map(|(_, id)| *id)
     else {
-        let body = json!({"error": true, "message": "Channel not found.", "data": []});
+        let message = faults
+            .channel_not_found_message
+            .as_deref()
+            .unwrap_or("Channel not found.");
+        let body = json!({"error": true, "message": message, "data": []});
         return Handled::Reply(reply::error(headers, StatusCode::NOT_FOUND, body));
     };
     if Faults::hits(faults.fail_every, n) {
