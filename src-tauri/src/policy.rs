@@ -71,14 +71,7 @@ async fn apply<R: Runtime>(handle: &AppHandle<R>, policy: Policy) {
     updates::changed(handle);
 }
 
-/// The policy of this machine ([`Policy::of_this_machine`]). Debug builds
-/// take `FEEDBACK_POLICY_FILE` instead, for the tests; a release build
-/// reads only the administrator's, so that no one gets round it with a
-/// variable.
+/// The policy of this machine, as the CLI reads it ([`Policy::read`]).
 pub(crate) fn read() -> Policy {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
-        return Policy::read_file(std::path::Path::new(&path));
-    }
-    Policy::of_this_machine()
+    Policy::read()
 }

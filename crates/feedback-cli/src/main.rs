@@ -27,6 +27,7 @@ use std::sync::Arc;
 use clap::Parser;
 use feedback_core::Outbox;
 use feedback_core::data_dir::Folders;
+use feedback_core::policy::Policy;
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -51,29 +52,30 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<String, Failure> {
+    let policy = Policy::read();
     match &cli.command {
         Command::Login => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let desk = deliver::desk(&base, outbox_for_keyring(cli))?;
             runtime()?.block_on(credentials::login(&desk, &base))
         }
         Command::Logout => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let desk = deliver::desk(&base, outbox_for_keyring(cli))?;
             runtime()?.block_on(credentials::logout(&desk, &base))
         }
         Command::Submit(args) => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let outbox = open_outbox(cli)?;
             runtime()?.block_on(submit::submit(&base, outbox, args))
         }
         Command::Outbox(command) => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let outbox = open_outbox(cli)?;
             runtime()?.block_on(outbox_cmd::run(&base, outbox, command))
         }
         Command::Doctor { json } => {
-            let base = cli.base().map_err(|failure| failure.to_string());
+            let base = cli.base(&policy).map_err(|failure| failure.to_string());
             // Only looked at: the doctor moves no outbox.
             let (path, folders) = match &cli.outbox {
                 Some(path) => (Ok(path.clone()), None),
@@ -82,7 +84,7 @@ fn run(cli: &Cli) -> Result<String, Failure> {
                     Err(failure) => (Err(failure), None),
                 },
             };
-            runtime()?.block_on(doctor::doctor(base, path, folders.as_ref(), *json))
+            runtime()?.block_on(doctor::doctor(base, &policy, path, folders.as_ref(), *json))
         }
     }
 }

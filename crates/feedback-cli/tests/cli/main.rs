@@ -10,6 +10,7 @@ mod doctor;
 mod help;
 mod keyring;
 mod outbox;
+mod policy;
 mod submit;
 mod support;
 // libfaketime, preloaded with LD_PRELOAD, is Linux's.

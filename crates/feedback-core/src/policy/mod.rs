@@ -9,6 +9,7 @@
 //!   kind, how its value is checked.
 //! - `templates.rs`: the `Templates` key, the organisation's ticket templates.
 //! - `reading.rs`: a policy put together from sources in order of precedence.
+//! - `server.rs`: the server a command sends to under the policy.
 //! - `watch.rs`: the policy read again while the app runs, a change applied
 //!   once it reads the same twice.
 //! - One source per OS, each turned into a [`Policy`] by OS-independent code:
@@ -26,11 +27,13 @@ mod keys;
 pub mod managed_preferences;
 mod reading;
 pub mod registry;
+mod server;
 mod templates;
 pub mod watch;
 
 pub use json::LINUX_FILE;
 pub use keys::{KEYS, Key, Kind};
+pub use server::ServerError;
 pub use templates::{Listed, OrgTemplate, is_organisation_id, listed, named, named_in_file};
 
 /// How strongly a value is set.
@@ -113,6 +116,19 @@ impl Policy {
         {
             Self::read_file(std::path::Path::new(LINUX_FILE))
         }
+    }
+
+    /// The policy the app and the CLI read: this machine's
+    /// ([`Policy::of_this_machine`]). Debug builds read the file
+    /// `FEEDBACK_POLICY_FILE` names instead, when it is set, for the tests;
+    /// a release build reads only the administrator's, so that no one gets
+    /// round it with a variable.
+    pub fn read() -> Self {
+        #[cfg(debug_assertions)]
+        if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
+            return Self::read_file(std::path::Path::new(&path));
+        }
+        Self::of_this_machine()
     }
 
     /// The organisation's ticket templates: the enforced list, else the
