@@ -27,7 +27,7 @@ use std::sync::Arc;
 use clap::Parser;
 use feedback_core::Outbox;
 use feedback_core::data_dir::Folders;
-use feedback_core::policy::Policy;
+use feedback_core::policy::{LastRead, Policy};
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<String, Failure> {
-    let policy = Policy::read();
+    let policy = policy(cli);
     match &cli.command {
         Command::Login => {
             let base = cli.base(&policy)?;
@@ -86,6 +86,23 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             };
             runtime()?.block_on(doctor::doctor(base, &policy, path, folders.as_ref(), *json))
         }
+    }
+}
+
+/// The organisation's policy in force, as the app holds it: while it
+/// cannot be read, the last one that could be, kept beside the outbox
+/// ([`LastRead`]; the doctor only looks).
+fn policy(cli: &Cli) -> Policy {
+    let outbox = match &cli.outbox {
+        Some(path) => Some(path.clone()),
+        None => user_folders().ok().map(|folders| folders.outbox()),
+    };
+    let Some(last_read) = outbox.as_deref().map(LastRead::beside) else {
+        return Policy::read();
+    };
+    match cli.command {
+        Command::Doctor { .. } => last_read.look(Policy::read()),
+        _ => last_read.read(deliver::now_ms()),
     }
 }
 

@@ -152,3 +152,38 @@ async fn doctor_shows_the_policy_in_force_and_its_problems() {
     );
     assert_eq!(organisation.stats().requests, 0, "the doctor sends nothing");
 }
+
+#[tokio::test]
+async fn a_policy_that_no_longer_parses_still_sends_to_the_enforced_server() {
+    let organisation = sandbox(Config::default()).await;
+    let cli = Feedback::new();
+    roll_out(&cli, &enforcing(&organisation.base_url()));
+    let before = run(&cli, None, &submit_args("Before the roll-out")).await;
+    assert_eq!(before.code(), 0, "{before:?}");
+
+    // A roll-out with a stray comma.
+    roll_out(
+        &cli,
+        &format!(
+            r#"{{"enforced": {{"ApiBaseUrl": "{}",}}}}"#,
+            organisation.base_url()
+        ),
+    );
+    let after = run(&cli, None, &submit_args("After the roll-out")).await;
+    assert_eq!(after.code(), 0, "never production: {after:?}");
+    assert_eq!(organisation.tickets().len(), 2, "both to the organisation");
+
+    let doctor = run(&cli, None, &["doctor"]).await;
+    let report = doctor.stdout();
+    assert!(
+        report
+            .lines()
+            .any(|line| line.starts_with("warn") && line.contains("not valid JSON")),
+        "what is wrong: {doctor:?}"
+    );
+    assert!(
+        report.contains("stays in force")
+            && report.contains("(enforced by your organisation's policy)"),
+        "and what stays: {doctor:?}"
+    );
+}

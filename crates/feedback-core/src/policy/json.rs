@@ -20,20 +20,19 @@ pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
 
 impl Policy {
     /// The policy in the file at `path`: none when there is no file; a file
-    /// that cannot be read or parsed is a problem, and no policy.
+    /// that cannot be read or parsed is a problem, and
+    /// [`unreadable`](Policy::unreadable).
     pub fn read_file(path: &Path) -> Self {
+        let mut reading = Reading::default();
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Self::default(),
             Err(error) => {
-                return Self {
-                    source: Some(path.display().to_string()),
-                    problems: vec![format!("{} could not be read: {error}", path.display())],
-                    ..Self::default()
-                };
+                reading.source(path.display().to_string());
+                reading.unreadable(format!("{} could not be read: {error}", path.display()));
+                return reading.finish();
             }
         };
-        let mut reading = Reading::default();
         reading.source(path.display().to_string());
         read(&mut reading, &text);
         reading.finish()
@@ -51,9 +50,9 @@ impl Policy {
 fn read(reading: &mut Reading, text: &str) {
     let root = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(root)) => root,
-        Ok(_) => return reading.problem("the policy is not a JSON object: ignored"),
+        Ok(_) => return reading.unreadable("the policy is not a JSON object: ignored"),
         Err(error) => {
-            return reading.problem(format!("the policy is not valid JSON ({error}): ignored"));
+            return reading.unreadable(format!("the policy is not valid JSON ({error}): ignored"));
         }
     };
     for (place, value) in root {
