@@ -19,6 +19,8 @@
 //!   `HKLM`/`HKCU\SOFTWARE\Policies\Wemasy\Feedback`),
 //!   `managed_preferences.rs` (macOS: a configuration profile's
 //!   `/Library/Managed Preferences/…/nl.wemasy.feedback.plist`).
+//! - `file_trust.rs`: whether a Linux policy file may be trusted: not
+//!   writable by others than its owner, owned by root (or the reader).
 //!
 //! A policy is never fatal: an unknown key or a value of the wrong kind is
 //! listed in [`Policy::problems`] (shown in diagnostics and the window) and
@@ -26,6 +28,7 @@
 //! too, and the last policy that could be read stays in force
 //! ([`LastRead`]): a botched roll-out never sends a fleet to production.
 
+mod file_trust;
 mod json;
 mod keys;
 mod last_read;
