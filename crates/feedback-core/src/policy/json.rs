@@ -21,7 +21,7 @@ pub const LINUX_FILE: &str = "/etc/wemasy-feedback/policy.json";
 impl Policy {
     /// The policy in the file at `path`: none when there is no file; a file
     /// that cannot be read or parsed, or that others than root (or the
-    /// reader) could have written ([`file_trust`]), is a problem, and
+    /// reader) could have written (`file_trust.rs`), is a problem, and
     /// [`unreadable`](Policy::unreadable).
     pub fn read_file(path: &Path) -> Self {
         let mut reading = Reading::default();
