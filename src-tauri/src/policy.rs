@@ -1,10 +1,12 @@
 //! The organisation's policy as this app reads it: from the OS at start,
-//! and again every few seconds while it runs ([`feedback_core::policy::watch`]);
+//! and again every few seconds while it runs ([`feedback_core::policy::watch`]),
+//! the last one that could be read kept beside the outbox;
 //! a change is applied through the desk, the shortcut with it, and told
 //! to the window with the settings in force and what was ignored.
 
 use feedback_core::Settings;
-use feedback_core::policy::Policy;
+use feedback_core::delivery::Clock;
+use feedback_core::policy::{LastRead, Policy};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -25,7 +27,7 @@ enum PolicyEvent {
 }
 
 /// Reads the policy again every few seconds while the app runs.
-pub(crate) fn watch<R: Runtime>(handle: AppHandle<R>) {
+pub(crate) fn watch<R: Runtime>(handle: AppHandle<R>, last_read: LastRead) {
     tauri::async_runtime::spawn(async move {
         let held = {
             let handle = handle.clone();
@@ -36,10 +38,13 @@ pub(crate) fn watch<R: Runtime>(handle: AppHandle<R>) {
                     .unwrap_or_default()
             }
         };
-        let read_now = || async {
-            tauri::async_runtime::spawn_blocking(read)
-                .await
-                .unwrap_or_default()
+        let read_now = || {
+            let last_read = last_read.clone();
+            async move {
+                tauri::async_runtime::spawn_blocking(move || read(&last_read))
+                    .await
+                    .unwrap_or_default()
+            }
         };
         feedback_core::policy::watch::watch(held, read_now, |policy| apply(&handle, policy)).await;
     });
@@ -71,14 +76,8 @@ async fn apply<R: Runtime>(handle: &AppHandle<R>, policy: Policy) {
     updates::changed(handle);
 }
 
-/// The policy of this machine ([`Policy::of_this_machine`]). Debug builds
-/// take `FEEDBACK_POLICY_FILE` instead, for the tests; a release build
-/// reads only the administrator's, so that no one gets round it with a
-/// variable.
-pub(crate) fn read() -> Policy {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
-        return Policy::read_file(std::path::Path::new(&path));
-    }
-    Policy::of_this_machine()
+/// The policy of this machine as the CLI reads it ([`LastRead::read`]):
+/// while it cannot be read, the last one that could be.
+pub(crate) fn read(last_read: &LastRead) -> Policy {
+    last_read.read(Clock::system().now_ms())
 }

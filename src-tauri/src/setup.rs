@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use feedback_core::desk::Opened;
+use feedback_core::policy::LastRead;
 use feedback_core::{ClientConfig, Desk, DraftFile, OsKeyring};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -50,6 +51,7 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
         user_agent: feedback_core::client::default_user_agent("WemasyFeedback"),
         ..ClientConfig::default()
     };
+    let last_read = LastRead::beside(&path);
     let desk = Desk::over(opened, Arc::new(OsKeyring::default()));
     let desk = desk
         .settings(
@@ -57,7 +59,7 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
             std::env::var("FEEDBACK_API_BASE").ok(),
         )
         .form(DraftFile::beside(&path))
-        .policy(policy::read())
+        .policy(policy::read(&last_read))
         .notices(notices)
         .client(client)
         .starting();
@@ -74,7 +76,7 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
     app.manage(words::WindowLanguage::default());
     app.manage(capture::Shortcut::default());
     events::forward(handle.clone());
-    policy::watch(handle.clone());
+    policy::watch(handle.clone(), last_read);
     tauri::async_runtime::spawn(async move {
         let keep_days = desk.settings().unwrap_or_default().keep_delivered_days;
         desk.keep_delivered(keep_days);

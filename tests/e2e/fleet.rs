@@ -3,7 +3,8 @@
 //! `FEEDBACK_POLICY_FILE` instead, so that a test can write one) in the
 //! real window. Enforced values win and are shown locked, also over
 //! `FEEDBACK_API_BASE`; recommended ones are defaults; a bad file is told
-//! and ignored, never fatal. A policy changed while the app runs is seen
+//! and ignored, never fatal, and one that does not parse leaves the last
+//! policy read in force. A policy changed while the app runs is seen
 //! within seconds: locks, a new ticket's defaults, the organisation's
 //! templates.
 
@@ -258,17 +259,27 @@ async fn an_enforced_server_is_used_and_locked_and_a_bad_policy_is_told() {
         "the person's channel (feedback), not the recommended one (support)"
     );
 
-    // A file that does not parse: told in the window, ignored, not fatal.
-    std::fs::write(&policy, "{\"enforced\": {\"ApiBaseUrl\": ").unwrap();
+    // A roll-out with a stray comma: told in the window, and the last
+    // policy that could be read stays in force, after a restart too
+    // (kept in the data folder): never production.
+    std::fs::write(
+        &policy,
+        serde_json::json!({"enforced": {"ApiBaseUrl": world.sandbox().base_url()}})
+            .to_string()
+            .replace("\"}", "\",}"),
+    )
+    .unwrap();
     let app = world.relaunch(app).await;
     let notice = app
         .wait_for_text(By::TestId("result"), "Your organisation's settings")
         .await;
     assert!(notice.contains("not valid JSON"), "{notice}");
+    assert!(notice.contains("stays in force"), "{notice}");
     app.click(By::Button("Settings")).await;
-    assert!(
-        !control(&app, "setting-api-base").await.0,
-        "nothing is locked by a file that does not parse"
+    assert_eq!(
+        control(&app, "setting-api-base").await,
+        (true, world.sandbox().base_url()),
+        "the organisation's server, still locked"
     );
     app.end().await;
 }

@@ -1,7 +1,8 @@
 //! The command line, as clap types.
 
 use clap::{Args, Parser, Subcommand};
-use feedback_core::{ApiBase, Draft, PRODUCTION_API_BASE};
+use feedback_core::policy::{Policy, ServerError};
+use feedback_core::{ApiBase, Draft};
 
 use crate::failure::Failure;
 
@@ -18,12 +19,12 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "feedback", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
-    /// The API base URL. Plain http is accepted only to this machine.
+    /// The API base URL (default: the one your organisation's policy sets,
+    /// else production). Plain http is accepted only to this machine.
     // Checked when a command needs it, not while parsing: `doctor` reports
     // an invalid base among its checks instead of failing before them.
-    #[arg(long, global = true, env = "FEEDBACK_API_BASE", default_value = PRODUCTION_API_BASE,
-          value_name = "URL")]
-    pub(crate) api_base: String,
+    #[arg(long, global = true, env = "FEEDBACK_API_BASE", value_name = "URL")]
+    pub(crate) api_base: Option<String>,
 
     /// The outbox file, shared with the desktop app.
     #[arg(long, global = true, env = "FEEDBACK_OUTBOX", value_name = "FILE")]
@@ -92,11 +93,18 @@ Examples:
 }
 
 impl Cli {
-    /// The API base, checked; an invalid one is a usage error (exit 2).
-    pub(crate) fn base(&self) -> Result<ApiBase, Failure> {
-        ApiBase::parse(&self.api_base).map_err(|error| {
-            Failure::Usage(format!("invalid API base `{}`: {error}", self.api_base))
-        })
+    /// The API base under the organisation's `policy`
+    /// ([`Policy::server_for`]); an invalid one, or one the policy does
+    /// not allow, is a usage error (exit 2) before anything is saved or sent.
+    pub(crate) fn base(&self, policy: &Policy) -> Result<ApiBase, Failure> {
+        policy
+            .server_for(self.api_base.as_deref())
+            .map_err(|error| match error {
+                ServerError::Invalid { .. } => Failure::Usage(error.to_string()),
+                ServerError::NotEnforced { .. } => Failure::Usage(format!(
+                    "{error}: nothing was sent or queued. Leave out --api-base and FEEDBACK_API_BASE to send there."
+                )),
+            })
     }
 }
 

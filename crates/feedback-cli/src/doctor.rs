@@ -13,6 +13,7 @@ use feedback_core::data_dir::Folders;
 use feedback_core::diagnostics::iso8601;
 use feedback_core::http::Route;
 use feedback_core::outbox::{FileCheck, PauseKind};
+use feedback_core::policy::Policy;
 use feedback_core::{
     ApiBase, Diagnostics, KeyringState, Outbox, OutboxError, Token, TokenStore, TokenStoreError,
 };
@@ -100,11 +101,13 @@ struct Report {
 /// (not `--outbox`), to tell of an outbox left in the roaming folder.
 pub(crate) async fn doctor(
     base: Result<ApiBase, String>,
+    policy: &Policy,
     path: Result<PathBuf, Failure>,
     folders: Option<&Folders>,
     json: bool,
 ) -> Result<String, Failure> {
-    let mut checks = vec![api_base_check(&base)];
+    let mut checks = policy_checks(policy);
+    checks.push(api_base_check(&base, policy));
     let (keyring, token) = match &base {
         Ok(base) => keyring_check(base, &mut checks).await,
         Err(_) => (
@@ -164,12 +167,55 @@ pub(crate) async fn doctor(
     Ok(report)
 }
 
-fn api_base_check(base: &Result<ApiBase, String>) -> Check {
+/// The organisation's policy in force: where it comes from, the keys it
+/// enforces and recommends, and each thing in it that was ignored.
+fn policy_checks(policy: &Policy) -> Vec<Check> {
+    let Some(source) = &policy.source else {
+        return vec![Check::ok("policy: none on this machine".into())];
+    };
+    let keys = |keys: Vec<&str>| {
+        if keys.is_empty() {
+            "none".to_owned()
+        } else {
+            keys.join(", ")
+        }
+    };
+    let mut checks = vec![Check::ok(format!(
+        "policy from {source}: enforced {}; recommended {}",
+        keys(policy.enforced.keys()),
+        keys(policy.recommended.keys())
+    ))];
+    checks.extend(policy.problems.iter().map(|problem| {
+        Check::warn(
+            format!("policy: {problem}"),
+            "ask your administrator to fix the policy",
+        )
+    }));
+    checks
+}
+
+fn api_base_check(base: &Result<ApiBase, String>, policy: &Policy) -> Check {
+    let enforced = policy.enforced.api_base.is_some();
+    let recommended = policy
+        .recommended
+        .api_base
+        .as_deref()
+        .and_then(|text| ApiBase::parse(text).ok());
     match base {
+        Ok(base) if enforced => Check::ok(format!(
+            "API base {base} (enforced by your organisation's policy)"
+        )),
         Ok(base) if base.is_production() => Check::ok(format!("API base {base} (production)")),
+        Ok(base) if recommended.as_ref() == Some(base) => Check::ok(format!(
+            "API base {base} (recommended by your organisation's policy)"
+        )),
         Ok(base) => Check::warn(
             format!("API base {base} is not production"),
             "tickets go to this server, not to Wemasy; unset --api-base and FEEDBACK_API_BASE for production",
+        ),
+        Err(reason) if enforced => Check::fail(
+            reason.clone(),
+            "leave out --api-base and FEEDBACK_API_BASE: the server your organisation enforces is used",
         ),
         Err(reason) => Check::fail(
             reason.clone(),

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use clap::Parser;
 use feedback_core::Outbox;
 use feedback_core::data_dir::Folders;
+use feedback_core::policy::{LastRead, Policy};
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -51,29 +52,30 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<String, Failure> {
+    let policy = policy(cli);
     match &cli.command {
         Command::Login => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let desk = deliver::desk(&base, outbox_for_keyring(cli))?;
             runtime()?.block_on(credentials::login(&desk, &base))
         }
         Command::Logout => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let desk = deliver::desk(&base, outbox_for_keyring(cli))?;
             runtime()?.block_on(credentials::logout(&desk, &base))
         }
         Command::Submit(args) => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let outbox = open_outbox(cli)?;
             runtime()?.block_on(submit::submit(&base, outbox, args))
         }
         Command::Outbox(command) => {
-            let base = cli.base()?;
+            let base = cli.base(&policy)?;
             let outbox = open_outbox(cli)?;
             runtime()?.block_on(outbox_cmd::run(&base, outbox, command))
         }
         Command::Doctor { json } => {
-            let base = cli.base().map_err(|failure| failure.to_string());
+            let base = cli.base(&policy).map_err(|failure| failure.to_string());
             // Only looked at: the doctor moves no outbox.
             let (path, folders) = match &cli.outbox {
                 Some(path) => (Ok(path.clone()), None),
@@ -82,8 +84,25 @@ fn run(cli: &Cli) -> Result<String, Failure> {
                     Err(failure) => (Err(failure), None),
                 },
             };
-            runtime()?.block_on(doctor::doctor(base, path, folders.as_ref(), *json))
+            runtime()?.block_on(doctor::doctor(base, &policy, path, folders.as_ref(), *json))
         }
+    }
+}
+
+/// The organisation's policy in force, as the app holds it: while it
+/// cannot be read, the last one that could be, kept beside the outbox
+/// ([`LastRead`]; the doctor only looks).
+fn policy(cli: &Cli) -> Policy {
+    let outbox = match &cli.outbox {
+        Some(path) => Some(path.clone()),
+        None => user_folders().ok().map(|folders| folders.outbox()),
+    };
+    let Some(last_read) = outbox.as_deref().map(LastRead::beside) else {
+        return Policy::read();
+    };
+    match cli.command {
+        Command::Doctor { .. } => last_read.look(Policy::read()),
+        _ => last_read.read(deliver::now_ms()),
     }
 }
 

@@ -10,6 +10,7 @@ mod doctor;
 mod help;
 mod keyring;
 mod outbox;
+mod policy;
 mod proxy;
 mod submit;
 mod support;

@@ -29,6 +29,13 @@ impl Feedback {
         self.dir.path().join("outbox.sqlite3")
     }
 
+    /// The organisation's policy file this `feedback` reads (the debug
+    /// build's `FEEDBACK_POLICY_FILE`): none until a test writes it, so
+    /// that this machine's own policy never changes a test.
+    pub(crate) fn policy_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("policy.json")
+    }
+
     /// `feedback ARGS` with the API base set to `base`, the token from
     /// `FEEDBACK_TOKEN` when `token` is given, and otherwise the keyring.
     pub(crate) fn command(&self, base: &str, token: Option<&str>, args: &[&str]) -> Command {
@@ -37,6 +44,7 @@ impl Feedback {
             .args(args)
             .env("FEEDBACK_API_BASE", base)
             .env("FEEDBACK_OUTBOX", self.outbox_path())
+            .env("FEEDBACK_POLICY_FILE", self.policy_path())
             .kill_on_drop(true);
         match token {
             Some(token) => command.env("FEEDBACK_TOKEN", token),

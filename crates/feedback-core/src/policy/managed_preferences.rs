@@ -64,25 +64,27 @@ pub fn read_files(files: &[PathBuf]) -> Policy {
 
 /// The policy in property lists (each a place, named in problems, and its
 /// bytes, XML or binary), the first winning per key and level, with
-/// `problems` met while reading them.
-pub fn from_property_lists(lists: &[(String, Vec<u8>)], problems: Vec<String>) -> Policy {
+/// `unread`: the files that could not be read, and why. A file that could
+/// not be read, or is not a property list of a `<dict>`, makes the policy
+/// [`unreadable`](Policy::unreadable).
+pub fn from_property_lists(lists: &[(String, Vec<u8>)], unread: Vec<String>) -> Policy {
     let mut reading = Reading::default();
-    for problem in problems {
-        reading.problem(problem);
+    for problem in unread {
+        reading.unreadable(problem);
     }
     for (place, bytes) in lists {
         reading.source(place.clone());
         let top = match plist::Value::from_reader(Cursor::new(bytes)) {
             Ok(plist::Value::Dictionary(top)) => top,
             Ok(other) => {
-                reading.problem(format!(
+                reading.unreadable(format!(
                     "{place} holds {}, not a <dict>: ignored",
                     found(&other)
                 ));
                 continue;
             }
             Err(error) => {
-                reading.problem(format!("{place} is not a property list ({error}): ignored"));
+                reading.unreadable(format!("{place} is not a property list ({error}): ignored"));
                 continue;
             }
         };

@@ -9,6 +9,9 @@
 //!   kind, how its value is checked.
 //! - `templates.rs`: the `Templates` key, the organisation's ticket templates.
 //! - `reading.rs`: a policy put together from sources in order of precedence.
+//! - `server.rs`: the server a command sends to under the policy.
+//! - `last_read.rs`: [`LastRead`], the last policy that could be read,
+//!   kept beside the outbox: in force while the policy cannot be read.
 //! - `watch.rs`: the policy read again while the app runs, a change applied
 //!   once it reads the same twice.
 //! - One source per OS, each turned into a [`Policy`] by OS-independent code:
@@ -16,21 +19,31 @@
 //!   `HKLM`/`HKCU\SOFTWARE\Policies\Wemasy\Feedback`),
 //!   `managed_preferences.rs` (macOS: a configuration profile's
 //!   `/Library/Managed Preferences/…/nl.wemasy.feedback.plist`).
+//! - `file_trust.rs`: whether a Linux policy file may be trusted: not
+//!   writable by others than its owner, owned by root (or the reader).
 //!
-//! A policy is never fatal: an unknown key, a value of the wrong kind or a
-//! source that cannot be read is listed in [`Policy::problems`] (shown in
-//! diagnostics and the window) and ignored; the rest applies.
+//! A policy is never fatal: an unknown key or a value of the wrong kind is
+//! listed in [`Policy::problems`] (shown in diagnostics and the window) and
+//! ignored; the rest applies. A source that cannot be read is told there
+//! too, and the last policy that could be read stays in force
+//! ([`LastRead`]): a botched roll-out never sends a fleet to production.
 
+mod file_trust;
 mod json;
 mod keys;
+mod last_read;
 pub mod managed_preferences;
 mod reading;
 pub mod registry;
+mod server;
 mod templates;
 pub mod watch;
 
 pub use json::LINUX_FILE;
 pub use keys::{KEYS, Key, Kind};
+pub use last_read::LastRead;
+use serde::{Deserialize, Serialize};
+pub use server::ServerError;
 pub use templates::{Listed, OrgTemplate, is_organisation_id, listed, named};
 
 /// How strongly a value is set.
@@ -43,7 +56,8 @@ pub enum Level {
 }
 
 /// The values of one level (enforced or recommended); `None`: not set.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Values {
     pub api_base: Option<String>,
     pub default_channel: Option<String>,
@@ -86,7 +100,8 @@ impl Values {
 }
 
 /// The policy in force, and what in it was ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Policy {
     /// Where it came from, as an administrator would look for it (`None`:
     /// no policy on this machine).
@@ -95,6 +110,13 @@ pub struct Policy {
     pub recommended: Values,
     /// Each thing ignored, and why: shown in diagnostics.
     pub problems: Vec<String>,
+    /// Whether a source could not be read: a file that cannot be read, is
+    /// not JSON or not an object; a registry key that cannot be opened; a
+    /// property list that cannot be read or is not one. What it holds is
+    /// unknown, so the last policy that could be read stays in force
+    /// ([`LastRead::keep`]). Told in `problems`.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
 impl Policy {
@@ -113,6 +135,19 @@ impl Policy {
         {
             Self::read_file(std::path::Path::new(LINUX_FILE))
         }
+    }
+
+    /// The policy the app and the CLI read: this machine's
+    /// ([`Policy::of_this_machine`]). Debug builds read the file
+    /// `FEEDBACK_POLICY_FILE` names instead, when it is set, for the tests;
+    /// a release build reads only the administrator's, so that no one gets
+    /// round it with a variable.
+    pub fn read() -> Self {
+        #[cfg(debug_assertions)]
+        if let Some(path) = std::env::var_os("FEEDBACK_POLICY_FILE") {
+            return Self::read_file(std::path::Path::new(&path));
+        }
+        Self::of_this_machine()
     }
 
     /// The organisation's ticket templates: the enforced list, else the

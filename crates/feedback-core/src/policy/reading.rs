@@ -24,6 +24,12 @@ impl Reading {
         self.policy.problems.push(problem.into());
     }
 
+    /// A source that could not be read, and why: what it holds is unknown.
+    pub(crate) fn unreadable(&mut self, problem: impl Into<String>) {
+        self.policy.unreadable = true;
+        self.problem(problem);
+    }
+
     /// Key `name` of `level`, found at `place` (which its problems name).
     /// `value` gives the value as the key's kind wants it, or says what
     /// was expected instead. A key an earlier source set keeps that value.

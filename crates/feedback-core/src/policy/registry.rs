@@ -65,11 +65,12 @@ pub fn place(hive: Hive, level: Level) -> String {
 }
 
 /// The policy `keys` hold (the keys that are there, in any order), with
-/// `problems` met while reading them (a key that could not be opened).
-pub fn from_registry(keys: &[RegKey], problems: Vec<String>) -> Policy {
+/// `unread`: the keys that could not be opened, and why (the policy is
+/// then [`unreadable`](Policy::unreadable)).
+pub fn from_registry(keys: &[RegKey], unread: Vec<String>) -> Policy {
     let mut reading = Reading::default();
-    for problem in problems {
-        reading.problem(problem);
+    for problem in unread {
+        reading.unreadable(problem);
     }
     let mut keys: Vec<&RegKey> = keys.iter().collect();
     // The machine's first: its values win.

@@ -2,7 +2,7 @@
 //! entry by entry (a bad entry is told and skipped, the rest apply), and
 //! listed beside the person's own, which never replace them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::new_ticket::{Priority, TicketType};
@@ -14,7 +14,7 @@ const ID_PREFIX: &str = "org:";
 
 /// A template the organisation shares: applied like a person's own, but
 /// never renamed, deleted or replaced from the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgTemplate {
     /// Trimmed, 1 to [`MAX_TEMPLATE_NAME`] characters.
     pub name: String,

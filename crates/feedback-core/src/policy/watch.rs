@@ -1,6 +1,8 @@
 //! The policy read again while the app runs ([`watch`]): a changed one is
 //! applied once two reads a second apart agree, so that a file an
-//! administrator's tool is halfway through writing is never applied.
+//! administrator's tool is halfway through writing is never applied. The
+//! app reads through [`super::LastRead`], so a policy that cannot be read
+//! is a change only in what is told: the last one read stays in force.
 
 use std::future::Future;
 use std::time::Duration;
@@ -89,6 +91,43 @@ mod tests {
             settled_change(&whole, reading(vec![held.clone(), held.clone()]), settle).await,
             Some(Policy::default()),
             "a policy taken away is a change too"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_policy_that_cannot_be_read_changes_only_what_is_told() {
+        let machine = tempfile::tempdir().unwrap();
+        let file = machine.path().join("policy.json");
+        let data = tempfile::tempdir().unwrap();
+        let last_read = super::super::LastRead::beside(&data.path().join("outbox.sqlite3"));
+        std::fs::write(
+            &file,
+            r#"{"enforced": {"ApiBaseUrl": "https://tickets.example.com/api"}}"#,
+        )
+        .unwrap();
+        let held = last_read.keep(Policy::read_file(&file), 1_000);
+        std::fs::write(
+            &file,
+            r#"{"enforced": {"ApiBaseUrl": "https://tickets.example.com/api",}}"#,
+        )
+        .unwrap();
+        let read = || std::future::ready(last_read.keep(Policy::read_file(&file), 2_000));
+        let applied = settled_change(&held, read, Duration::ZERO)
+            .await
+            .expect("what is told changed");
+        assert_eq!(applied.enforced, held.enforced, "the server stays");
+        assert!(
+            applied
+                .problems
+                .iter()
+                .any(|problem| problem.contains("stays in force")),
+            "{:?}",
+            applied.problems
+        );
+        assert_eq!(
+            settled_change(&applied, read, Duration::ZERO).await,
+            None,
+            "and then nothing changes"
         );
     }
 }
