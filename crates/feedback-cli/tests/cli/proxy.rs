@@ -235,28 +235,61 @@ async fn run_via(
     Run(command.output().await.unwrap())
 }
 
+/// The organisation's network: its PKI, its server (the sandbox behind a
+/// TLS front) and a recording proxy every request is to go through.
+struct Network {
+    pki: Pki,
+    sandbox: Sandbox,
+    proxy: String,
+    seen: Arc<Mutex<Seen>>,
+    feedback: Feedback,
+}
+
+impl Network {
+    async fn start() -> Self {
+        let pki = Pki::make();
+        let sandbox = sandbox(Config::default()).await;
+        let (proxy, seen) = recording_proxy(pki.front(&sandbox).await).await;
+        Self {
+            pki,
+            sandbox,
+            proxy,
+            seen,
+            feedback: Feedback::new(),
+        }
+    }
+
+    /// `feedback submit` of a ticket titled `subject`, with the system's
+    /// store holding the organisation's CA (`trusted`) or not, and
+    /// `no_proxy` as `NO_PROXY`.
+    async fn submit(&self, subject: &str, trusted: bool, no_proxy: Option<&str>) -> Run {
+        let ca = trusted.then(|| self.pki.ca());
+        run_via(
+            &self.feedback,
+            &self.proxy,
+            ca.as_deref(),
+            no_proxy,
+            &submit_args(subject),
+        )
+        .await
+    }
+}
+
 /// A ticket for the organisation's server goes through the proxy the
 /// environment names, as one encrypted tunnel: the proxy sees where to,
 /// never the token or the ticket; the server's certificate is checked
 /// against the system's store, which holds the organisation's CA.
 #[tokio::test]
 async fn a_ticket_goes_through_the_named_proxy_which_sees_no_token() {
-    let pki = Pki::make();
-    let sandbox = sandbox(Config::default()).await;
-    let (proxy, seen) = recording_proxy(pki.front(&sandbox).await).await;
-    let feedback = Feedback::new();
-
-    let run = run_via(
-        &feedback,
-        &proxy,
-        Some(&pki.ca()),
-        None,
-        &submit_args("Proxied"),
-    )
-    .await;
+    let network = Network::start().await;
+    let run = network.submit("Proxied", true, None).await;
     assert_eq!(run.code(), 0, "{run:?}");
-    assert_eq!(sandbox.tickets().len(), 1, "the ticket reached the server");
-    let seen = seen.lock().unwrap();
+    assert_eq!(
+        network.sandbox.tickets().len(),
+        1,
+        "the ticket reached the server"
+    );
+    let seen = network.seen.lock().unwrap();
     assert_eq!(seen.heads.len(), 1, "{:?}", seen.heads);
     assert!(
         seen.heads[0].starts_with(&format!("CONNECT {HOST}:443 ")),
@@ -275,37 +308,23 @@ async fn a_ticket_goes_through_the_named_proxy_which_sees_no_token() {
 /// sent to: the ticket waits, and nothing reached the server.
 #[tokio::test]
 async fn a_certificate_the_system_does_not_trust_is_refused() {
-    let pki = Pki::make();
-    let sandbox = sandbox(Config::default()).await;
-    let (proxy, _) = recording_proxy(pki.front(&sandbox).await).await;
-    let feedback = Feedback::new();
-
-    let run = run_via(&feedback, &proxy, None, None, &submit_args("Untrusted")).await;
+    let network = Network::start().await;
+    let run = network.submit("Untrusted", false, None).await;
     assert_eq!(run.code(), 5, "queued: {run:?}");
     assert!(run.stderr().contains("certificate"), "{run:?}");
-    assert!(sandbox.tickets().is_empty());
+    assert!(network.sandbox.tickets().is_empty());
 }
 
 /// `NO_PROXY` naming the server's host: straight there, nothing to the proxy.
 #[tokio::test]
 async fn no_proxy_sends_straight_to_the_server() {
-    let pki = Pki::make();
-    let sandbox = sandbox(Config::default()).await;
-    let (proxy, seen) = recording_proxy(pki.front(&sandbox).await).await;
-    let feedback = Feedback::new();
-
-    let run = run_via(
-        &feedback,
-        &proxy,
-        Some(&pki.ca()),
-        Some(&format!("example.org,.{HOST}")),
-        &submit_args("Direct"),
-    )
-    .await;
+    let network = Network::start().await;
+    let no_proxy = format!("example.org,.{HOST}");
+    let run = network.submit("Direct", true, Some(&no_proxy)).await;
     // Straight to wemasy.test, which no DNS knows: it waits.
     assert_eq!(run.code(), 5, "{run:?}");
     assert!(
-        seen.lock().unwrap().heads.is_empty(),
+        network.seen.lock().unwrap().heads.is_empty(),
         "the proxy was not asked"
     );
 }
