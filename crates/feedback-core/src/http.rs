@@ -72,6 +72,10 @@ impl Reqwest {
     /// another host), and no proxy for this machine (a proxy would see the
     /// request, token and all, in clear, and could not reach it anyway).
     pub fn for_base(base: &ApiBase, connect_timeout: Duration) -> Result<Self, reqwest::Error> {
+        // The process's one TLS crypto provider (ring, as the updater's):
+        // reqwest is built without one of its own. Installed once; later
+        // calls find it there.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .redirect(redirect::Policy::none())

@@ -106,7 +106,7 @@ impl Pki {
             .unwrap();
         let key = PrivateKeyDer::from_pem_file(self.dir.path().join("server.key")).unwrap();
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::aws_lc_rs::default_provider(),
+            rustls::crypto::ring::default_provider(),
         ))
         .with_safe_default_protocol_versions()
         .unwrap()
