@@ -20,7 +20,10 @@
 //! (a cold start); otherwise the disk cache is warm and the report says so.
 //! Idle memory is the proportional set size (PSS) of the binary's process
 //! and every process under it (WebKit's web and network processes), 5 s
-//! after it was ready, also reported per process.
+//! after it was ready, also reported per process. Idle CPU is the CPU time
+//! (user and system) the same processes take in the `IDLE_SECONDS` (default
+//! 10) after that, with nothing done to the window, per process and, for the
+//! binary's own process, per thread (by name): who wakes up while idle.
 //!
 //! Where the time goes, each in ms after the session request: the process
 //! started (from `/proc`, 10 ms ticks), its window mapped on the X display
@@ -53,6 +56,9 @@ struct Sample {
     /// PSS by process: the binary's own ("app"), WebKit's web and network
     /// processes, by their program's name.
     pss_by_process: Vec<(String, u64)>,
+    /// CPU ms taken while idle, by process kind, and the binary's own
+    /// threads by name (`app:NAME`).
+    idle_cpu_ms: Vec<(String, f64)>,
     /// Milestones in the page, in ms from the session request: the page's
     /// time origin (the window's web view navigating), its HTML loaded,
     /// its DOM parsed (module scripts run), then the app's own `start:*`
@@ -190,6 +196,34 @@ async fn main() {
             "  {name} idle memory by process (median MiB PSS): {}",
             memory.join(", ")
         );
+        let mut kinds: Vec<String> = samples
+            .iter()
+            .flat_map(|s| s.idle_cpu_ms.iter().map(|(kind, _)| kind.clone()))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let cpu: Vec<String> = kinds
+            .iter()
+            .filter_map(|kind| {
+                let mut values: Vec<f64> = samples
+                    .iter()
+                    .map(|s| {
+                        s.idle_cpu_ms
+                            .iter()
+                            .find(|(k, _)| k == kind)
+                            .map_or(0.0, |(_, ms)| *ms)
+                    })
+                    .collect();
+                values.sort_by(f64::total_cmp);
+                let median = values[values.len() / 2];
+                (median > 0.0 || kind == "total").then(|| format!("{kind} {median:.0}"))
+            })
+            .collect();
+        println!(
+            "  {name} idle CPU in {} s (median ms; 10 ms ticks): {}",
+            std::env::var("IDLE_SECONDS").unwrap_or_else(|_| "10".into()),
+            cpu.join(", ")
+        );
         let all: Vec<String> = samples
             .iter()
             .map(|s| format!("{:.0} ms/{:.1} MiB", start_ms(s), pss_mib(s)))
@@ -243,6 +277,25 @@ async fn measure(world: &World, binary: &Path) -> Sample {
             None => pss_by_process.push((kind, kib)),
         }
     }
+    let idle = Duration::from_secs(
+        std::env::var("IDLE_SECONDS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(10),
+    );
+    let before = cpu_ticks(&tree, binary);
+    tokio::time::sleep(idle).await;
+    let after = cpu_ticks(&tree, binary);
+    let idle_cpu_ms = after
+        .iter()
+        .map(|(kind, ticks)| {
+            let was = before
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or(0, |(_, t)| *t);
+            (kind.clone(), (ticks - was.min(*ticks)) as f64 * 10.0)
+        })
+        .collect();
     session.end().await;
     // Let the processes exit before the next launch.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -250,8 +303,47 @@ async fn measure(world: &World, binary: &Path) -> Sample {
         start,
         pss_kib: total_kib,
         pss_by_process,
+        idle_cpu_ms,
         phases,
     }
+}
+
+/// CPU clock ticks (10 ms: user and system, `/proc/PID/stat` fields 14 and
+/// 15) so far, by process kind, with "total", and the binary's own
+/// threads by name as `app:NAME`.
+fn cpu_ticks(tree: &[u32], binary: &Path) -> Vec<(String, u64)> {
+    let ticks = |path: String| -> Option<(String, u64)> {
+        let stat = std::fs::read_to_string(path).ok()?;
+        let (head, rest) = stat.rsplit_once(')')?;
+        let name = head.split_once('(')?.1.to_owned();
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let user: u64 = fields.get(11)?.parse().ok()?;
+        let system: u64 = fields.get(12)?.parse().ok()?;
+        Some((name, user + system))
+    };
+    let mut all: Vec<(String, u64)> = Vec::new();
+    let mut add = |kind: String, value: u64| match all.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, sum)) => *sum += value,
+        None => all.push((kind, value)),
+    };
+    for pid in tree {
+        let kind = process_kind(*pid, binary);
+        let Some((_, total)) = ticks(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        add("total".into(), total);
+        add(kind.clone(), total);
+        if kind == "app"
+            && let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task"))
+        {
+            for task in tasks.flatten() {
+                if let Some((name, value)) = ticks(format!("{}/stat", task.path().display())) {
+                    add(format!("app:{name}"), value);
+                }
+            }
+        }
+    }
+    all
 }
 
 /// "app" for the binary itself, else the program's name (WebKit's
