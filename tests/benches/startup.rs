@@ -169,55 +169,23 @@ async fn main() {
             at.join(", "),
             median(samples, start_ms)
         );
-        let mut kinds: Vec<String> = samples
-            .iter()
-            .flat_map(|s| s.pss_by_process.iter().map(|(kind, _)| kind.clone()))
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        let memory: Vec<String> = kinds
-            .iter()
-            .map(|kind| {
-                let mut values: Vec<u64> = samples
-                    .iter()
-                    .map(|s| {
-                        s.pss_by_process
-                            .iter()
-                            .filter(|(k, _)| k == kind)
-                            .map(|(_, kib)| kib)
-                            .sum()
-                    })
-                    .collect();
-                values.sort_unstable();
-                format!("{kind} {:.1}", values[values.len() / 2] as f64 / 1024.0)
-            })
-            .collect();
+        let memory: Vec<String> = medians_by_kind(samples, |s| {
+            s.pss_by_process
+                .iter()
+                .map(|(kind, kib)| (kind.clone(), *kib as f64 / 1024.0))
+                .collect()
+        })
+        .into_iter()
+        .map(|(kind, mib)| format!("{kind} {mib:.1}"))
+        .collect();
         println!(
             "  {name} idle memory by process (median MiB PSS): {}",
             memory.join(", ")
         );
-        let mut kinds: Vec<String> = samples
-            .iter()
-            .flat_map(|s| s.idle_cpu_ms.iter().map(|(kind, _)| kind.clone()))
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        let cpu: Vec<String> = kinds
-            .iter()
-            .filter_map(|kind| {
-                let mut values: Vec<f64> = samples
-                    .iter()
-                    .map(|s| {
-                        s.idle_cpu_ms
-                            .iter()
-                            .find(|(k, _)| k == kind)
-                            .map_or(0.0, |(_, ms)| *ms)
-                    })
-                    .collect();
-                values.sort_by(f64::total_cmp);
-                let median = values[values.len() / 2];
-                (median > 0.0 || kind == "total").then(|| format!("{kind} {median:.0}"))
-            })
+        let cpu: Vec<String> = medians_by_kind(samples, |s| s.idle_cpu_ms.clone())
+            .into_iter()
+            .filter(|(kind, ms)| *ms > 0.0 || kind == "total")
+            .map(|(kind, ms)| format!("{kind} {ms:.0}"))
             .collect();
         println!(
             "  {name} idle CPU in {} s (median ms; 10 ms ticks): {}",
@@ -306,6 +274,40 @@ async fn measure(world: &World, binary: &Path) -> Sample {
         idle_cpu_ms,
         phases,
     }
+}
+
+/// The median of each kind's value over `samples` (0 in a sample without
+/// it), by kind in name order.
+fn medians_by_kind(
+    samples: &[Sample],
+    values: impl Fn(&Sample) -> Vec<(String, f64)>,
+) -> Vec<(String, f64)> {
+    let each: Vec<Vec<(String, f64)>> = samples.iter().map(values).collect();
+    let mut kinds: Vec<String> = each
+        .iter()
+        .flatten()
+        .map(|(kind, _)| kind.clone())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|kind| {
+            let mut values: Vec<f64> = each
+                .iter()
+                .map(|sample| {
+                    sample
+                        .iter()
+                        .filter(|(k, _)| *k == kind)
+                        .map(|(_, v)| v)
+                        .sum()
+                })
+                .collect();
+            values.sort_by(f64::total_cmp);
+            let median = values[values.len() / 2];
+            (kind, median)
+        })
+        .collect()
 }
 
 /// CPU clock ticks (10 ms: user and system, `/proc/PID/stat` fields 14 and
