@@ -7,6 +7,7 @@
 //! key) is a deliberate change: no policy, and nothing kept.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,9 +18,25 @@ use crate::diagnostics::iso8601;
 const FILE: &str = "policy-last-read.json";
 
 /// Where the last policy that could be read is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct LastRead {
     path: PathBuf,
+    /// What this process last found or wrote in the file: a policy read
+    /// again every few seconds, and the same, touches no disk. (Another
+    /// process, the CLI, writes the same machine's policy there.)
+    on_disk: Arc<Mutex<OnDisk>>,
+}
+
+/// What the file holds, as far as this process knows.
+#[derive(Debug, Clone, Default, PartialEq)]
+enum OnDisk {
+    /// Not looked at yet.
+    #[default]
+    Unknown,
+    /// No file: no policy kept.
+    Nothing,
+    /// This policy.
+    Policy(Box<Policy>),
 }
 
 /// What the file holds: a policy has no secrets in it.
@@ -36,6 +53,7 @@ impl LastRead {
     pub fn beside(outbox: &Path) -> Self {
         Self {
             path: outbox.with_file_name(FILE),
+            on_disk: Arc::default(),
         }
     }
 
@@ -78,20 +96,39 @@ impl LastRead {
     }
 
     fn remember(&self, fresh: &Policy, now: i64) -> std::io::Result<()> {
-        if fresh.source.is_none() {
-            return match std::fs::remove_file(&self.path) {
-                Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
-                _ => Ok(()),
+        let wanted = match fresh.source {
+            None => OnDisk::Nothing,
+            Some(_) => OnDisk::Policy(Box::new(fresh.clone())),
+        };
+        let mut on_disk = self
+            .on_disk
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *on_disk == OnDisk::Unknown {
+            *on_disk = match self.load() {
+                Some(kept) => OnDisk::Policy(Box::new(kept.policy)),
+                None if self.path.exists() => OnDisk::Unknown,
+                None => OnDisk::Nothing,
             };
         }
-        if self.load().is_some_and(|kept| kept.policy == *fresh) {
+        if *on_disk == wanted {
             return Ok(());
         }
-        let kept = Kept {
-            since: now,
-            policy: fresh.clone(),
-        };
-        crate::draft_file::write_json(&self.path, &kept)
+        match &wanted {
+            OnDisk::Policy(policy) => crate::draft_file::write_json(
+                &self.path,
+                &Kept {
+                    since: now,
+                    policy: Policy::clone(policy),
+                },
+            )?,
+            _ => match std::fs::remove_file(&self.path) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            },
+        }
+        *on_disk = wanted;
+        Ok(())
     }
 
     fn instead_of(&self, fresh: Policy) -> Policy {
