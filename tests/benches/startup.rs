@@ -1,4 +1,4 @@
-//! Start-up to an interactive form, and idle memory, of the app beside a
+//! Start-up to a usable form, idle memory and idle CPU, of the app beside a
 //! bare Tauri window built the same way (release with Tauri's
 //! `custom-protocol`, as `tauri build` builds the installed app), on the same
 //! machine, in one run.
@@ -13,17 +13,21 @@
 //! machine or a noisier hour.
 //!
 //! Start-up is the time from asking tauri-driver for a session (which
-//! launches the binary) until the page has marked itself ready: for the app,
-//! after its form is filled in from settings, draft and outbox and its event
-//! listeners are in place. When this process may write
+//! launches the binary) until the form is usable as a person sees it
+//! (`Session::wait_usable`): Subject and Send shown and enabled, and the
+//! page saying its form works: for the app, once its form is filled in
+//! from settings and draft and Send files; for the bare window (the same
+//! nine fields and one stylesheet), once its page is parsed and styled.
+//! When this process may write
 //! `/proc/sys/vm/drop_caches`, the page cache is dropped before every launch
 //! (a cold start); otherwise the disk cache is warm and the report says so.
 //! Idle memory is the proportional set size (PSS) of the binary's process
 //! and every process under it (WebKit's web and network processes), 5 s
-//! after it was ready, also reported per process. Idle CPU is the CPU time
-//! (user and system) the same processes take in the `IDLE_SECONDS` (default
-//! 10) after that, with nothing done to the window, per process and, for the
-//! binary's own process, per thread (by name): who wakes up while idle.
+//! after it listened, also reported per process. Idle CPU is the CPU time
+//! the same processes' threads take in the `IDLE_SECONDS` (default 10)
+//! after that, with nothing done to the window, and how many times they
+//! were woken (the scheduler's own account, in ns), per process and, for
+//! the binary's own process, per thread (by name): who wakes up while idle.
 //!
 //! Where the time goes, each in ms after the session request: the process
 //! started (from `/proc`, 10 ms ticks), its window mapped on the X display
@@ -50,15 +54,22 @@ use feedback_sandbox::Config;
 use crate::harness::{World, built_binary};
 use crate::webdriver::Session;
 
+/// CPU time and wakeups over a span.
+#[derive(Debug, Clone, Copy, Default)]
+struct CpuUse {
+    ms: f64,
+    wakeups: f64,
+}
+
 struct Sample {
     start: Duration,
     pss_kib: u64,
     /// PSS by process: the binary's own ("app"), WebKit's web and network
     /// processes, by their program's name.
     pss_by_process: Vec<(String, u64)>,
-    /// CPU ms taken while idle, by process kind, and the binary's own
-    /// threads by name (`app:NAME`).
-    idle_cpu_ms: Vec<(String, f64)>,
+    /// CPU taken while idle, by process kind, and the binary's own threads
+    /// by name (`app:NAME`).
+    idle_cpu: Vec<(String, CpuUse)>,
     /// Milestones in the page, in ms from the session request: the page's
     /// time origin (the window's web view navigating), its HTML loaded,
     /// its DOM parsed (module scripts run), then the app's own `start:*`
@@ -123,7 +134,7 @@ async fn main() {
         median(&bare_samples, pss_mib),
     );
     println!(
-        "start-up to interactive ({}, median of {rounds}): app {app_start:.0} ms, \
+        "start-up to a usable form ({}, median of {rounds}): app {app_start:.0} ms, \
          bare window {bare_start:.0} ms, ratio {:.2}",
         if cold {
             "page cache dropped before each launch"
@@ -165,7 +176,7 @@ async fn main() {
             })
             .collect();
         println!(
-            "  {name} milestones (median ms after the launch was asked): {}, ready {:.0}",
+            "  {name} milestones (median ms after the launch was asked): {}, usable {:.0}",
             at.join(", "),
             median(samples, start_ms)
         );
@@ -182,13 +193,23 @@ async fn main() {
             "  {name} idle memory by process (median MiB PSS): {}",
             memory.join(", ")
         );
-        let cpu: Vec<String> = medians_by_kind(samples, |s| s.idle_cpu_ms.clone())
+        let cpu = medians_by_kind(samples, |s| {
+            s.idle_cpu.iter().map(|(k, u)| (k.clone(), u.ms)).collect()
+        });
+        let wakeups = medians_by_kind(samples, |s| {
+            s.idle_cpu
+                .iter()
+                .map(|(k, u)| (k.clone(), u.wakeups))
+                .collect()
+        });
+        let cpu: Vec<String> = cpu
             .into_iter()
-            .filter(|(kind, ms)| *ms > 0.0 || kind == "total")
-            .map(|(kind, ms)| format!("{kind} {ms:.0}"))
+            .zip(wakeups)
+            .filter(|((kind, ms), _)| *ms >= 0.05 || kind == "total")
+            .map(|((kind, ms), (_, woke))| format!("{kind} {ms:.1} ms/{woke:.0}"))
             .collect();
         println!(
-            "  {name} idle CPU in {} s (median ms; 10 ms ticks): {}",
+            "  {name} idle CPU in {} s (median CPU ms/wakeups): {}",
             std::env::var("IDLE_SECONDS").unwrap_or_else(|_| "10".into()),
             cpu.join(", ")
         );
@@ -221,9 +242,10 @@ async fn measure(world: &World, binary: &Path) -> Sample {
         }
         None
     });
-    // Launching waits until the page is ready.
-    let session = world.launch().await;
+    // Launching waits until the form is usable; then until it listens.
+    let session = world.launch_until_usable_with(&[]).await;
     let start = started.elapsed();
+    session.wait_ready(Duration::from_millis(5)).await;
     let mapped = watcher.join().unwrap();
     let mut phases = phases(&session, start).await;
     let tree = process_tree(binary);
@@ -251,17 +273,23 @@ async fn measure(world: &World, binary: &Path) -> Sample {
             .and_then(|n| n.parse().ok())
             .unwrap_or(10),
     );
-    let before = cpu_ticks(&tree, binary);
+    let before = cpu_use(&tree, binary);
     tokio::time::sleep(idle).await;
-    let after = cpu_ticks(&tree, binary);
-    let idle_cpu_ms = after
+    let after = cpu_use(&tree, binary);
+    let idle_cpu: Vec<(String, CpuUse)> = after
         .iter()
-        .map(|(kind, ticks)| {
+        .map(|(kind, now)| {
             let was = before
                 .iter()
                 .find(|(k, _)| k == kind)
-                .map_or(0, |(_, t)| *t);
-            (kind.clone(), (ticks - was.min(*ticks)) as f64 * 10.0)
+                .map_or(CpuUse::default(), |(_, was)| *was);
+            (
+                kind.clone(),
+                CpuUse {
+                    ms: (now.ms - was.ms).max(0.0),
+                    wakeups: (now.wakeups - was.wakeups).max(0.0),
+                },
+            )
         })
         .collect();
     session.end().await;
@@ -271,7 +299,7 @@ async fn measure(world: &World, binary: &Path) -> Sample {
         start,
         pss_kib: total_kib,
         pss_by_process,
-        idle_cpu_ms,
+        idle_cpu,
         phases,
     }
 }
@@ -310,38 +338,48 @@ fn medians_by_kind(
         .collect()
 }
 
-/// CPU clock ticks (10 ms: user and system, `/proc/PID/stat` fields 14 and
-/// 15) so far, by process kind, with "total", and the binary's own
-/// threads by name as `app:NAME`.
-fn cpu_ticks(tree: &[u32], binary: &Path) -> Vec<(String, u64)> {
-    let ticks = |path: String| -> Option<(String, u64)> {
-        let stat = std::fs::read_to_string(path).ok()?;
-        let (head, rest) = stat.rsplit_once(')')?;
-        let name = head.split_once('(')?.1.to_owned();
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let user: u64 = fields.get(11)?.parse().ok()?;
-        let system: u64 = fields.get(12)?.parse().ok()?;
-        Some((name, user + system))
+/// CPU time in ms and times scheduled (each a wakeup) so far, by process
+/// kind, with "total", and the binary's own threads by name as
+/// `app:NAME`: the sum over each process's threads of the scheduler's
+/// own account (`/proc/PID/task/TID/schedstat`: nanoseconds on a CPU, and
+/// timeslices), exact where `/proc/PID/stat`'s 10 ms ticks round a quiet
+/// process to 0 or 10.
+fn cpu_use(tree: &[u32], binary: &Path) -> Vec<(String, CpuUse)> {
+    let thread = |task: &std::path::Path| -> Option<(String, CpuUse)> {
+        let name = std::fs::read_to_string(task.join("comm")).ok()?;
+        let stat = std::fs::read_to_string(task.join("schedstat")).ok()?;
+        let mut fields = stat.split_whitespace();
+        let ns: u64 = fields.next()?.parse().ok()?;
+        let slices: u64 = fields.nth(1)?.parse().ok()?;
+        Some((
+            name.trim().to_owned(),
+            CpuUse {
+                ms: ns as f64 / 1e6,
+                wakeups: slices as f64,
+            },
+        ))
     };
-    let mut all: Vec<(String, u64)> = Vec::new();
-    let mut add = |kind: String, value: u64| match all.iter_mut().find(|(k, _)| *k == kind) {
-        Some((_, sum)) => *sum += value,
+    let mut all: Vec<(String, CpuUse)> = Vec::new();
+    let mut add = |kind: String, value: CpuUse| match all.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, sum)) => {
+            sum.ms += value.ms;
+            sum.wakeups += value.wakeups;
+        }
         None => all.push((kind, value)),
     };
     for pid in tree {
         let kind = process_kind(*pid, binary);
-        let Some((_, total)) = ticks(format!("/proc/{pid}/stat")) else {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
             continue;
         };
-        add("total".into(), total);
-        add(kind.clone(), total);
-        if kind == "app"
-            && let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task"))
-        {
-            for task in tasks.flatten() {
-                if let Some((name, value)) = ticks(format!("{}/stat", task.path().display())) {
-                    add(format!("app:{name}"), value);
-                }
+        for task in tasks.flatten() {
+            let Some((name, used)) = thread(&task.path()) else {
+                continue;
+            };
+            add("total".into(), used);
+            add(kind.clone(), used);
+            if kind == "app" {
+                add(format!("app:{name}"), used);
             }
         }
     }
@@ -384,14 +422,15 @@ fn process_start_ms(pid: u32) -> Option<f64> {
     Some(ticks * 10.0)
 }
 
-/// The page's milestones as ms since the session request, given that it
-/// became ready `ready` after it: the page's clock is anchored at its own
-/// ready moment, read right away.
-async fn phases(session: &Session, ready: Duration) -> Vec<(String, f64)> {
+/// The page's milestones as ms since the session request, given that its
+/// form was seen usable `usable` after it: the page's clock is anchored at
+/// the poll that saw it so (its `start:usable seen` mark).
+async fn phases(session: &Session, usable: Duration) -> Vec<(String, f64)> {
     let found = session
         .script(
             "const nav = performance.getEntriesByType('navigation')[0];
-             const now = performance.now();
+             const seen = performance.getEntriesByName('start:usable seen')[0];
+             const now = seen ? seen.startTime : performance.now();
              const marks = performance.getEntriesByType('mark')
                .filter((m) => m.name.startsWith('start:'))
                .map((m) => [m.name.slice(6), m.startTime]);
@@ -400,7 +439,7 @@ async fn phases(session: &Session, ready: Duration) -> Vec<(String, f64)> {
         )
         .await;
     let now = found[0].as_f64().unwrap_or_default();
-    let ready_ms = ready.as_secs_f64() * 1000.0;
+    let usable_ms = usable.as_secs_f64() * 1000.0;
     found[1]
         .as_array()
         .map(|marks| {
@@ -408,10 +447,11 @@ async fn phases(session: &Session, ready: Duration) -> Vec<(String, f64)> {
                 .iter()
                 .map(|mark| {
                     let at = mark[1].as_f64().unwrap_or_default();
-                    // `now` is a little after ready: a conservative anchor.
+                    // `now` is a little after the form was usable: a
+                    // conservative anchor.
                     (
                         mark[0].as_str().unwrap_or("?").to_owned(),
-                        ready_ms - (now - at),
+                        usable_ms - (now - at),
                     )
                 })
                 .collect()

@@ -145,28 +145,62 @@ impl Session {
     /// polling every `poll`; up to 60 s. Whatever fails before (an error in
     /// the page's start) fails here, with a screenshot.
     pub(crate) async fn wait_ready(&self, poll: Duration) {
+        self.wait_until(
+            poll,
+            "ready",
+            "return document.documentElement.dataset.ready === 'true';",
+        )
+        .await;
+    }
+
+    /// Waits until the form is usable as a person sees it: Subject and Send
+    /// shown and enabled, and the page saying its form works (Send files,
+    /// typing is kept); polling every `poll`, up to 60 s. The start-up
+    /// benchmark's finish line, for the app and the bare window alike.
+    pub(crate) async fn wait_usable(&self, poll: Duration) {
+        self.wait_until(
+            poll,
+            "usable",
+            "const shown = (id) => {
+               const control = document.getElementById(id);
+               return !!control && !control.disabled && !control.closest('[inert]')
+                 && control.getClientRects().length > 0
+                 && getComputedStyle(control).visibility === 'visible';
+             };
+             const page = document.documentElement.dataset;
+             // A page that listens is usable (an older build marks only that).
+             return (page.usable === 'true' || page.ready === 'true')
+               && shown('subject') && shown('send');",
+        )
+        .await;
+    }
+
+    /// Waits until `condition` (a JavaScript function body returning a
+    /// bool) holds, polling
+    /// every `poll`, up to 60 s; the page notes when a poll first found it
+    /// (the mark `start:NAME seen`, which the start-up benchmark reads: how
+    /// long the answer then took).
+    async fn wait_until(&self, poll: Duration, name: &str, condition: &str) {
         let deadline = Instant::now() + Duration::from_secs(60);
+        let script = format!(
+            "const holds = (() => {{ {condition} }})();
+             if (holds && !performance.getEntriesByName('start:{name} seen').length)
+               performance.mark('start:{name} seen');
+             return holds;"
+        );
         loop {
-            // The page notes when a poll first found it ready (a mark the
-            // start-up benchmark reads: how long the answer then took).
-            let ready = answer(
-                "is the page ready",
-                self.client.execute(
-                    "const ready = document.documentElement.dataset.ready === 'true';
-                     if (ready && !performance.getEntriesByName('start:poll').length)
-                       performance.mark('start:poll');
-                     return ready;",
-                    Vec::new(),
-                ),
+            let holds = answer(
+                format!("is the page {name}"),
+                self.client.execute(&script, Vec::new()),
             )
             .await;
-            // An error (the page not there yet) is not ready either.
-            if matches!(ready, Ok(Value::Bool(true))) {
+            // An error (the page not there yet) is not there either.
+            if matches!(holds, Ok(Value::Bool(true))) {
                 return;
             }
             if Instant::now() >= deadline {
                 let shot = self.failure_screenshot().await;
-                panic!("the page never became ready: {ready:?} (screenshot: {shot})");
+                panic!("the page never became {name}: {holds:?} (screenshot: {shot})");
             }
             tokio::time::sleep(poll).await;
         }

@@ -1,4 +1,5 @@
-//! The baseline: one Tauri window with a static page, nothing else.
+//! The baseline: one Tauri window with a static page (the app's nine-field
+//! form and one stylesheet), nothing else.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
