@@ -72,9 +72,15 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
         "setup: policy and settings read at {} ms",
         began.elapsed().as_millis()
     );
-    app.manage(Shell::new(desk.clone()));
+    let shell = Shell::new(desk.clone());
     app.manage(words::WindowLanguage::default());
     app.manage(capture::Shortcut::default());
+    // A state that cannot be read now is asked for by the page, which then
+    // says why it failed.
+    let start = shell.window_start(&handle).ok();
+    app.manage(shell);
+    crate::window::open_main(&handle, &start)?;
+    log::debug!("setup: window opened at {} ms", began.elapsed().as_millis());
     events::forward(handle.clone());
     policy::watch(handle.clone(), last_read);
     tauri::async_runtime::spawn(async move {

@@ -19,6 +19,36 @@ pub(crate) enum ShellEvent {
     NewTicket,
 }
 
+/// Opens the main window (as `tauri.conf.json` describes it; Tauri is told
+/// not to) with the form's first state handed to the page before it is
+/// parsed, as `window.__FEEDBACK_START__` (an initialization script): the
+/// page shows its form without asking for it, one IPC round trip through
+/// the main thread fewer, and events reconcile whatever changes after
+/// (`null`: the page asks).
+pub(crate) fn open_main<R: Runtime>(
+    handle: &AppHandle<R>,
+    start: &impl Serialize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let config = handle
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|window| window.label == "main")
+        .ok_or("tauri.conf.json describes no main window")?
+        .clone();
+    // JSON is a JavaScript expression: the state arrives as data, whatever
+    // the draft holds.
+    let script = format!(
+        "window.__FEEDBACK_START__ = {};",
+        serde_json::to_string(start)?
+    );
+    tauri::WebviewWindowBuilder::from_config(handle, &config)?
+        .initialization_script(script)
+        .build()?;
+    Ok(())
+}
+
 /// Tells the window `event` (a value with a `kind`).
 pub(crate) fn tell<R: Runtime>(handle: &AppHandle<R>, event: &impl Serialize) {
     let _ = handle.emit(APP_EVENT, event);
