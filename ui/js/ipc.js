@@ -2,6 +2,10 @@
 // Rust decides; the window asks for what it shows and forwards what the
 // person does. Errors arrive as { code, message }.
 
+// The first module to run (main.js imports it first): every module has
+// arrived and compiled by now (a start-up benchmark milestone).
+performance.mark("start:modules arrived");
+
 // Tauri's IPC as the page always has it (`__TAURI_INTERNALS__`), which is
 // all that @tauri-apps/api's `invoke` and `listen` wrap. The app does not
 // inject the 40 KB global API bundle (`withGlobalTauri` is off): every
