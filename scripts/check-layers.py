@@ -17,7 +17,7 @@ for name, text in modules.items():
     found = set()
     for group in re.findall(r"crate::\{([^}]*)\}", text):
         found.update(part.strip().split("::")[0] for part in group.split(","))
-    found.update(re.findall(r"crate::([a-z_]+)", text))
+    found.update(re.findall(r"crate::([a-z_][a-z0-9_]*)", text))
     uses[name] = {module for module in found if module in modules and module != name}
 
 order, state = [], {}

@@ -16,12 +16,16 @@
 //! - `updates`: finding, checking and installing updates with the updater plugin.
 //! - `tray`: the tray icon and its menu.
 //! - `capture`: quick capture (the tray's New ticket, a global shortcut).
+//! - `x11_shortcut`: the global shortcut on Linux: grabbed on X11, a thread asleep until it is pressed.
+//! - `accelerator`: a shortcut's text ("CommandOrControl+Alt+N") as X11's modifiers and key.
 //! - `desktop`: what the desktop offers (a tray host, global shortcuts).
 //! - `login`: the OS's login entry.
 //! - `words`: the shell's own words (tray, notifications) in English or Dutch.
 //! - `spelling`: spelling checked in the window's language (WebKitGTK's switched on).
 //! - `ipc_error`: errors as `{code, message}`.
 
+#[cfg(target_os = "linux")]
+mod accelerator;
 mod capture;
 mod commands;
 mod desktop;
@@ -39,6 +43,8 @@ mod tray;
 mod updates;
 mod window;
 mod words;
+#[cfg(target_os = "linux")]
+mod x11_shortcut;
 
 use tauri::WindowEvent;
 

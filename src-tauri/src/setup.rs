@@ -126,10 +126,10 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
         return;
     }
     // Queued now, so that a settings save after the window is ready queues
-    // behind it and finds the shortcut's plugin started (see
+    // behind it and finds the shortcut's listener started (see
     // `capture::refresh`).
-    let shortcut = on_main_thread(handle, "the shortcut's plugin", |handle| {
-        start_part(handle, capture::plugin());
+    let shortcut = on_main_thread(handle, "the shortcut's listener", |handle| {
+        started(handle, capture::start(handle));
     });
     let later = handle.clone();
     tauri::async_runtime::spawn(async move {
@@ -142,7 +142,10 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
         })
         .await;
         on_main_thread(&later, "the clipboard", |handle| {
-            start_part(handle, tauri_plugin_clipboard_manager::init());
+            started(
+                handle,
+                handle.plugin(tauri_plugin_clipboard_manager::init()),
+            );
         })
         .await;
         on_main_thread(&later, "tray", |handle| {
@@ -178,9 +181,9 @@ pub(crate) fn finish_start<R: Runtime>(handle: &AppHandle<R>) {
     });
 }
 
-/// Adds a plugin that only helps: one that fails is told in the window.
-fn start_part<R: Runtime>(handle: &AppHandle<R>, plugin: impl tauri::plugin::Plugin<R> + 'static) {
-    if let Err(error) = handle.plugin(plugin)
+/// Tells the window when a part that only helps (a plugin) could not start.
+fn started<R: Runtime>(handle: &AppHandle<R>, start: tauri::Result<()>) {
+    if let Err(error) = start
         && let Some(shell) = handle.try_state::<Shell>()
     {
         shell

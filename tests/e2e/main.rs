@@ -17,6 +17,9 @@ mod harness;
 mod login;
 mod notifications;
 mod screens;
+// The app's own X11 grab (Windows and macOS use the plugin's).
+#[cfg(target_os = "linux")]
+mod shortcut;
 mod spelling;
 mod submit;
 mod tray;
