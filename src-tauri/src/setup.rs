@@ -78,6 +78,10 @@ pub(crate) fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Erro
     // A state that cannot be read now is asked for by the page, which then
     // says why it failed.
     let start = shell.window_start(&handle).ok();
+    log::debug!(
+        "setup: the form's first state read at {} ms",
+        began.elapsed().as_millis()
+    );
     app.manage(shell);
     crate::window::open_main(&handle, &start)?;
     log::debug!("setup: window opened at {} ms", began.elapsed().as_millis());
