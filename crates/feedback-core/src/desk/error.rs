@@ -63,10 +63,7 @@ impl DeskError {
             Self::TokenRefused(_) => "token_refused",
             Self::InvalidBase(_) => "invalid_api_base",
             Self::OutboxUnavailable(_) => "outbox_unavailable",
-            Self::Outbox(
-                OutboxError::TemplateImport { problem, .. }
-                | OutboxError::TemplateImportText { problem },
-            ) => match problem {
+            Self::Outbox(OutboxError::TemplateImport { problem, .. }) => match problem {
                 TemplateFileProblem::TooBig { .. } => "templates_file_too_large",
                 _ => "templates_file_refused",
             },

@@ -75,15 +75,9 @@ impl Desk {
         Ok(self.outbox().export_templates(file)?)
     }
 
-    /// Imports templates from a file's text, all or nothing: nothing when
-    /// one has the name of one of the organisation's. The text is measured
-    /// before it is parsed.
-    pub fn import_templates(&self, json: &str) -> Result<ImportReport> {
-        self.import_read(&ReadTemplates::from_text(json)?)
-    }
-
-    /// As [`Desk::import_templates`], from the file the person chose:
-    /// no more of it is read than a templates file may hold.
+    /// Imports templates from the file the person chose, all or nothing:
+    /// nothing when one has the name of one of the organisation's. No more
+    /// of the file is read than a templates file may hold.
     pub fn import_templates_file(&self, file: &Path) -> Result<ImportReport> {
         self.import_read(&ReadTemplates::from_file(file)?)
     }

@@ -65,8 +65,6 @@ pub enum OutboxError {
         path: PathBuf,
         problem: TemplateFileProblem,
     },
-    #[error("the file was not imported, so no template changed: {problem}")]
-    TemplateImportText { problem: TemplateFileProblem },
     #[error("the outbox failed: {0}")]
     Sqlite(rusqlite::Error),
     #[error("a stored ticket is unreadable: {0}")]

@@ -45,17 +45,6 @@ impl ReadTemplates {
         Ok(Self(parse_templates(&bytes).map_err(refused)?))
     }
 
-    /// A templates file's text (as a window hands it over).
-    pub fn from_text(text: &str) -> Result<Self> {
-        let refused = |problem| OutboxError::TemplateImportText { problem };
-        if text.len() as u64 > MAX_TEMPLATES_FILE {
-            return Err(refused(TemplateFileProblem::TooBig {
-                max: MAX_TEMPLATES_FILE,
-            }));
-        }
-        Ok(Self(parse_templates(text.as_bytes()).map_err(refused)?))
-    }
-
     /// The templates' names, trimmed, in the file's order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(name, _)| name.as_str())
@@ -236,11 +225,6 @@ impl Outbox {
     /// all in one transaction: a file with any problem changes nothing.
     pub fn import_templates(&self, file: &Path, now: i64) -> Result<ImportReport> {
         self.import_read(&ReadTemplates::from_file(file)?, now)
-    }
-
-    /// As [`Outbox::import_templates`], from a templates file's text.
-    pub fn import_templates_text(&self, text: &str, now: i64) -> Result<ImportReport> {
-        self.import_read(&ReadTemplates::from_text(text)?, now)
     }
 
     /// Adds templates read from a file (see [`Outbox::import_templates`]).
